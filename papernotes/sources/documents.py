@@ -1,0 +1,93 @@
+"""Posts and notes: Markdown files with optional Hexo-style YAML front matter.
+
+Pure: (path, text, kind) -> Document + diagnostics. Dates the file itself does
+not give (git / mtime fallback) are the build's business, not the reader's.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from ..diagnostics import Diagnostic
+from .frontmatter import parse_date, split_front_matter, string_list
+
+MORE_MARK = "<!--more-->"
+_H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$")
+_KNOWN_KEYS = {"title", "date", "updated", "tags", "categories", "description", "slug", "draft"}
+
+
+@dataclass(frozen=True)
+class Document:
+    kind: str  # "post" or "note"
+    path: str  # site-relative source path, e.g. "posts/cvpr2022-papers.md"
+    slug: str
+    title: str
+    date: dt.datetime | None  # from front matter; None -> the build supplies git/mtime date
+    updated: dt.datetime | None
+    tags: tuple[str, ...]
+    categories: tuple[str, ...]
+    description: str
+    body: str  # Markdown after the front matter
+    body_line: int  # file line where `body` starts
+    excerpt: str | None  # Markdown before <!--more-->, None when there is no marker
+    draft: bool = False
+    extra: tuple[tuple[str, Any], ...] = ()  # unknown front-matter keys (e.g. comment_title)
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return dict(self.extra)
+
+
+def slug_from_path(path: str) -> str:
+    return PurePosixPath(path).stem
+
+
+def read_document(path: str, text: str, kind: str) -> tuple[Document, list[Diagnostic]]:
+    fm, diags = split_front_matter(path, text)
+    meta = fm.meta
+    line_of = _key_lines(text) if fm.present else {}
+
+    tags, d = string_list(path, line_of.get("tags", 1), "tags", meta.get("tags"))
+    diags += d
+    categories, d = string_list(path, line_of.get("categories", 1), "categories", meta.get("categories"))
+    diags += d
+    date, d = parse_date(path, line_of.get("date", 1), meta.get("date"))
+    diags += d
+    updated, d = parse_date(path, line_of.get("updated", 1), meta.get("updated"))
+    diags += d
+
+    title = str(meta.get("title") or "").strip() or _first_h1(fm.body) or slug_from_path(path)
+    slug = str(meta.get("slug") or "").strip() or slug_from_path(path)
+    excerpt = fm.body.split(MORE_MARK, 1)[0] if MORE_MARK in fm.body else None
+    extra = tuple(sorted((k, v) for k, v in meta.items() if k not in _KNOWN_KEYS))
+    doc = Document(
+        kind=kind, path=path, slug=slug, title=title, date=date, updated=updated,
+        tags=tags, categories=categories, description=str(meta.get("description") or "").strip(),
+        body=fm.body, body_line=fm.body_line, excerpt=excerpt, draft=bool(meta.get("draft")), extra=extra,
+    )
+    return doc, diags
+
+
+def _first_h1(body: str) -> str | None:
+    in_fence = False
+    for line in body.split("\n"):
+        if line.lstrip().startswith(("```", "~~~")):
+            in_fence = not in_fence
+        m = None if in_fence else _H1.match(line)
+        if m:
+            return m.group(1)
+    return None
+
+
+def _key_lines(text: str) -> dict[str, int]:
+    lines: dict[str, int] = {}
+    for no, line in enumerate(text.split("\n")[1:], 2):
+        if line.rstrip() == "---":
+            break
+        m = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
+        if m:
+            lines.setdefault(m.group(1), no)
+    return lines
