@@ -1,0 +1,85 @@
+"""Plain-text helpers shared by the readers and the merge step.
+
+Everything here is pure string -> string. ``$…$`` math is treated as opaque:
+TeX residue cleaning never touches what sits between a pair of dollars, because
+the renderer shows that as math.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WS = re.compile(r"\s+")
+# $$…$$ or $…$ (no newline inside inline math); a backslash-escaped \$ is not a delimiter.
+_MATH = re.compile(r"\$\$.+?\$\$|(?<!\\)\$[^$\n]+?(?<!\\)\$", re.S)
+
+
+def collapse_ws(text: str) -> str:
+    """Collapse every run of whitespace to one space and strip the ends."""
+    return _WS.sub(" ", text).strip()
+
+
+def split_math(text: str) -> list[tuple[bool, str]]:
+    """Split *text* into (is_math, piece) pairs; math pieces keep their dollars."""
+    out: list[tuple[bool, str]] = []
+    pos = 0
+    for m in _MATH.finditer(text):
+        if m.start() > pos:
+            out.append((False, text[pos : m.start()]))
+        out.append((True, m.group(0)))
+        pos = m.end()
+    if pos < len(text):
+        out.append((False, text[pos:]))
+    return out
+
+
+def outside_math(text: str, fn) -> str:
+    """Apply *fn* to the non-math parts of *text* only."""
+    return "".join(piece if is_math else fn(piece) for is_math, piece in split_math(text))
+
+
+# --- TeX residue --------------------------------------------------------------
+
+# A scraped "\href{url}}{url" lost its command: keep one copy of the URL.
+_BROKEN_HREF = re.compile(r"(https?://[^\s{}]+)\}\{(?=https?://)")
+_HREF2 = re.compile(r"\\href\{([^{}]*)\}\{([^{}]*)\}")
+_ONE_ARG = re.compile(r"\\(?:emph|textbf|textit|texttt|textrm|textsf|underline|url|href|mbox|text)\{([^{}]*)\}")
+_UNCLOSED = re.compile(r"\\(?:emph|textbf|textit|texttt|textrm|textsf|underline|url|href|mbox|text)\{")
+# "~ruiz2023dreambooth": an author-year-word BibTeX key left where \cite{} was.
+_CITE_KEY = re.compile(r"\s*~[a-z][a-z-]*\d{4}[a-z0-9]*\b(?:\s+(?=[,.;:]))?")
+_ABBREV = {r"\eg": "e.g.", r"\ie": "i.e.", r"\etal": "et al.", r"\vs": "vs."}
+_ABBREV_RE = re.compile(r"\\(eg|ie|etal|vs)\b\.?")
+_ESCAPES = {r"\%": "%", r"\&": "&", r"\_": "_", r"\#": "#"}
+_ESCAPE_RE = re.compile(r"\\[%&_#]")
+
+
+def _clean_tex_plain(text: str) -> str:
+    text = _BROKEN_HREF.sub("", text)
+    text = _HREF2.sub(lambda m: m.group(2), text)
+    for _ in range(3):  # nested \textbf{\emph{x}}
+        new = _ONE_ARG.sub(lambda m: m.group(1), text)
+        if new == text:
+            break
+        text = new
+    text = _UNCLOSED.sub("", text)
+    text = _CITE_KEY.sub("", text)
+    text = _ABBREV_RE.sub(lambda m: _ABBREV["\\" + m.group(1)], text)
+    text = _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], text)
+    text = text.replace("~", " ")
+    return re.sub(r"[ \t]{2,}", " ", text)
+
+
+def clean_tex_residue(text: str) -> str:
+    """Clean LaTeX left in scraped abstracts, for display.
+
+    ``\\emph{x}``/``\\textbf{x}``/``\\url{u}`` -> their argument, ``\\href{u}{t}``
+    -> t, ``~`` -> space, ``\\%`` -> %, ``\\&`` -> &, ``\\eg`` -> e.g.,
+    ``\\ie`` -> i.e.; ``~ruiz2023dreambooth`` cite keys are removed (they point
+    at a bibliography the scrape does not have). ``$…$`` math is left untouched.
+    Idempotent.
+    """
+    return outside_math(text, _clean_tex_plain).strip()
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)

@@ -1,0 +1,91 @@
+"""Turn the stray IEEE Xplore MathML/HTML found in scraped abstracts into text.
+
+Choices (readable text, never raw HTML):
+- ``<sup>x</sup>``: Unicode superscript when every character has one
+  (``1`` -> ``¹``, ``i`` -> ``ⁱ``); otherwise the plain text (``1<sup>st</sup>``
+  -> ``1st``, ``<sup>†</sup>`` -> ``†``).
+- ``<inf>x</inf>`` / ``<sub>x</sub>``: Unicode subscript when one exists
+  (``L<inf>2</inf>`` -> ``L₂``), else the plain text.
+- ``<tex>$…$</tex>``: the ``$…$`` is kept as math for the renderer.
+- any other tag is stripped to its text; attributes (``xmlns:…``) go with it.
+"""
+from __future__ import annotations
+
+import html
+import re
+
+_SUP = dict(zip("0123456789+-=()in", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁱⁿ"))
+_SUB = dict(zip("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎"))
+
+_PAIRED = re.compile(r"<(sup|inf|sub|tex)\b[^<>]*>(.*?)</\1\s*>", re.S | re.I)
+_ANY_TAG = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")
+# A tag cut off at the end of a line/text ("<sup xmlns=…" with no ">").
+_CUT_TAG = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?$")
+
+
+def _script(text: str, table: dict[str, str]) -> str:
+    if text and all(ch in table for ch in text):
+        return "".join(table[ch] for ch in text)
+    return text
+
+
+def _paired(m: re.Match) -> str:
+    name, body = m.group(1).lower(), m.group(2)
+    body = _ANY_TAG.sub("", body)
+    if name == "sup":
+        return _script(body.strip(), _SUP)
+    if name in ("inf", "sub"):
+        return _script(body.strip(), _SUB)
+    body = body.strip()  # tex: keep the math, make sure it is delimited
+    if body and not body.startswith("$"):
+        body = f"${body}$"
+    return body
+
+
+def clean_html(text: str) -> str:
+    """Replace sup/inf/tex markup by text or math and strip any other tag."""
+    if "<" not in text:
+        return text
+    text = _PAIRED.sub(_paired, text)
+    text = _ANY_TAG.sub("", text)
+    text = _CUT_TAG.sub("", text)
+    return html.unescape(text) if "&" in text else text
+
+
+def is_markup_line(line: str) -> bool:
+    """A line that is one stray tag (with its content), e.g. ``<sup …>1</sup>``."""
+    s = line.strip()
+    return s.startswith("<") and s.endswith(">") and bool(_PAIRED.fullmatch(s) or _ANY_TAG.fullmatch(s))
+
+
+def join_fragments(lines: list[str]) -> str:
+    """Join an abstract that stray HTML split over several lines.
+
+    The scrape put each tag on its own line, so a line break next to a tag line
+    is an artefact: the tag joins directly to the text before it, and the text
+    after it starts exactly where the source had it (a leading space means a
+    space, none means the word continues: ``L₂`` + ``-norm``). A doubled
+    footnote mark (``<sup>1</sup>`` twice) is the marker followed by the
+    spliced-in footnote text, so the second mark is set off by spaces:
+    ``per scan¹ ¹ We will publicly release …``. Two plain text lines are joined
+    by one space (a soft line break).
+    """
+    out = ""
+    prev_tag: str | None = None
+    for raw in lines:
+        if not raw.strip():
+            continue
+        if is_markup_line(raw):
+            piece = clean_html(raw.strip())
+            if prev_tag is not None and raw.strip() == prev_tag and piece:
+                out = out.rstrip() + " " + piece + " "
+            else:
+                out += piece
+            prev_tag = raw.strip()
+            continue
+        if prev_tag is not None or not out:
+            out += clean_html(raw) if out else clean_html(raw.lstrip())
+        else:
+            out = out.rstrip() + " " + clean_html(raw.strip())
+        prev_tag = None
+    return re.sub(r"\s+", " ", out).strip()
