@@ -42,6 +42,8 @@ def outside_math(text: str, fn) -> str:
 
 # A scraped "\href{url}}{url" lost its command: keep one copy of the URL.
 _BROKEN_HREF = re.compile(r"(https?://[^\s{}]+)\}\{(?=https?://)")
+# "\href{url}{text}" that lost its command: "url{text}" -> "text (url)".
+_URL_THEN_TEXT = re.compile(r"(https?://[^\s{}]+)\{([^{}\s/][^{}]*)\}")
 _HREF2 = re.compile(r"\\href\{([^{}]*)\}\{([^{}]*)\}")
 _ONE_ARG = re.compile(r"\\(?:emph|textbf|textit|texttt|textrm|textsf|underline|url|href|mbox|text)\{([^{}]*)\}")
 _UNCLOSED = re.compile(r"\\(?:emph|textbf|textit|texttt|textrm|textsf|underline|url|href|mbox|text)\{")
@@ -56,6 +58,7 @@ _ESCAPE_RE = re.compile(r"\\[%&_#]")
 def _clean_tex_plain(text: str) -> str:
     text = _BROKEN_HREF.sub("", text)
     text = _HREF2.sub(lambda m: m.group(2), text)
+    text = _URL_THEN_TEXT.sub(lambda m: f"{m.group(2)} ({m.group(1)})", text)
     for _ in range(3):  # nested \textbf{\emph{x}}
         new = _ONE_ARG.sub(lambda m: m.group(1), text)
         if new == text:
