@@ -1,0 +1,232 @@
+"""Build-time KaTeX: a persistent node process plus a content-addressed cache.
+
+This is the only module that knows node and the npm package exist.  Rendering
+goes through one `node katex_worker.js` per renderer, started lazily on the first
+cache miss, fed JSON-line batches (one line out, one line back) so process start
+and IPC are paid once per build, not per formula.  Results, errors included, are
+kept in one sqlite file keyed by sha256(katex version, options, display, tex), so
+a warm rebuild starts no process at all.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import shutil
+import sqlite3
+import subprocess
+import tempfile
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+# strict "ignore": notes are full of Unicode and \\ outside environments; we want
+# output, not warnings.  htmlAndMathml keeps the TeX in <annotation> for copy/paste.
+KATEX_OPTIONS = {"throwOnError": True, "strict": "ignore", "output": "htmlAndMathml"}
+WORKER = Path(__file__).with_name("katex_worker.js")
+BATCH_SIZE = 2000  # bounds the size of one JSON line each way
+
+
+class KatexUnavailable(Exception):
+    """Node or the katex npm package is missing, or the worker died; the message says how to fix it."""
+
+
+@dataclass(frozen=True)
+class MathResult:
+    html: str | None
+    error: str | None
+
+
+def katex_dir(project_root: Path) -> Path:
+    """The installed katex package, or KatexUnavailable naming the fix."""
+    root = Path(project_root).resolve()
+    package = root / "node_modules" / "katex"
+    if not (package / "package.json").is_file():
+        raise KatexUnavailable(
+            f"the npm package katex is not installed in {root / 'node_modules'}: run `npm ci` in {root}"
+        )
+    return package
+
+
+class KatexRenderer:
+    """Render (tex, display) pairs to HTML; use as a context manager or call close()."""
+
+    def __init__(self, project_root: Path, cache_dir: Path):
+        self.katex_path = katex_dir(project_root)
+        self.katex_version = json.loads((self.katex_path / "package.json").read_text("utf-8"))["version"]
+        self.processes_started = 0
+        self._options_json = json.dumps(KATEX_OPTIONS, sort_keys=True)
+        self._cache = _Cache(Path(cache_dir))
+        self._proc: subprocess.Popen | None = None
+        self._stderr = None
+        self._finalizer = None
+
+    def render(self, items: Iterable[tuple[str, bool]]) -> dict[tuple[str, bool], MathResult]:
+        wanted = sorted(set((tex, bool(display)) for tex, display in items))
+        keys = {item: self._key(*item) for item in wanted}
+        results = self._cache.get_many(keys)
+        missing = [item for item in wanted if item not in results]
+        for start in range(0, len(missing), BATCH_SIZE):
+            batch = missing[start : start + BATCH_SIZE]
+            rendered = dict(zip(batch, self._render_batch(batch)))
+            self._cache.put_many({keys[item]: result for item, result in rendered.items()})
+            results.update(rendered)
+        return results
+
+    def _key(self, tex: str, display: bool) -> str:
+        material = json.dumps([self.katex_version, self._options_json, display, tex], ensure_ascii=False)
+        return hashlib.sha256(material.encode("utf-8")).hexdigest()
+
+    # -- the node process --------------------------------------------------
+
+    def _render_batch(self, batch: list[tuple[str, bool]]) -> list[MathResult]:
+        proc = self._process()
+        try:
+            proc.stdin.write(json.dumps(batch, ensure_ascii=False) + "\n")
+            proc.stdin.flush()
+            line = proc.stdout.readline()
+        except (BrokenPipeError, OSError):
+            line = ""
+        if not line:
+            raise KatexUnavailable(self._death_message())
+        reply = json.loads(line)
+        if not isinstance(reply, list) or len(reply) != len(batch):
+            raise KatexUnavailable(f"the KaTeX worker sent a malformed reply: {line[:200]!r}")
+        return [MathResult(r.get("html"), r.get("error")) for r in reply]
+
+    def _process(self) -> subprocess.Popen:
+        if self._proc is not None and self._proc.poll() is None:
+            return self._proc
+        if self._proc is not None:
+            raise KatexUnavailable(self._death_message())
+        node = shutil.which("node")
+        if node is None:
+            raise KatexUnavailable("node not found on PATH: install Node.js 18+")
+        # stderr goes to a file, not a pipe nobody reads (which could block node).
+        self._stderr = tempfile.TemporaryFile()
+        self._proc = subprocess.Popen(
+            [node, str(WORKER), str(self.katex_path), self._options_json],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            text=True,
+            encoding="utf-8",
+        )
+        self.processes_started += 1
+        # Safety net for renderers that are never closed: runs at GC or interpreter exit.
+        self._finalizer = weakref.finalize(self, _stop, self._proc)
+        return self._proc
+
+    def _death_message(self) -> str:
+        code = self._proc.wait(timeout=5) if self._proc else None
+        detail = ""
+        if self._stderr is not None:
+            self._stderr.seek(0)
+            detail = self._stderr.read().decode("utf-8", "replace").strip()[-1000:]
+        return f"the KaTeX node worker exited (code {code}) during a batch" + (f": {detail}" if detail else "")
+
+    def close(self) -> None:
+        if self._finalizer is not None:
+            self._finalizer()  # calls _stop once, then detaches
+        if self._stderr is not None:
+            self._stderr.close()
+            self._stderr = None
+        self._cache.close()
+
+    def __enter__(self) -> "KatexRenderer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """End the worker: EOF on stdin lets it exit cleanly; escalate if it does not."""
+    if proc.poll() is None:
+        try:
+            proc.stdin.close()
+            proc.wait(timeout=2)
+        except (OSError, subprocess.TimeoutExpired):
+            proc.kill()
+            proc.wait()
+    for stream in (proc.stdin, proc.stdout):
+        if stream and not stream.closed:
+            try:
+                stream.close()
+            except OSError:
+                pass
+
+
+class _Cache:
+    """sha256 key -> MathResult in one sqlite file (one file per formula would mean
+    thousands of tiny files); opened lazily so a renderer that is never used
+    creates nothing."""
+
+    def __init__(self, cache_dir: Path):
+        self.path = cache_dir / "katex.sqlite3"
+        self._db: sqlite3.Connection | None = None
+
+    def _connect(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, timeout=30)
+            self._db.execute("PRAGMA journal_mode=WAL")  # parallel builds may share the cache
+            self._db.execute("CREATE TABLE IF NOT EXISTS math (key TEXT PRIMARY KEY, html TEXT, error TEXT)")
+        return self._db
+
+    def get_many(self, keys: dict) -> dict:
+        """{item: key} -> {item: MathResult} for the keys that are cached."""
+        if not keys:
+            return {}
+        db, found = self._connect(), {}
+        by_key = {key: item for item, key in keys.items()}
+        key_list = list(by_key)
+        for start in range(0, len(key_list), 500):  # stay under sqlite's variable limit
+            chunk = key_list[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for key, html, error in db.execute(f"SELECT key, html, error FROM math WHERE key IN ({marks})", chunk):
+                found[by_key[key]] = MathResult(html, error)
+        return found
+
+    def put_many(self, rows: dict) -> None:
+        db = self._connect()
+        with db:
+            db.executemany(
+                "INSERT OR REPLACE INTO math (key, html, error) VALUES (?, ?, ?)",
+                [(key, r.html, r.error) for key, r in rows.items()],
+            )
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+# -- static assets ----------------------------------------------------------
+
+
+def katex_assets(project_root: Path) -> list[tuple[Path, str]]:
+    """(source file, output relpath) for katex.min.css and the woff2 fonts.
+
+    Write the CSS entry with `katex_css()` instead of copying it: the shipped
+    file also points at woff/ttf fonts we do not publish."""
+    dist = katex_dir(project_root) / "dist"
+    assets = [(dist / "katex.min.css", "static/katex/katex.min.css")]
+    assets += [(font, f"static/katex/fonts/{font.name}") for font in sorted((dist / "fonts").glob("*.woff2"))]
+    return assets
+
+
+_FONT_SRC = re.compile(r"src:(?P<list>[^;}]*)")
+_WOFF2 = re.compile(r'url\([^)]*\.woff2\)\s*format\(["\']woff2["\']\)')
+
+
+def katex_css(project_root: Path) -> str:
+    """katex.min.css with each @font-face src reduced to its woff2 entry."""
+    css = (katex_dir(project_root) / "dist" / "katex.min.css").read_text("utf-8")
+
+    def only_woff2(m: re.Match) -> str:
+        woff2 = _WOFF2.search(m.group("list"))
+        return f"src:{woff2.group(0)}" if woff2 else m.group(0)
+
+    return _FONT_SRC.sub(only_woff2, css)
