@@ -1,0 +1,140 @@
+"""Read everything under site_src/: the build's only input I/O.
+
+Walks the content folders, decodes files, hands the text to the pure readers
+and returns what they made. Dates a post does not state come from git (the
+last commit that touched the file), else the file's mtime — never "now".
+"""
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import SiteConfig
+from .diagnostics import Diagnostic, error
+from .model.records import PaperRecord
+from .sources.decode import decode_source
+from .sources.detect import detect_format, read_listing
+from .sources.documents import Document, read_document
+
+DOC_SUFFIXES = {".md", ".markdown"}
+LISTING_SUFFIXES = {".md", ".markdown", ".txt"}
+
+
+@dataclass
+class SourceFile:
+    path: str  # site-relative, forward slashes
+    text: str | None
+    digest: str  # content hash, for caches and incremental rebuilds
+
+
+@dataclass
+class Content:
+    documents: list[Document] = field(default_factory=list)
+    records: list[PaperRecord] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    files: dict[str, SourceFile] = field(default_factory=dict)
+    fallback_dates: dict[str, dt.datetime] = field(default_factory=dict)  # path -> git/mtime date
+    failed: set[str] = field(default_factory=set)  # sources with errors: keep their last good pages
+
+
+def _files_under(root: Path, folder: str, suffixes: set[str]) -> list[Path]:
+    base = root / folder
+    if not base.is_dir():
+        return []
+    return sorted(p for p in base.rglob("*") if p.is_file() and p.suffix.lower() in suffixes
+                  and not any(part.startswith(".") for part in p.relative_to(root).parts))
+
+
+def _override(config: SiteConfig, rel: str) -> str | None:
+    for pattern, fmt in config.formats:
+        if fnmatch.fnmatch(rel, pattern) or rel.startswith(pattern.rstrip("/") + "/"):
+            return fmt
+    return None
+
+
+def read_file(root: Path, path: Path) -> tuple[SourceFile, list[Diagnostic]]:
+    import hashlib
+
+    rel = path.relative_to(root).as_posix()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return SourceFile(rel, None, ""), [error(rel, 0, f"cannot read file: {exc.strerror}")]
+    text, diags = decode_source(rel, data)
+    return SourceFile(rel, text, hashlib.sha256(data).hexdigest()), list(diags)
+
+
+def git_dates(root: Path) -> dict[str, dt.datetime]:
+    """Last commit date of every file under root, in one git call."""
+    try:
+        top = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-toplevel"],
+                             capture_output=True, text=True, timeout=20)
+        if top.returncode != 0:
+            return {}
+        log = subprocess.run(["git", "-C", str(root), "log", "--format=@%cI", "--name-only", "--", "."],
+                             capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    toplevel = Path(top.stdout.strip()).resolve()
+    dates: dict[str, dt.datetime] = {}
+    current = None
+    for line in log.stdout.splitlines():
+        if line.startswith("@"):
+            current = dt.datetime.fromisoformat(line[1:]).astimezone(dt.timezone.utc).replace(tzinfo=None)
+        elif line.strip() and current is not None:
+            try:
+                rel = (toplevel / line.strip()).resolve().relative_to(root.resolve()).as_posix()
+            except ValueError:
+                continue
+            dates.setdefault(rel, current)
+    return dates
+
+
+def load_content(config: SiteConfig) -> Content:
+    root = config.root
+    content = Content()
+    dates = git_dates(root)
+
+    def fallback_date(rel: str, path: Path) -> dt.datetime:
+        if rel in dates:
+            return dates[rel]
+        return dt.datetime.fromtimestamp(int(path.stat().st_mtime), dt.timezone.utc).replace(tzinfo=None)
+
+    for kind, folder in (("post", config.posts_dir), ("note", config.notes_dir)):
+        for path in _files_under(root, folder, DOC_SUFFIXES):
+            src, diags = read_file(root, path)
+            content.files[src.path] = src
+            content.diagnostics += diags
+            if src.text is None:
+                content.failed.add(src.path)
+                continue
+            doc, diags = read_document(src.path, src.text, kind)
+            content.diagnostics += diags
+            if any(d.level == "error" for d in diags):
+                content.failed.add(src.path)
+            if doc.draft:
+                continue
+            content.documents.append(doc)
+            if doc.date is None:
+                content.fallback_dates[src.path] = fallback_date(src.path, path)
+            # A post or note may also carry paper records (seed 000's list, 001's sections).
+            fmt = _override(config, src.path) or detect_format(src.path, src.text)
+            if fmt:
+                result = read_listing(src.path, src.text, fmt)
+                content.records += result.records
+                content.diagnostics += result.diagnostics
+
+    for path in _files_under(root, config.papers_dir, LISTING_SUFFIXES):
+        src, diags = read_file(root, path)
+        content.files[src.path] = src
+        content.diagnostics += diags
+        if src.text is None:
+            content.failed.add(src.path)
+            continue
+        result = read_listing(src.path, src.text, _override(config, src.path))
+        content.records += result.records
+        content.diagnostics += result.diagnostics
+    return content

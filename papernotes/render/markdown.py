@@ -1,0 +1,195 @@
+"""The Markdown pipeline: notes and posts -> HTML fragments with math tokens.
+
+Math is protected before Markdown sees the text (render/math.py) and filled in
+after every document of the build is rendered, so KaTeX runs in one batch.
+Everything here is pure apart from the `image_exists` callback the build gives.
+"""
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as etree
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Callable
+
+import markdown
+from markdown.extensions import Extension
+from markdown.extensions.toc import slugify_unicode
+from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
+
+from ..diagnostics import Diagnostic, warning
+from ..sources.note_sections import join_broken_headings
+from .math import Formula, protect_math
+
+_IMAGE_SRC = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_LIST_ITEM = re.compile(r"^ {0,3}(?:\d{1,9}[.)]|[-*+])\s+\S")
+_BLOCK_START = re.compile(r"^ {0,3}(?:#|>|```|~~~|\||<)")
+
+
+@dataclass(frozen=True)
+class TocEntry:
+    level: int
+    id: str
+    name: str  # HTML-escaped heading text (may hold math tokens)
+
+
+@dataclass(frozen=True)
+class ImageRef:
+    src: str  # as written, relative to the source file
+    line: int
+    exists: bool
+
+
+@dataclass
+class RenderedMarkdown:
+    html: str  # still holds math tokens; fill them with render.math.fill_math
+    formulas: list[Formula]
+    toc: list[TocEntry]
+    images: list[ImageRef]
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def start_lists_after_paragraphs(text: str) -> str:
+    """Let a list item start a list right after a paragraph or image line.
+
+    Python-Markdown needs a blank line before a list; notes written in Typora /
+    VS Code do not have one (an image line directly followed by `2. …`, a
+    paragraph followed by `5. …`). Inserting the blank line outside of lists
+    keeps lazy continuation lines inside list items untouched.
+    """
+    out: list[str] = []
+    in_list = False
+    prev_blank = True
+    in_fence = False
+    for line in text.split("\n"):
+        stripped = line.strip()
+        if stripped.startswith(("```", "~~~")):
+            in_fence = not in_fence
+        if in_fence or stripped.startswith(("```", "~~~")):
+            out.append(line)
+            prev_blank = False
+            continue
+        is_item = bool(_LIST_ITEM.match(line))
+        if not stripped:
+            prev_blank = True
+            out.append(line)
+            continue
+        if is_item:
+            if not prev_blank and not in_list and out and not _BLOCK_START.match(out[-1]):
+                out.append("")
+            in_list = True
+        elif prev_blank and not line.startswith((" ", "\t")):
+            in_list = False
+        out.append(line)
+        prev_blank = False
+    return "\n".join(out)
+
+
+class _NotesPreprocessor(Preprocessor):
+    def run(self, lines: list[str]) -> list[str]:
+        return start_lists_after_paragraphs("\n".join(lines)).split("\n")
+
+
+class _ImageTreeprocessor(Treeprocessor):
+    """Missing relative images become a visible placeholder, not a broken <img>."""
+
+    def __init__(self, md, renderer: "MarkdownRenderer"):
+        super().__init__(md)
+        self.renderer = renderer
+
+    def run(self, root):
+        state = self.renderer._state
+        for parent in list(root.iter()):
+            for index, child in enumerate(list(parent)):
+                if child.tag != "img":
+                    continue
+                src = child.get("src", "")
+                if not _is_relative(src):
+                    continue
+                lines = state["image_lines"].get(src)
+                line = lines.pop(0) if lines else state["first_line"]
+                exists = state["image_exists"](src)
+                state["images"].append(ImageRef(src, line, exists))
+                if exists:
+                    child.set("loading", "lazy")
+                    continue
+                alt = child.get("alt", "")
+                state["diagnostics"].append(warning(state["path"], line, f"image not found: {src}"))
+                holder = etree.Element("span", {"class": "missing-image", "role": "img",
+                                                "aria-label": f"missing image: {alt or src}"})
+                label = etree.SubElement(holder, "span", {"class": "missing-image-alt"})
+                label.text = alt or "image"
+                code = etree.SubElement(holder, "code")
+                code.text = src
+                holder.tail = child.tail
+                parent.remove(child)
+                parent.insert(index, holder)
+
+
+class _PapernotesExtension(Extension):
+    def __init__(self, renderer: "MarkdownRenderer"):
+        super().__init__()
+        self.renderer = renderer
+
+    def extendMarkdown(self, md):
+        md.preprocessors.register(_NotesPreprocessor(md), "papernotes_lists", 25)
+        md.treeprocessors.register(_ImageTreeprocessor(md, self.renderer), "papernotes_images", 5)
+
+
+def _is_relative(src: str) -> bool:
+    return bool(src) and not re.match(r"^(?:[a-z][a-z0-9+.-]*:|//|/|#)", src, re.I)
+
+
+class MarkdownRenderer:
+    """One configured Python-Markdown instance, reset between documents."""
+
+    def __init__(self):
+        self._state: dict = {}
+        self.md = markdown.Markdown(
+            extensions=[
+                "tables", "fenced_code", "footnotes", "sane_lists", "nl2br",
+                "codehilite", "toc", _PapernotesExtension(self),
+            ],
+            extension_configs={
+                "codehilite": {"css_class": "highlight", "guess_lang": False},
+                "toc": {"slugify": slugify_unicode, "marker": "[TOC]", "toc_class": "toc",
+                        "permalink": "#", "permalink_class": "headerlink",
+                        "permalink_title": "本节链接"},
+            },
+            lazy_ol=False,
+            output_format="html",
+        )
+
+    def render(self, text: str, path: str, first_line: int = 1,
+               image_exists: Callable[[str], bool] = lambda src: False) -> RenderedMarkdown:
+        text = join_broken_headings(text)
+        protected, formulas = protect_math(text, first_line)
+        image_lines: dict[str, list[int]] = defaultdict(list)
+        for no, line in enumerate(text.split("\n"), first_line):
+            for m in _IMAGE_SRC.finditer(line):
+                image_lines[m.group(2)].append(no)
+        self._state = {"path": path, "first_line": first_line, "image_exists": image_exists,
+                       "image_lines": image_lines, "images": [], "diagnostics": []}
+        self.md.reset()
+        html = self.md.convert(protected)
+        toc = [TocEntry(t["level"], t["id"], t["name"]) for t in _flatten(getattr(self.md, "toc_tokens", []))]
+        state, self._state = self._state, {}
+        return RenderedMarkdown(html, formulas, toc, state["images"], state["diagnostics"])
+
+
+def _flatten(tokens):
+    for token in tokens:
+        yield token
+        yield from _flatten(token.get("children", []))
+
+
+_default: MarkdownRenderer | None = None
+
+
+def render_markdown(text: str, path: str, first_line: int = 1,
+                    image_exists: Callable[[str], bool] = lambda src: False) -> RenderedMarkdown:
+    global _default
+    if _default is None:
+        _default = MarkdownRenderer()
+    return _default.render(text, path, first_line, image_exists)
