@@ -1,0 +1,137 @@
+"""Records -> papers: one Paper per normalized title key, merged field by field.
+
+Field precedence (the first source in the order that has the field wins):
+
+- ``SOURCE_RANK``: paperlist_md (a conference's own list: DOI, venue field,
+  full authors) > hexo_paperlist (curated list: arXiv, full authors, venue from
+  its heading) > author_profile (dates, truncated authors) > hf_papers (title
+  and abstract only) > note_sections (a title, a venue heading).
+- authors: a complete list always beats a truncated one, whatever the rank; a
+  truncated list is used only when no complete one exists. Names are
+  normalized (whitespace, NFC) and site.yaml aliases applied.
+- venue: explicit evidence beats none; the year goes with the venue that won.
+  Without any venue, the year is the first year any source gives. Two
+  different venues for one paper are reported, the higher rank is kept.
+- date: an ISO date beats a partial one ("May 2").
+- abstract: by rank, cleaned of TeX residue for display ($…$ math kept).
+- links: every distinct URL of every record; records: all, in source order.
+- has_code: any source says so.
+Topics are not decided here (``Paper.topics`` stays empty).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+
+from papernotes.diagnostics import Diagnostic, warning
+from papernotes.model.authors import normalize_author
+from papernotes.model.records import Paper, PaperRecord
+from papernotes.model.text import clean_tex_residue, collapse_ws
+from papernotes.model.venues import normalize_venue
+
+__all__ = ["paper_key", "merge_records", "normalize_author", "normalize_venue", "SOURCE_RANK"]
+
+SOURCE_RANK = {
+    "paperlist_md": 0,
+    "hexo_paperlist": 1,
+    "author_profile": 2,
+    "hf_papers": 3,
+    "note_sections": 4,
+}
+_NON_ALNUM = re.compile(r"[\W_]+")
+
+
+def paper_key(title: str) -> str:
+    """NFKC, casefold, drop ``$`` math delimiters (keep their letters), collapse non-alphanumerics."""
+    text = unicodedata.normalize("NFKC", title).replace("$", " ").casefold()
+    return _NON_ALNUM.sub(" ", text).strip()
+
+
+def _rank(rec: PaperRecord) -> tuple[int, str, int]:
+    return (SOURCE_RANK.get(rec.format, len(SOURCE_RANK)), rec.source.path, rec.source.line)
+
+
+def _first(recs: list[PaperRecord], attr: str):
+    for r in recs:
+        value = getattr(r, attr)
+        if value not in (None, "", ()):
+            return value
+    return None
+
+
+def _merge_group(key: str, recs: list[PaperRecord], aliases: Mapping[str, str]) -> tuple[Paper, list[Diagnostic]]:
+    diags: list[Diagnostic] = []
+    by_rank = sorted(recs, key=_rank)
+
+    complete = [r for r in by_rank if r.authors and not r.authors_truncated]
+    partial = [r for r in by_rank if r.authors and r.authors_truncated]
+    author_rec = (complete or partial or [None])[0]
+    authors = tuple(normalize_author(a, aliases) for a in author_rec.authors) if author_rec else ()
+
+    venue_recs = [r for r in by_rank if r.venue]
+    venue = year = None
+    if venue_recs:
+        venue, year = venue_recs[0].venue, venue_recs[0].year
+        for other in venue_recs[1:]:
+            if (other.venue, other.year) != (venue, year) and other.year is not None:
+                diags.append(warning(
+                    other.source.path, other.source.line,
+                    f"venue {other.venue} {other.year} conflicts with {venue} {year or ''} "
+                    f"from {venue_recs[0].source}; keeping the latter".replace(" ;", ";"),
+                ))
+    if year is None:
+        year = _first(by_rank, "year")
+
+    dates = [r.date for r in by_rank if r.date]
+    iso = [d for d in dates if re.fullmatch(r"\d{4}-\d{2}-\d{2}", d)]
+    date = (iso or dates or [None])[0]
+
+    links: list[str] = []
+    for r in recs:
+        if r.url and r.url not in links:
+            links.append(r.url)
+
+    abstract = _first(by_rank, "abstract")
+    paper = Paper(
+        key=key,
+        title=collapse_ws(by_rank[0].title),
+        title_zh=_first(by_rank, "title_zh"),
+        authors=authors,
+        authors_truncated=bool(author_rec and author_rec.authors_truncated),
+        venue=venue,
+        year=year,
+        date=date,
+        url=_first(by_rank, "url"),
+        doi=_first(by_rank, "doi"),
+        arxiv=_first(by_rank, "arxiv"),
+        abstract=clean_tex_residue(abstract) if abstract else None,
+        has_code=any(r.has_code for r in recs),
+        affiliation=_first(by_rank, "affiliation"),
+        topics=(),
+        links=tuple(links),
+        records=tuple(recs),
+    )
+    return paper, diags
+
+
+def merge_records(
+    records: Iterable[PaperRecord], aliases: Mapping[str, str] | None = None
+) -> tuple[list[Paper], list[Diagnostic]]:
+    """Merge records of the same paper (same ``paper_key``); papers sorted by key."""
+    aliases = aliases or {}
+    groups: dict[str, list[PaperRecord]] = {}
+    diags: list[Diagnostic] = []
+    for rec in records:
+        key = paper_key(rec.title or "")
+        if not key:
+            diags.append(warning(rec.source.path, rec.source.line, f"paper title {rec.title!r} has no letters or digits; skipped"))
+            continue
+        groups.setdefault(key, []).append(rec)
+    papers = []
+    for key in sorted(groups):
+        recs = sorted(groups[key], key=lambda r: (r.source.path, r.source.line))
+        paper, group_diags = _merge_group(key, recs, aliases)
+        papers.append(paper)
+        diags.extend(group_diags)
+    return papers, diags
