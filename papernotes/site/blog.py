@@ -16,13 +16,13 @@ def _listing(entries: list[dict]) -> list[dict]:
                                "excerpt_html", "tags")} for e in entries]
 
 
-def blog_pages(docs: list[dict[str, Any]], urls: Urls) -> list[Page]:
+def blog_pages(docs: list[dict[str, Any]], urls: Urls, stats: list[dict] | None = None) -> list[Page]:
     """docs: document views (see pipeline.document_view), newest first."""
     pages: list[Page] = []
     every_doc = frozenset(d["source"] for d in docs)
     pages.append(Page(urls.home(), "home.html", {
         "page": {"title": "", "description": "", "kind": "home", "url": urls.home()},
-        "entries": _listing(docs),
+        "entries": _listing(docs), "stats": stats or [],
     }, every_doc, "home"))
 
     for doc in docs:

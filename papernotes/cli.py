@@ -1,0 +1,112 @@
+"""Command line: build (default), serve, export, deploy."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .pipeline import Builder, BuildOptions
+
+
+def _project_root() -> Path:
+    """The folder holding site_src/: the current directory, else the checkout this package lives in."""
+    cwd = Path.cwd()
+    if (cwd / "site_src").is_dir():
+        return cwd
+    here = Path(__file__).resolve().parent.parent
+    return here if (here / "site_src").is_dir() else cwd
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--source", type=Path, default=None, help="content folder (default: site_src/)")
+    parser.add_argument("--output", "-o", type=Path, default=None, help="output folder (default: output/)")
+    parser.add_argument("--base-url", default=None, help="public URL of the site, e.g. https://user.github.io/notes/")
+
+
+def _options(args) -> BuildOptions:
+    root = _project_root()
+    return BuildOptions(project=root, source=(args.source or root / "site_src").resolve(),
+                        output=(args.output or root / "output").resolve(), base_url=args.base_url)
+
+
+def _print_report(report, source: Path, stream=sys.stderr) -> None:
+    """Diagnostics name files relative to the current directory, so editors can jump to them."""
+    from dataclasses import replace
+
+    for diag in report.diagnostics:
+        path = source / diag.path
+        if path.exists():
+            try:
+                diag = replace(diag, path=str(path.relative_to(Path.cwd())))
+            except ValueError:
+                diag = replace(diag, path=str(path))
+        print(diag.format(), file=stream)
+    print(report.summary(), file=stream)
+
+
+def cmd_build(args) -> int:
+    options = _options(args)
+    builder = Builder(options)
+    try:
+        report = builder.build()
+    finally:
+        builder.close()
+    _print_report(report, options.source)
+    return report.exit_code(args.strict)
+
+
+def cmd_export(args) -> int:
+    from .export_cmd import run_export
+
+    return run_export(_options(args), args.format, args.out)
+
+
+def cmd_serve(args) -> int:
+    from .dev.serve_cmd import run_serve
+
+    return run_serve(_options(args), host=args.host, port=args.port, open_browser=args.open)
+
+
+def cmd_deploy(args) -> int:
+    from .deploy import run_deploy
+
+    return run_deploy(_options(args), push=not args.no_push, branch=args.branch, message=args.message)
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="papernotes", description="Build a static site of research notes and papers.")
+    sub = parser.add_subparsers(dest="command")
+
+    build = sub.add_parser("build", help="render site_src/ into output/ (the default)")
+    _common(build)
+    build.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    build.set_defaults(func=cmd_build)
+
+    serve = sub.add_parser("serve", help="build, serve on 127.0.0.1, rebuild and reload on save")
+    _common(serve)
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--open", action="store_true", help="open the site in a browser")
+    serve.set_defaults(func=cmd_serve)
+
+    export = sub.add_parser("export", help="write all merged papers as JSON, CSV or BibTeX")
+    _common(export)
+    export.add_argument("--format", choices=["json", "csv", "bibtex"], default="json")
+    export.add_argument("-O", "--out", default="-", help="file to write (default: standard output)")
+    export.set_defaults(func=cmd_export)
+
+    deploy = sub.add_parser("deploy", help="commit output/ to the gh-pages branch and push it")
+    _common(deploy)
+    deploy.add_argument("--no-push", action="store_true", help="only commit, do not push")
+    deploy.add_argument("--branch", default="gh-pages")
+    deploy.add_argument("--message", default="Publish site")
+    deploy.set_defaults(func=cmd_deploy)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0].startswith("-") and argv[0] not in ("-h", "--help"):
+        argv.insert(0, "build")
+    args = make_parser().parse_args(argv)
+    return args.func(args)

@@ -1,0 +1,242 @@
+"""The build, start to end, as one readable function: read -> model -> render -> pages -> write.
+
+`Builder` keeps caches between builds (the dev server reuses one), so a rebuild
+re-reads only changed files, re-renders only changed Markdown, asks KaTeX only
+for formulas it has never seen, and writes only pages whose inputs changed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .config import SiteConfig, load_config
+from .content import Content, load_content
+from .diagnostics import Diagnostic, Diagnostics, error
+from .model.merge import merge_records
+from .render.highlight import pygments_css
+from .render.katex import KatexRenderer, KatexUnavailable, katex_assets, katex_css
+from .render.markdown import MarkdownRenderer, RenderedMarkdown
+from .render.math import fill_math
+from .site.blog import blog_pages
+from .site.page import Page
+from .site.urls import Urls
+from .site.views import document_view
+from .write import WriteReport, check_collisions, copy_file_if_changed, make_environment, prune, read_manifest, write_if_changed
+
+CACHE_DIR = ".papernotes-cache"
+
+
+@dataclass
+class BuildOptions:
+    project: Path  # holds templates/, static/, node_modules/
+    source: Path  # site_src/
+    output: Path
+    base_url: str | None = None  # overrides site.yaml
+    dev: bool = False  # dev server: keep the last good page of a source with errors
+
+
+@dataclass
+class BuildReport:
+    pages: int = 0
+    seconds: float = 0.0
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    rendered_pages: int = 0
+    node_processes: int = 0
+
+    @property
+    def errors(self) -> int:
+        return sum(d.level == "error" for d in self.diagnostics)
+
+    @property
+    def warnings(self) -> int:
+        return sum(d.level == "warning" for d in self.diagnostics)
+
+    def exit_code(self, strict: bool = False) -> int:
+        return 1 if self.errors or (strict and self.warnings) else 0
+
+    def summary(self) -> str:
+        return (f"built {self.pages} pages ({len(self.written)} files written, {len(self.removed)} removed) "
+                f"with {self.errors} errors and {self.warnings} warnings in {self.seconds:.2f}s")
+
+
+class Builder:
+    def __init__(self, options: BuildOptions):
+        self.options = options
+        self.markdown = MarkdownRenderer()
+        self._md_cache: dict[tuple, RenderedMarkdown] = {}
+        self._katex: KatexRenderer | None = None
+        self._page_hashes: dict[str, int] = {}  # url -> hash of the context it was last rendered with
+
+    def close(self) -> None:
+        if self._katex is not None:
+            self._katex.close()
+            self._katex = None
+
+    # -- the pipeline ----------------------------------------------------------
+    def build(self) -> BuildReport:
+        started = time.perf_counter()
+        opts = self.options
+        diags = Diagnostics()
+        config, config_diags = load_config(opts.source)
+        diags.extend(config_diags)
+        if opts.base_url:
+            config = config.with_base_url(opts.base_url)
+        urls = Urls(config.base_url)
+
+        content = load_content(config)  # read
+        diags.extend(content.diagnostics)
+        papers, merge_diags = merge_records(content.records, config.aliases)  # model
+        diags.extend(merge_diags)
+
+        rendered = self._render_documents(content, diags)  # render
+        self._fill_math(rendered, diags)
+        docs = self._document_views(content, rendered, urls)
+
+        pages = blog_pages(docs, urls)  # pages
+        report = BuildReport(pages=len(pages))
+        write = self._write(pages, config, urls, rendered, content, diags)  # write
+        report.written, report.removed = write.written, write.removed
+        report.rendered_pages = len(pages)
+        report.node_processes = self._katex.processes_started if self._katex else 0
+        report.diagnostics = sorted(diags, key=lambda d: (d.path, d.line, d.level, d.message))
+        report.seconds = time.perf_counter() - started
+        return report
+
+    # -- render ---------------------------------------------------------------
+    def _render_documents(self, content: Content, diags: Diagnostics) -> dict[str, dict]:
+        out: dict[str, dict] = {}
+        source = self.options.source
+        for doc in content.documents:
+            base = (source / doc.path).parent
+
+            def image_exists(src: str, base=base) -> bool:
+                target = (base / src).resolve()
+                return source.resolve() in target.parents and target.is_file()
+
+            digest = content.files[doc.path].digest
+            key = (doc.path, digest)
+            if key not in self._md_cache:
+                body = self.markdown.render(doc.body, doc.path, doc.body_line, image_exists)
+                excerpt = (self.markdown.render(doc.excerpt, doc.path, doc.body_line, image_exists)
+                           if doc.excerpt is not None else None)
+                self._md_cache[key] = (body, excerpt)
+            body, excerpt = self._md_cache[key]
+            diags.extend(body.diagnostics)
+            out[doc.path] = {"doc": doc, "body": body, "excerpt": excerpt, "html": body.html,
+                             "excerpt_html": excerpt.html if excerpt else ""}
+        return out
+
+    def _fill_math(self, rendered: dict[str, dict], diags: Diagnostics) -> bool:
+        wanted = {(f.tex, f.display) for r in rendered.values()
+                  for part in (r["body"], r["excerpt"]) if part for f in part.formulas}
+        results: dict = {}
+        ok = True
+        if wanted:
+            try:
+                if self._katex is None:
+                    self._katex = KatexRenderer(self.options.project, self.options.project / CACHE_DIR / "katex")
+                results = self._katex.render(sorted(wanted))
+            except KatexUnavailable as exc:
+                diags.error("package.json", 0, f"cannot render math: {exc}; formulas are shown as TeX source")
+                ok = False
+        for path, r in rendered.items():
+            r["html"], d = fill_math(r["body"].html, r["body"].formulas, results, path)
+            diags.extend(d)
+            if r["excerpt"]:
+                r["excerpt_html"], _ = fill_math(r["excerpt"].html, r["excerpt"].formulas, results, path)
+        return ok
+
+    def _document_views(self, content: Content, rendered: dict[str, dict], urls: Urls) -> list[dict]:
+        views = []
+        for doc in content.documents:
+            date = doc.date or content.fallback_dates.get(doc.path) or dt.datetime(1970, 1, 1)
+            r = rendered[doc.path]
+            views.append(document_view(doc, date, r["html"], r["excerpt_html"], urls))
+        views.sort(key=lambda v: v["sort_key"], reverse=True)
+        return views
+
+    # -- write ----------------------------------------------------------------
+    def _site_context(self, config: SiteConfig, urls: Urls) -> dict:
+        nav = [("笔记", urls.notes_index(), "notes"), ("文章", urls.posts_index(), "posts"),
+               ("标签", urls.tags_index(), "tags"), ("归档", urls.archive(), "archive")]
+        return {
+            "title": config.title, "description": config.description, "language": config.language,
+            "author": config.author, "home_href": urls.href(urls.home()),
+            "nav": [{"label": label, "href": urls.href(url), "section": section} for label, url, section in nav],
+            "stylesheets": [urls.href(urls.static("katex/katex.min.css")), urls.href(urls.static("pygments.css")),
+                            urls.href(urls.static("style.css"))],
+            "feed_href": urls.href(urls.feed()), "search_href": urls.href(urls.search()),
+            "favicon_href": urls.href(urls.static("favicon.svg")),
+            "extra": dict(config.extra),
+        }
+
+    def _write(self, pages: list[Page], config: SiteConfig, urls: Urls, rendered: dict, content: Content,
+               diags: Diagnostics) -> WriteReport:
+        opts = self.options
+        output = opts.output
+        output.mkdir(parents=True, exist_ok=True)
+        env = make_environment(opts.project / "templates")
+        site = self._site_context(config, urls)
+        report = WriteReport()
+        owners, collision_diags = check_collisions([(urls.output_file(p.url), p.origin) for p in pages])
+        diags.extend(collision_diags)
+        produced: set[str] = set()
+        for page in pages:
+            rel = urls.output_file(page.url)
+            if owners.get(rel) != page.origin:
+                continue
+            produced.add(rel)
+            if opts.dev and page.origin in content.failed and (output / rel).exists():
+                continue  # keep the last good page while its source is broken
+            context = dict(page.context)
+            context["site"] = site
+            context["page"] = {"breadcrumbs": [], "section": page.url.split("/", 1)[0], **context["page"],
+                               "canonical": urls.absolute(page.url)}
+            try:
+                html = env.get_template(page.template).render(**context)
+            except Exception as exc:  # a template bug must name the page, not kill the build
+                diags.error(f"templates/{page.template}", getattr(exc, "lineno", 0) or 0,
+                            f"rendering {page.url or '/'}: {type(exc).__name__}: {exc}")
+                continue
+            write_if_changed(output, rel, html.encode("utf-8"), report)
+
+        assets = self._assets(config, rendered, diags)
+        for rel, src in sorted(assets.items()):
+            produced.add(rel)
+            if isinstance(src, bytes):
+                write_if_changed(output, rel, src, report)
+            else:
+                copy_file_if_changed(output, rel, src, report)
+        prune(output, produced, report, read_manifest(output))
+        return report
+
+    def _assets(self, config: SiteConfig, rendered: dict, diags: Diagnostics) -> dict[str, Path | bytes]:
+        opts = self.options
+        urls = Urls(config.base_url)
+        assets: dict[str, Path | bytes] = {}
+        static = opts.project / "static"
+        if static.is_dir():
+            for path in sorted(static.rglob("*")):
+                if path.is_file():
+                    assets[urls.static(path.relative_to(static).as_posix())] = path
+        assets[urls.static("pygments.css")] = pygments_css().encode("utf-8")
+        try:
+            for src, rel in katex_assets(opts.project):
+                assets[rel] = src
+            assets[urls.static("katex/katex.min.css")] = katex_css(opts.project).encode("utf-8")
+        except KatexUnavailable as exc:
+            diags.error("package.json", 0, f"KaTeX stylesheet and fonts not copied: {exc}")
+        # Relative images next to the page that shows them.
+        for path, r in rendered.items():
+            doc_url = urls.document(r["doc"].kind, r["doc"].slug)
+            for image in r["body"].images:
+                if image.exists:
+                    assets[doc_url + image.src] = (opts.source / path).parent / image.src
+        assets[".nojekyll"] = b""
+        if config.cname:
+            assets["CNAME"] = (config.cname + "\n").encode("utf-8")
+        return assets

@@ -1,0 +1,44 @@
+"""Plain data for templates: model objects turned into dicts with URLs resolved."""
+from __future__ import annotations
+
+import datetime as dt
+
+from markupsafe import Markup
+
+from ..sources.documents import Document
+from .urls import Urls
+
+KIND_LABEL = {"post": "文章", "note": "笔记"}
+
+
+def document_view(doc: Document, date: dt.datetime, html: str, excerpt_html: str, urls: Urls) -> dict:
+    url = urls.document(doc.kind, doc.slug)
+    return {
+        "kind": doc.kind,
+        "kind_label": KIND_LABEL.get(doc.kind, doc.kind),
+        "title": doc.title,
+        "url": url,
+        "href": urls.href(url),
+        "source": doc.path,
+        "date_iso": date.isoformat(),
+        "date_display": date.strftime("%Y-%m-%d"),
+        "year": date.year,
+        "sort_key": (date, doc.path),
+        "description": doc.description or _plain_excerpt(doc),
+        "tags": [{"name": t, "href": urls.href(urls.tag(t))} for t in doc.tags],
+        "categories": [{"name": c, "href": urls.href(urls.category(c))} for c in doc.categories],
+        "html": Markup(html),  # our own renderer's output from the author's Markdown
+        "excerpt_html": Markup(excerpt_html),
+        "meta": dict(doc.extra),  # unknown front-matter keys, e.g. comment_title
+        "papers": [],
+        "deps": [],
+    }
+
+
+def _plain_excerpt(doc: Document, limit: int = 120) -> str:
+    import re
+
+    text = doc.excerpt if doc.excerpt is not None else doc.body
+    text = re.sub(r"\$\$.*?\$\$|\$[^$\n]*\$|!\[[^\]]*\]\([^)]*\)|\[TOC\]|<[^>]+>|[#>*`_\[\]()|-]+", " ", text, flags=re.S)
+    text = " ".join(text.split())
+    return text[:limit] + ("…" if len(text) > limit else "")
