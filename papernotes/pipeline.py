@@ -17,7 +17,7 @@ from .diagnostics import Diagnostic, Diagnostics, error
 from .model.merge import merge_records
 from .render.highlight import pygments_css
 from .render.katex import KatexRenderer, KatexUnavailable, katex_assets, katex_css
-from .render.markdown import MarkdownRenderer, RenderedMarkdown
+from .render.markdown import MarkdownRenderer, RenderedMarkdown, excerpt_html
 from .render.math import fill_math
 from .site.blog import blog_pages
 from .site.page import Page
@@ -147,7 +147,8 @@ class Builder:
             r["html"], d = fill_math(r["body"].html, r["body"].formulas, results, path)
             diags.extend(d)
             if r["excerpt"]:
-                r["excerpt_html"], _ = fill_math(r["excerpt"].html, r["excerpt"].formulas, results, path)
+                html, _ = fill_math(r["excerpt"].html, r["excerpt"].formulas, results, path)
+                r["excerpt_html"] = excerpt_html(html)
         return ok
 
     def _document_views(self, content: Content, rendered: dict[str, dict], urls: Urls) -> list[dict]:

@@ -83,7 +83,7 @@ class KatexRenderer:
     def _render_batch(self, batch: list[tuple[str, bool]]) -> list[MathResult]:
         proc = self._process()
         try:
-            proc.stdin.write(json.dumps(batch, ensure_ascii=False) + "\n")
+            proc.stdin.write(json.dumps(batch, ensure_ascii=False).encode("utf-8") + b"\n")
             proc.stdin.flush()
             line = proc.stdout.readline()
         except (BrokenPipeError, OSError):
@@ -92,7 +92,7 @@ class KatexRenderer:
             raise KatexUnavailable(self._death_message())
         reply = json.loads(line)
         if not isinstance(reply, list) or len(reply) != len(batch):
-            raise KatexUnavailable(f"the KaTeX worker sent a malformed reply: {line[:200]!r}")
+            raise KatexUnavailable(f"the KaTeX worker sent a malformed reply: {line[:200].decode('utf-8', 'replace')!r}")
         return [MathResult(r.get("html"), r.get("error")) for r in reply]
 
     def _process(self) -> subprocess.Popen:
@@ -104,14 +104,14 @@ class KatexRenderer:
         if node is None:
             raise KatexUnavailable("node not found on PATH: install Node.js 18+")
         # stderr goes to a file, not a pipe nobody reads (which could block node).
+        # Binary pipes: text-mode readline decodes a multi-MB reply in small chunks
+        # and cost more than KaTeX itself; json.loads takes the UTF-8 bytes directly.
         self._stderr = tempfile.TemporaryFile()
         self._proc = subprocess.Popen(
             [node, str(WORKER), str(self.katex_path), self._options_json],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=self._stderr,
-            text=True,
-            encoding="utf-8",
         )
         self.processes_started += 1
         # Safety net for renderers that are never closed: runs at GC or interpreter exit.

@@ -193,3 +193,12 @@ def render_markdown(text: str, path: str, first_line: int = 1,
     if _default is None:
         _default = MarkdownRenderer()
     return _default.render(text, path, first_line, image_exists)
+
+
+_HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
+_HEADING_ID = re.compile(r'(<h[1-6])\s+id="[^"]*"')
+
+
+def excerpt_html(html: str) -> str:
+    """An excerpt is shown on list pages: no permalinks, no ids that would clash there."""
+    return _HEADING_ID.sub(r"\1", _HEADERLINK.sub("", html))

@@ -13,6 +13,7 @@ KIND_LABEL = {"post": "文章", "note": "笔记"}
 
 def document_view(doc: Document, date: dt.datetime, html: str, excerpt_html: str, urls: Urls) -> dict:
     url = urls.document(doc.kind, doc.slug)
+    description = doc.description or _plain_excerpt(doc)
     return {
         "kind": doc.kind,
         "kind_label": KIND_LABEL.get(doc.kind, doc.kind),
@@ -24,11 +25,12 @@ def document_view(doc: Document, date: dt.datetime, html: str, excerpt_html: str
         "date_display": date.strftime("%Y-%m-%d"),
         "year": date.year,
         "sort_key": (date, doc.path),
-        "description": doc.description or _plain_excerpt(doc),
+        "description": description,
         "tags": [{"name": t, "href": urls.href(urls.tag(t))} for t in doc.tags],
         "categories": [{"name": c, "href": urls.href(urls.category(c))} for c in doc.categories],
         "html": Markup(html),  # our own renderer's output from the author's Markdown
-        "excerpt_html": Markup(excerpt_html),
+        # Before <!--more--> when there is a marker, else the description as text.
+        "excerpt_html": Markup(excerpt_html) if excerpt_html.strip() else Markup("<p>%s</p>") % description,
         "meta": dict(doc.extra),  # unknown front-matter keys, e.g. comment_title
         "papers": [],
         "deps": [],
