@@ -119,7 +119,13 @@ class KatexRenderer:
         return self._proc
 
     def _death_message(self) -> str:
-        code = self._proc.wait(timeout=5) if self._proc else None
+        code = None
+        if self._proc is not None:
+            try:
+                code = self._proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:  # alive but mute: do not leave it behind
+                _stop(self._proc)
+                code = self._proc.returncode
         detail = ""
         if self._stderr is not None:
             self._stderr.seek(0)
