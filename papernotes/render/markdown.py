@@ -133,6 +133,8 @@ class _PapernotesExtension(Extension):
         self.renderer = renderer
 
     def extendMarkdown(self, md):
+        if "$" not in md.ESCAPED_CHARS:  # `\$` is a literal dollar sign, as in TeX-aware editors
+            md.ESCAPED_CHARS.append("$")
         md.preprocessors.register(_NotesPreprocessor(md), "papernotes_lists", 25)
         md.treeprocessors.register(_ImageTreeprocessor(md, self.renderer), "papernotes_images", 5)
 
