@@ -413,3 +413,58 @@ def test_busy_port_returns_one(tmp_path):
         port = busy.getsockname()[1]
         assert serve(lambda changed: BuildOutcome(True, [], []), tmp_path / "out", [tmp_path],
                      port=port, stop_event=threading.Event()) == 1
+
+
+# --- the browser side, in real Chromium ---------------------------------------------------
+
+def _chromium_path() -> str | None:
+    for candidate in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
+        if os.path.exists(candidate):
+            return candidate
+    return None
+
+
+def test_browser_reloads_swaps_css_and_shows_overlay(served):
+    sync_api = pytest.importorskip("playwright.sync_api")
+    port, builder, note = served
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        pw = sync_api.sync_playwright().start()
+    except Exception as exc:  # pragma: no cover - environment without a driver
+        pytest.skip(f"playwright unavailable: {exc}")
+    try:
+        try:
+            browser = pw.chromium.launch(executable_path=_chromium_path())
+        except Exception as exc:  # pragma: no cover - environment without chromium
+            pytest.skip(f"chromium unavailable: {exc}")
+        page = browser.new_page()
+        page.goto(url)
+        page.wait_for_function("document.readyState === 'complete'")
+        assert page.locator(f"#{OVERLAY_ID}").count() == 0
+
+        # A failed build: the overlay appears live, over the last good page.
+        builder.next = BuildOutcome(ok=False, messages=["notes/a.md:7: error: unclosed <b>"], changed=[])
+        note.write_text("broken")
+        overlay = page.wait_for_selector(f"#{OVERLAY_ID}", timeout=WAIT * 1000)
+        assert "notes/a.md:7: error: unclosed <b>" in overlay.text_content()
+        assert page.locator("h1").text_content() == "Home"
+
+        # A good build reloads the page, which clears the overlay.
+        page.evaluate("window.__marker = 1")
+        builder.next = BuildOutcome(ok=True, messages=[], changed=["index.html"])
+        note.write_text("fixed")
+        page.wait_for_function("window.__marker === undefined", timeout=WAIT * 1000)
+        page.wait_for_function("document.readyState === 'complete'")
+        assert page.locator(f"#{OVERLAY_ID}").count() == 0
+
+        # A CSS-only build swaps the stylesheet without reloading.
+        page.evaluate("window.__marker = 2")
+        builder.next = BuildOutcome(ok=True, messages=[], changed=["style.css"])
+        note.write_text("css")
+        page.wait_for_function(
+            "document.querySelector('link[rel=stylesheet]').href.includes('papernotes-reload=')",
+            timeout=WAIT * 1000)
+        assert page.evaluate("window.__marker") == 2
+        browser.close()
+    finally:
+        pw.stop()
