@@ -115,11 +115,11 @@ def bibtex_keys(papers: list[Paper]) -> dict[str, str]:
 def _suffix(n: int) -> str:
     """1 -> b, 2 -> c, … 25 -> z, 26 -> ba … (the unsuffixed key is the implicit 'a')."""
     letters = ""
-    n += 1
-    while n:
+    while True:
         n, r = divmod(n, 26)
         letters = chr(ord("a") + r) + letters
-    return letters
+        if n == 0:
+            return letters
 
 
 _BIB_SPECIAL = {
