@@ -14,13 +14,24 @@ from pathlib import Path
 from .config import SiteConfig, load_config
 from .content import Content, load_content
 from .diagnostics import Diagnostic, Diagnostics, error
+from markupsafe import Markup
+
+from .export import bibtex_entry, bibtex_keys
+from .model.link import link_documents, section_texts
 from .model.merge import merge_records
+from .model.topics import classify, topic_set
 from .render.highlight import pygments_css
 from .render.katex import KatexRenderer, KatexUnavailable, katex_assets, katex_css
 from .render.markdown import MarkdownRenderer, RenderedMarkdown, excerpt_html
 from .render.math import fill_math
+from .render.text import text_with_math
 from .site.blog import blog_pages
+from .site.links import add_paper_links
 from .site.page import Page
+from .site.paper_pages import paper_pages
+from .site.people_pages import author_pages
+from .site.research import Research
+from .site.venue_topic_pages import topic_pages, venue_pages
 from .site.urls import Urls
 from .site.views import document_view
 from .write import WriteReport, check_collisions, copy_file_if_changed, make_environment, prune, read_manifest, write_if_changed
@@ -92,11 +103,31 @@ class Builder:
         papers, merge_diags = merge_records(content.records, config.aliases)  # model
         diags.extend(merge_diags)
 
+        topics = topic_set(config.topics, [t for d in content.documents for t in d.tags])
+        notes_text: dict[str, str] = {}
+        for doc in content.documents:
+            notes_text.update(section_texts(doc.body))
+        classify(papers, topics, notes_text)
+
         rendered = self._render_documents(content, diags)  # render
-        self._fill_math(rendered, diags)
+        paper_html = {p.key: self._paper_math(p) for p in papers}
+        self._fill_math(rendered, paper_html, diags)
         docs = self._document_views(content, rendered, urls)
 
-        pages = blog_pages(docs, urls)  # pages
+        refs = link_documents(papers, {d.path for d in content.documents},
+                              {path: r["body"].toc for path, r in rendered.items()})
+        research = Research(papers, topics.by_slug(), refs, {d["source"]: d for d in docs},
+                            {k: (v[0], v[2]) for k, v in paper_html.items()}, urls, config.papers_per_page)
+        self._link_documents_to_papers(docs, research)
+        keys = bibtex_keys(research.papers)
+        bibtex = {p.key: bibtex_entry(p, keys[p.key]) for p in research.papers}
+
+        stats = [{"label": label, "count": count, "href": urls.href(url)} for label, count, url in (
+            ("篇笔记与文章", len(docs), urls.archive()), ("篇论文", len(papers), urls.papers_index()),
+            ("位作者", len(research.by_author), urls.authors_index()),
+            ("个主题", len({t for p in papers for t in p.topics}), urls.topics_index()))]
+        pages = (blog_pages(docs, urls, stats) + paper_pages(research, bibtex) + author_pages(research)
+                 + venue_pages(research) + topic_pages(research))  # pages
         report = BuildReport(pages=len(pages))
         write = self._write(pages, config, urls, rendered, content, diags)  # write
         report.written, report.removed = write.written, write.removed
@@ -130,9 +161,18 @@ class Builder:
                              "excerpt_html": excerpt.html if excerpt else ""}
         return out
 
-    def _fill_math(self, rendered: dict[str, dict], diags: Diagnostics) -> bool:
+    @staticmethod
+    def _paper_math(paper) -> list:
+        """[title html, title formulas, abstract html, abstract formulas, source path]: filled by _fill_math."""
+        first = paper.records[0].source if paper.records else None
+        title, title_f = text_with_math(paper.title)
+        abstract, abstract_f = text_with_math(paper.abstract or "")
+        return [title, title_f, abstract, abstract_f, first.path if first else ""]
+
+    def _fill_math(self, rendered: dict[str, dict], paper_html: dict[str, list], diags: Diagnostics) -> bool:
         wanted = {(f.tex, f.display) for r in rendered.values()
                   for part in (r["body"], r["excerpt"]) if part for f in part.formulas}
+        wanted |= {(f.tex, f.display) for v in paper_html.values() for f in (*v[1], *v[3])}
         results: dict = {}
         ok = True
         if wanted:
@@ -149,7 +189,25 @@ class Builder:
             if r["excerpt"]:
                 html, _ = fill_math(r["excerpt"].html, r["excerpt"].formulas, results, path)
                 r["excerpt_html"] = excerpt_html(html)
+        for v in paper_html.values():
+            v[0], d = fill_math(v[0], v[1], results, v[4])
+            diags.extend(d)
+            v[2], d = fill_math(v[2], v[3], results, v[4])
+            diags.extend(d)
         return ok
+
+    @staticmethod
+    def _link_documents_to_papers(docs: list[dict], research: Research) -> None:
+        """Each section of a note links to its paper page; the document lists the papers it covers."""
+        per_doc: dict[str, list] = {}
+        for paper in research.papers:
+            for ref in research.notes.get(paper.key, ()):
+                per_doc.setdefault(ref.doc_path, []).append((paper, ref))
+        for doc in docs:
+            pairs = per_doc.get(doc["source"], [])
+            targets = {ref.anchor: (research.urls.href(research.paper_url(p)), p.title) for p, ref in pairs if ref.anchor}
+            doc["html"] = Markup(add_paper_links(str(doc["html"]), targets))
+            doc["papers"] = [research.summary(p) for p, _ in sorted(pairs, key=lambda pr: pr[0].key)]
 
     def _document_views(self, content: Content, rendered: dict[str, dict], urls: Urls) -> list[dict]:
         views = []
@@ -163,7 +221,9 @@ class Builder:
     # -- write ----------------------------------------------------------------
     def _site_context(self, config: SiteConfig, urls: Urls) -> dict:
         nav = [("笔记", urls.notes_index(), "notes"), ("文章", urls.posts_index(), "posts"),
-               ("标签", urls.tags_index(), "tags"), ("归档", urls.archive(), "archive")]
+               ("论文", urls.papers_index(), "papers"), ("作者", urls.authors_index(), "authors"),
+               ("会议", urls.venues_index(), "venues"), ("主题", urls.topics_index(), "topics"),
+               ("归档", urls.archive(), "archive")]
         return {
             "title": config.title, "description": config.description, "language": config.language,
             "author": config.author, "home_href": urls.href(urls.home()),
@@ -172,6 +232,7 @@ class Builder:
                             urls.href(urls.static("style.css"))],
             "feed_href": urls.href(urls.feed()), "search_href": urls.href(urls.search()),
             "favicon_href": urls.href(urls.static("favicon.svg")),
+            "copy_js_href": urls.href(urls.static("copy.js")),
             "extra": dict(config.extra),
         }
 

@@ -100,6 +100,10 @@ class Urls:
         return "papers/" if number <= 1 else f"papers/page/{number}/"
 
     @staticmethod
+    def papers_year(year: int) -> str:
+        return f"papers/year/{year}/"
+
+    @staticmethod
     def paper(slug: str) -> str:
         return f"papers/{slug}/"
 

@@ -1,0 +1,74 @@
+"""Topics: rules from site.yaml (or the packaged defaults) plus post tags, matched against papers.
+
+A paper gets every topic whose keyword occurs in its title, Chinese title,
+abstract or the notes about it; a paper no rule matches goes to the explicit
+"other" topic, so nothing is hidden.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from ..config import TopicRule
+from .records import Paper
+from .venues import venue_from_heading
+
+OTHER = TopicRule("other", "Other", "其他", ())
+_DEFAULTS = Path(__file__).resolve().parent.parent / "default_topics.yaml"
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def default_topics() -> tuple[TopicRule, ...]:
+    data = yaml.safe_load(_DEFAULTS.read_text(encoding="utf-8"))
+    return tuple(TopicRule(d["slug"], d["name"], d.get("name_zh", ""), tuple(d.get("keywords", ()))) for d in data)
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^\w]+", "-", text.casefold()).strip("-") or "topic"
+
+
+def keyword_pattern(keyword: str) -> str:
+    """'talking head' also matches 'Talking-Heads'; Chinese keywords match as substrings."""
+    if _CJK.search(keyword):
+        return re.escape(keyword)
+    words = [re.escape(w) for w in re.split(r"[\s-]+", keyword.strip()) if w]
+    return r"(?<![\w])" + r"[\s-]+".join(words) + r"(?:e?s)?(?![\w])"
+
+
+@dataclass(frozen=True)
+class TopicSet:
+    rules: tuple[TopicRule, ...]
+    tag_topic: dict  # post tag -> topic slug
+
+    def by_slug(self) -> dict[str, TopicRule]:
+        return {r.slug: r for r in (*self.rules, OTHER)}
+
+
+def topic_set(configured: tuple[TopicRule, ...] | None, tags: list[str]) -> TopicSet:
+    """Configured (or default) rules, plus one rule per post tag no rule already covers."""
+    rules = list(configured if configured is not None else default_topics())
+    tag_topic: dict[str, str] = {}
+    for tag in sorted(set(tags), key=str.casefold):
+        if venue_from_heading(tag)[0]:  # CVPR2022 is a venue, not a topic
+            continue
+        found = next((r.slug for r in rules if r.slug == _slug(tag) or r.name.casefold() == tag.casefold()
+                      or any(re.fullmatch(keyword_pattern(k), tag, re.I) for k in r.keywords)), None)
+        if found is None:
+            rule = TopicRule(_slug(tag), tag, "", (tag,))
+            rules.append(rule)
+            found = rule.slug
+        tag_topic[tag] = found
+    return TopicSet(tuple(rules), tag_topic)
+
+
+def classify(papers: list[Paper], topics: TopicSet, note_text: dict[str, str]) -> None:
+    """Set `paper.topics` (rule order) on every paper; `note_text`: paper key -> text of its notes."""
+    compiled = [(r.slug, re.compile("|".join(keyword_pattern(k) for k in r.keywords), re.I))
+                for r in topics.rules if r.keywords]
+    for paper in papers:
+        text = " ".join(filter(None, (paper.title, paper.title_zh, paper.abstract, note_text.get(paper.key))))
+        found = tuple(slug for slug, pattern in compiled if pattern.search(text))
+        paper.topics = found or (OTHER.slug,)
