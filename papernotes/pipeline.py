@@ -27,6 +27,7 @@ from .render.math import fill_math
 from .render.text import text_with_math
 from .site.blog import blog_pages
 from .site.links import add_paper_links
+from .site.feeds import atom_feed, robots_txt, sitemap_xml
 from .site.page import Page
 from .site.paper_pages import paper_pages
 from .site.people_pages import author_pages
@@ -37,6 +38,29 @@ from .site.views import document_view
 from .write import WriteReport, check_collisions, copy_file_if_changed, make_environment, prune, read_manifest, write_if_changed
 
 CACHE_DIR = ".papernotes-cache"
+
+
+def search_page(urls: Urls) -> Page:
+    return Page(urls.search(), "search.html", {
+        "page": {"title": "搜索", "description": "全文搜索笔记、文章、论文与作者", "kind": "search", "url": urls.search()},
+        "search": {"bundle_href": urls.href("pagefind/"), "query_param": "q",
+                   "script_href": urls.href(urls.static("search.js")),
+                   "stylesheet_href": urls.href(urls.static("search.css"))},
+    }, frozenset(), "search")
+
+
+def feed_files(config: SiteConfig, urls: Urls, docs: list[dict], pages: list[Page]) -> dict[str, bytes]:
+    """atom.xml (posts and notes), sitemap.xml (every HTML page) and robots.txt."""
+    entries = [{"title": d["title"], "url": urls.absolute(d["url"]), "published": d["date"], "updated": d["updated"],
+                "summary_html": str(d["excerpt_html"]), "kind": d["kind"],
+                "categories": [t["name"] for t in d["tags"]]} for d in docs]
+    feed = atom_feed(title=config.title, subtitle=config.description, author=config.author,
+                     site_url=urls.absolute(urls.home()), feed_url=urls.absolute(urls.feed()), entries=entries,
+                     language=config.language)
+    html_pages = [urls.absolute(p.url) for p in pages if urls.output_file(p.url).endswith(".html")
+                  and p.url != urls.not_found()]
+    return {urls.feed(): feed, urls.sitemap(): sitemap_xml(html_pages),
+            "robots.txt": robots_txt(urls.absolute(urls.sitemap()))}
 
 
 @dataclass
@@ -127,8 +151,9 @@ class Builder:
             ("位作者", len(research.by_author), urls.authors_index()),
             ("个主题", len({t for p in papers for t in p.topics}), urls.topics_index()))]
         pages = (blog_pages(docs, urls, stats) + paper_pages(research, bibtex) + author_pages(research)
-                 + venue_pages(research) + topic_pages(research))  # pages
+                 + venue_pages(research) + topic_pages(research) + [search_page(urls)])  # pages
         report = BuildReport(pages=len(pages))
+        self._feeds = feed_files(config, urls, docs, pages)
         write = self._write(pages, config, urls, rendered, content, diags)  # write
         report.written, report.removed = write.written, write.removed
         report.rendered_pages = len(pages)
@@ -299,6 +324,7 @@ class Builder:
                 if image.exists:
                     assets[doc_url + image.src] = (opts.source / path).parent / image.src
         assets[".nojekyll"] = b""
+        assets.update(self._feeds)
         if config.cname:
             assets["CNAME"] = (config.cname + "\n").encode("utf-8")
         return assets

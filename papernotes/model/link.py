@@ -57,7 +57,7 @@ def link_documents(papers: list[Paper], doc_paths: set[str], tocs: dict[str, lis
             for entry in tocs.get(path, ()):
                 key = _heading_key(entry.name)
                 if key == paper.key or (paper.key and f" {paper.key} " in f" {key} "):
-                    anchor, heading = entry.id, html.unescape(_TAGS.sub("", entry.name))
+                    anchor = entry.id
                     break
             refs[paper.key].append(NoteRef(path, anchor, heading))
     return dict(refs)

@@ -21,6 +21,8 @@ def document_view(doc: Document, date: dt.datetime, html: str, excerpt_html: str
         "url": url,
         "href": urls.href(url),
         "source": doc.path,
+        "date": date,
+        "updated": doc.updated or date,
         "date_iso": date.isoformat(),
         "date_display": date.strftime("%Y-%m-%d"),
         "year": date.year,

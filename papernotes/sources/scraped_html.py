@@ -7,7 +7,11 @@ Choices (readable text, never raw HTML):
 - ``<inf>x</inf>`` / ``<sub>x</sub>``: Unicode subscript when one exists
   (``L<inf>2</inf>`` -> ``L₂``), else the plain text.
 - ``<tex>$…$</tex>``: the ``$…$`` is kept as math for the renderer.
-- any other tag is stripped to its text; attributes (``xmlns:…``) go with it.
+- the other formatting tags IEEE pages use (``<i>``, ``<b>``, ``<mml:…>``, …)
+  are stripped to their text; attributes (``xmlns:…``) go with them.
+- any tag we do not know (``<script>``) is NOT markup we understand: it stays
+  in the text as written and templates show it escaped, so nothing is silently
+  dropped and nothing runs.
 """
 from __future__ import annotations
 
@@ -19,8 +23,10 @@ _SUB = dict(zip("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍�
 
 _PAIRED = re.compile(r"<(sup|inf|sub|tex)\b[^<>]*>(.*?)</\1\s*>", re.S | re.I)
 _ANY_TAG = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")
+_FORMAT_TAGS = r"(?:sup|sub|inf|tex|i|b|u|em|strong|span|br|p|italic|bold|formula|inline-formula|mml:[\w.-]+|math)"
+_KNOWN_TAG = re.compile(rf"</?{_FORMAT_TAGS}(?:\s[^<>]*)?/?>", re.I)
 # A tag cut off at the end of a line/text ("<sup xmlns=…" with no ">").
-_CUT_TAG = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?$")
+_CUT_TAG = re.compile(rf"</?{_FORMAT_TAGS}(?:\s[^<>]*)?$", re.I)
 
 
 def _script(text: str, table: dict[str, str]) -> str:
@@ -31,7 +37,7 @@ def _script(text: str, table: dict[str, str]) -> str:
 
 def _paired(m: re.Match) -> str:
     name, body = m.group(1).lower(), m.group(2)
-    body = _ANY_TAG.sub("", body)
+    body = _KNOWN_TAG.sub("", body)
     if name == "sup":
         return _script(body.strip(), _SUP)
     if name in ("inf", "sub"):
@@ -43,11 +49,11 @@ def _paired(m: re.Match) -> str:
 
 
 def clean_html(text: str) -> str:
-    """Replace sup/inf/tex markup by text or math and strip any other tag."""
+    """Replace sup/inf/tex markup by text or math and strip other formatting tags."""
     if "<" not in text:
         return text
     text = _PAIRED.sub(_paired, text)
-    text = _ANY_TAG.sub("", text)
+    text = _KNOWN_TAG.sub("", text)
     text = _CUT_TAG.sub("", text)
     return html.unescape(text) if "&" in text else text
 
