@@ -1,66 +1,44 @@
 """The build, start to end, as one readable function: read -> model -> render -> pages -> write.
 
-`Builder` keeps caches between builds (the dev server reuses one), so a rebuild
-re-reads only changed files, re-renders only changed Markdown, asks KaTeX only
-for formulas it has never seen, and writes only pages whose inputs changed.
+`Builder` keeps caches between builds (the dev server reuses one): Markdown
+results by content hash (memory and disk), KaTeX renders (disk), and what each
+page depends on, so a rebuild after one saved note renders only the pages that
+read that note, and writes only files whose bytes changed.
 """
 from __future__ import annotations
 
 import datetime as dt
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import SiteConfig, load_config
-from .content import Content, load_content
-from .diagnostics import Diagnostic, Diagnostics, error
 from markupsafe import Markup
 
+from .config import CONFIG_NAME, SiteConfig, load_config
+from .content import Content, load_content
+from .diagnostics import Diagnostic, Diagnostics
 from .export import bibtex_entry, bibtex_keys
 from .model.link import link_documents, section_texts
 from .model.merge import merge_records
 from .model.topics import classify, topic_set
-from .render.highlight import pygments_css
-from .render.katex import KatexRenderer, KatexUnavailable, katex_assets, katex_css
-from .render.markdown import MarkdownRenderer, RenderedMarkdown, excerpt_html
+from .render.documents import DocumentRenderer
+from .render.katex import KatexRenderer, KatexUnavailable
+from .render.markdown import excerpt_html
 from .render.math import fill_math
 from .render.text import text_with_math
 from .site.blog import blog_pages
 from .site.links import add_paper_links
-from .site.feeds import atom_feed, robots_txt, sitemap_xml
-from .site.page import Page
 from .site.paper_pages import paper_pages
 from .site.people_pages import author_pages
 from .site.research import Research
-from .site.venue_topic_pages import topic_pages, venue_pages
+from .site.special import feed_files, search_page
 from .site.urls import Urls
+from .site.venue_topic_pages import topic_pages, venue_pages
 from .site.views import document_view
-from .write import WriteReport, check_collisions, copy_file_if_changed, make_environment, prune, read_manifest, write_if_changed
+from .write import SiteWriter
 
 CACHE_DIR = ".papernotes-cache"
-
-
-def search_page(urls: Urls) -> Page:
-    return Page(urls.search(), "search.html", {
-        "page": {"title": "搜索", "description": "全文搜索笔记、文章、论文与作者", "kind": "search", "url": urls.search()},
-        "search": {"bundle_href": urls.href("pagefind/"), "query_param": "q",
-                   "script_href": urls.href(urls.static("search.js")),
-                   "stylesheet_href": urls.href(urls.static("search.css"))},
-    }, frozenset(), "search")
-
-
-def feed_files(config: SiteConfig, urls: Urls, docs: list[dict], pages: list[Page]) -> dict[str, bytes]:
-    """atom.xml (posts and notes), sitemap.xml (every HTML page) and robots.txt."""
-    entries = [{"title": d["title"], "url": urls.absolute(d["url"]), "published": d["date"], "updated": d["updated"],
-                "summary_html": str(d["excerpt_html"]), "kind": d["kind"],
-                "categories": [t["name"] for t in d["tags"]]} for d in docs]
-    feed = atom_feed(title=config.title, subtitle=config.description, author=config.author,
-                     site_url=urls.absolute(urls.home()), feed_url=urls.absolute(urls.feed()), entries=entries,
-                     language=config.language)
-    html_pages = [urls.absolute(p.url) for p in pages if urls.output_file(p.url).endswith(".html")
-                  and p.url != urls.not_found()]
-    return {urls.feed(): feed, urls.sitemap(): sitemap_xml(html_pages),
-            "robots.txt": robots_txt(urls.absolute(urls.sitemap()))}
 
 
 @dataclass
@@ -79,7 +57,7 @@ class BuildReport:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    rendered_pages: int = 0
+    rendered_pages: int = 0  # pages whose template ran (all on a full build, few on an edit)
     node_processes: int = 0
 
     @property
@@ -94,25 +72,27 @@ class BuildReport:
         return 1 if self.errors or (strict and self.warnings) else 0
 
     def summary(self) -> str:
-        return (f"built {self.pages} pages ({len(self.written)} files written, {len(self.removed)} removed) "
-                f"with {self.errors} errors and {self.warnings} warnings in {self.seconds:.2f}s")
+        return (f"built {self.pages} pages ({self.rendered_pages} rendered, {len(self.written)} files written, "
+                f"{len(self.removed)} removed) with {self.errors} errors and {self.warnings} warnings "
+                f"in {self.seconds:.2f}s")
 
 
 class Builder:
     def __init__(self, options: BuildOptions):
         self.options = options
-        self.markdown = MarkdownRenderer()
-        self._md_cache: dict[tuple, RenderedMarkdown] = {}
+        cache = options.project / CACHE_DIR
+        self.documents = DocumentRenderer(options.source, cache / "markdown")
+        self.writer = SiteWriter(options.project, options.output)
         self._katex: KatexRenderer | None = None
-        self._page_hashes: dict[str, int] = {}  # url -> hash of the context it was last rendered with
+        self._signature: int | None = None  # shape of the model at the last build
 
     def close(self) -> None:
         if self._katex is not None:
             self._katex.close()
             self._katex = None
 
-    # -- the pipeline ----------------------------------------------------------
-    def build(self) -> BuildReport:
+    def build(self, changed: set[Path] | None = None) -> BuildReport:
+        """A full build (`changed=None`), or a rebuild after these files changed."""
         started = time.perf_counter()
         opts = self.options
         diags = Diagnostics()
@@ -126,100 +106,127 @@ class Builder:
         diags.extend(content.diagnostics)
         papers, merge_diags = merge_records(content.records, config.aliases)  # model
         diags.extend(merge_diags)
-
         topics = topic_set(config.topics, [t for d in content.documents for t in d.tags])
         notes_text: dict[str, str] = {}
         for doc in content.documents:
             notes_text.update(section_texts(doc.body))
         classify(papers, topics, notes_text)
 
-        rendered = self._render_documents(content, diags)  # render
-        paper_html = {p.key: self._paper_math(p) for p in papers}
-        self._fill_math(rendered, paper_html, diags)
+        paper_html = {p.key: self._paper_math(p) for p in papers}  # render
+        rendered = self._render(content, paper_html, diags)
         docs = self._document_views(content, rendered, urls)
-
         refs = link_documents(papers, {d.path for d in content.documents},
                               {path: r["body"].toc for path, r in rendered.items()})
         research = Research(papers, topics.by_slug(), refs, {d["source"]: d for d in docs},
-                            {k: (v[0], v[2]) for k, v in paper_html.items()}, urls, config.papers_per_page)
+                            {k: (v[0], v[2]) for k, v in paper_html.items()}, urls, config.papers_per_page,
+                            render_item=self.writer.fragment("_paper_item.html", "p"))
         self._link_documents_to_papers(docs, research)
         keys = bibtex_keys(research.papers)
-        bibtex = {p.key: bibtex_entry(p, keys[p.key]) for p in research.papers}
 
         stats = [{"label": label, "count": count, "href": urls.href(url)} for label, count, url in (
             ("篇笔记与文章", len(docs), urls.archive()), ("篇论文", len(papers), urls.papers_index()),
             ("位作者", len(research.by_author), urls.authors_index()),
             ("个主题", len({t for p in papers for t in p.topics}), urls.topics_index()))]
-        pages = (blog_pages(docs, urls, stats) + paper_pages(research, bibtex) + author_pages(research)
-                 + venue_pages(research) + topic_pages(research) + [search_page(urls)])  # pages
+        pages = (blog_pages(docs, urls, stats)  # pages
+                 + paper_pages(research, lambda p: bibtex_entry(p, keys[p.key]))
+                 + author_pages(research) + venue_pages(research) + topic_pages(research) + [search_page(urls)])
+
+        everything = self._needs_full_render(changed, papers, docs)
+        changed_sources = self._changed_sources(changed)
         report = BuildReport(pages=len(pages))
-        self._feeds = feed_files(config, urls, docs, pages)
-        write = self._write(pages, config, urls, rendered, content, diags)  # write
-        report.written, report.removed = write.written, write.removed
-        report.rendered_pages = len(pages)
+        written = self.writer.write(  # write
+            pages, urls, self._site_context(config, urls), diags,
+            render=lambda page: everything or bool(page.deps & changed_sources) or "*" in page.deps,
+            extra_files={**feed_files(config, urls, docs, pages), **self._document_assets(config, urls, rendered)},
+            keep_failed=content.failed if opts.dev else set(), cname=config.cname)
+        report.written, report.removed, report.rendered_pages = written.written, written.removed, written.rendered
         report.node_processes = self._katex.processes_started if self._katex else 0
         report.diagnostics = sorted(diags, key=lambda d: (d.path, d.line, d.level, d.message))
         report.seconds = time.perf_counter() - started
         return report
 
-    # -- render ---------------------------------------------------------------
-    def _render_documents(self, content: Content, diags: Diagnostics) -> dict[str, dict]:
-        out: dict[str, dict] = {}
-        source = self.options.source
-        for doc in content.documents:
-            base = (source / doc.path).parent
-
-            def image_exists(src: str, base=base) -> bool:
-                target = (base / src).resolve()
-                return source.resolve() in target.parents and target.is_file()
-
-            digest = content.files[doc.path].digest
-            key = (doc.path, digest)
-            if key not in self._md_cache:
-                body = self.markdown.render(doc.body, doc.path, doc.body_line, image_exists)
-                excerpt = (self.markdown.render(doc.excerpt, doc.path, doc.body_line, image_exists)
-                           if doc.excerpt is not None else None)
-                self._md_cache[key] = (body, excerpt)
-            body, excerpt = self._md_cache[key]
-            diags.extend(body.diagnostics)
-            out[doc.path] = {"doc": doc, "body": body, "excerpt": excerpt, "html": body.html,
-                             "excerpt_html": excerpt.html if excerpt else ""}
+    # -- what a rebuild must redo --------------------------------------------
+    def _changed_sources(self, changed: set[Path] | None) -> set[str]:
+        out = set()
+        source = self.options.source.resolve()
+        for path in changed or ():
+            try:
+                out.add(Path(path).resolve().relative_to(source).as_posix())
+            except ValueError:
+                continue
         return out
 
+    def _needs_full_render(self, changed: set[Path] | None, papers, docs) -> bool:
+        """Every page renders on a first build, a config or template change, or when the model's
+        shape (papers, their topics and venues, the list of documents) moved."""
+        signature = hash((
+            tuple((p.key, p.title, p.venue, p.year, p.topics, p.authors, len(p.records)) for p in papers),
+            tuple((d["source"], d["title"], d["date_iso"], tuple(t["name"] for t in d["tags"])) for d in docs)))
+        previous, self._signature = self._signature, signature
+        if changed is None or previous != signature:
+            return True
+        project = self.options.project.resolve()
+        for path in changed:
+            path = Path(path).resolve()
+            if path.name == CONFIG_NAME or project / "templates" in path.parents:
+                return True
+        return False
+
+    # -- render ---------------------------------------------------------------
     @staticmethod
     def _paper_math(paper) -> list:
-        """[title html, title formulas, abstract html, abstract formulas, source path]: filled by _fill_math."""
+        """[title html, title formulas, abstract html, abstract formulas, source path]: filled by _render."""
         first = paper.records[0].source if paper.records else None
         title, title_f = text_with_math(paper.title)
-        abstract, abstract_f = text_with_math(paper.abstract or "")
+        abstract, abstract_f = text_with_math(paper.abstract or "", first.line if first else 1)
         return [title, title_f, abstract, abstract_f, first.path if first else ""]
 
-    def _fill_math(self, rendered: dict[str, dict], paper_html: dict[str, list], diags: Diagnostics) -> bool:
-        wanted = {(f.tex, f.display) for r in rendered.values()
-                  for part in (r["body"], r["excerpt"]) if part for f in part.formulas}
-        wanted |= {(f.tex, f.display) for v in paper_html.values() for f in (*v[1], *v[3])}
-        results: dict = {}
-        ok = True
-        if wanted:
-            try:
-                if self._katex is None:
-                    self._katex = KatexRenderer(self.options.project, self.options.project / CACHE_DIR / "katex")
-                results = self._katex.render(sorted(wanted))
-            except KatexUnavailable as exc:
-                diags.error("package.json", 0, f"cannot render math: {exc}; formulas are shown as TeX source")
-                ok = False
+    def _render(self, content: Content, paper_html: dict[str, list], diags: Diagnostics) -> dict[str, dict]:
+        """Markdown on this core while KaTeX renders every formula in its node process on the other."""
+        wanted = {(f.tex, f.display) for v in paper_html.values() for f in (*v[1], *v[3])}
+        for doc in content.documents:
+            wanted |= self.documents.formulas(doc)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            math_job = pool.submit(self._render_math, sorted(wanted))
+            rendered = {}
+            for doc in content.documents:
+                body, excerpt = self.documents.render(doc, content.files[doc.path].digest)
+                diags.extend(body.diagnostics)
+                rendered[doc.path] = {"doc": doc, "body": body, "excerpt": excerpt}
+            results, problem = math_job.result()
+        if problem:
+            diags.error("package.json", 0, f"cannot render math: {problem}; formulas are shown as TeX source")
         for path, r in rendered.items():
             r["html"], d = fill_math(r["body"].html, r["body"].formulas, results, path)
             diags.extend(d)
+            r["excerpt_html"] = ""
             if r["excerpt"]:
-                html, _ = fill_math(r["excerpt"].html, r["excerpt"].formulas, results, path)
-                r["excerpt_html"] = excerpt_html(html)
+                r["excerpt_html"] = excerpt_html(fill_math(r["excerpt"].html, r["excerpt"].formulas, results, path)[0])
         for v in paper_html.values():
             v[0], d = fill_math(v[0], v[1], results, v[4])
             diags.extend(d)
             v[2], d = fill_math(v[2], v[3], results, v[4])
             diags.extend(d)
-        return ok
+        return rendered
+
+    def _render_math(self, wanted: list) -> tuple[dict, str | None]:
+        if not wanted:
+            return {}, None
+        try:
+            if self._katex is None:
+                self._katex = KatexRenderer(self.options.project, self.options.project / CACHE_DIR / "katex")
+            return self._katex.render(wanted), None
+        except KatexUnavailable as exc:
+            return {}, str(exc)
+
+    def _document_views(self, content: Content, rendered: dict[str, dict], urls: Urls) -> list[dict]:
+        views = []
+        for doc in content.documents:
+            date = doc.date or content.fallback_dates.get(doc.path) or dt.datetime(1970, 1, 1)
+            r = rendered[doc.path]
+            views.append(document_view(doc, date, r["html"], r["excerpt_html"], urls))
+        views.sort(key=lambda v: v["sort_key"], reverse=True)
+        return views
 
     @staticmethod
     def _link_documents_to_papers(docs: list[dict], research: Research) -> None:
@@ -233,15 +240,7 @@ class Builder:
             targets = {ref.anchor: (research.urls.href(research.paper_url(p)), p.title) for p, ref in pairs if ref.anchor}
             doc["html"] = Markup(add_paper_links(str(doc["html"]), targets))
             doc["papers"] = [research.summary(p) for p, _ in sorted(pairs, key=lambda pr: pr[0].key)]
-
-    def _document_views(self, content: Content, rendered: dict[str, dict], urls: Urls) -> list[dict]:
-        views = []
-        for doc in content.documents:
-            date = doc.date or content.fallback_dates.get(doc.path) or dt.datetime(1970, 1, 1)
-            r = rendered[doc.path]
-            views.append(document_view(doc, date, r["html"], r["excerpt_html"], urls))
-        views.sort(key=lambda v: v["sort_key"], reverse=True)
-        return views
+            doc["deps"] = sorted({r.source.path for p, _ in pairs for r in p.records})
 
     # -- write ----------------------------------------------------------------
     def _site_context(self, config: SiteConfig, urls: Urls) -> dict:
@@ -261,70 +260,12 @@ class Builder:
             "extra": dict(config.extra),
         }
 
-    def _write(self, pages: list[Page], config: SiteConfig, urls: Urls, rendered: dict, content: Content,
-               diags: Diagnostics) -> WriteReport:
-        opts = self.options
-        output = opts.output
-        output.mkdir(parents=True, exist_ok=True)
-        env = make_environment(opts.project / "templates")
-        site = self._site_context(config, urls)
-        report = WriteReport()
-        owners, collision_diags = check_collisions([(urls.output_file(p.url), p.origin) for p in pages])
-        diags.extend(collision_diags)
-        produced: set[str] = set()
-        for page in pages:
-            rel = urls.output_file(page.url)
-            if owners.get(rel) != page.origin:
-                continue
-            produced.add(rel)
-            if opts.dev and page.origin in content.failed and (output / rel).exists():
-                continue  # keep the last good page while its source is broken
-            context = dict(page.context)
-            context["site"] = site
-            context["page"] = {"breadcrumbs": [], "section": page.url.split("/", 1)[0], **context["page"],
-                               "canonical": urls.absolute(page.url)}
-            try:
-                html = env.get_template(page.template).render(**context)
-            except Exception as exc:  # a template bug must name the page, not kill the build
-                diags.error(f"templates/{page.template}", getattr(exc, "lineno", 0) or 0,
-                            f"rendering {page.url or '/'}: {type(exc).__name__}: {exc}")
-                continue
-            write_if_changed(output, rel, html.encode("utf-8"), report)
-
-        assets = self._assets(config, rendered, diags)
-        for rel, src in sorted(assets.items()):
-            produced.add(rel)
-            if isinstance(src, bytes):
-                write_if_changed(output, rel, src, report)
-            else:
-                copy_file_if_changed(output, rel, src, report)
-        prune(output, produced, report, read_manifest(output))
-        return report
-
-    def _assets(self, config: SiteConfig, rendered: dict, diags: Diagnostics) -> dict[str, Path | bytes]:
-        opts = self.options
-        urls = Urls(config.base_url)
-        assets: dict[str, Path | bytes] = {}
-        static = opts.project / "static"
-        if static.is_dir():
-            for path in sorted(static.rglob("*")):
-                if path.is_file():
-                    assets[urls.static(path.relative_to(static).as_posix())] = path
-        assets[urls.static("pygments.css")] = pygments_css().encode("utf-8")
-        try:
-            for src, rel in katex_assets(opts.project):
-                assets[rel] = src
-            assets[urls.static("katex/katex.min.css")] = katex_css(opts.project).encode("utf-8")
-        except KatexUnavailable as exc:
-            diags.error("package.json", 0, f"KaTeX stylesheet and fonts not copied: {exc}")
-        # Relative images next to the page that shows them.
+    def _document_assets(self, config: SiteConfig, urls: Urls, rendered: dict) -> dict[str, Path]:
+        """Relative images, copied next to the page that shows them."""
+        assets: dict[str, Path] = {}
         for path, r in rendered.items():
             doc_url = urls.document(r["doc"].kind, r["doc"].slug)
             for image in r["body"].images:
                 if image.exists:
-                    assets[doc_url + image.src] = (opts.source / path).parent / image.src
-        assets[".nojekyll"] = b""
-        assets.update(self._feeds)
-        if config.cname:
-            assets["CNAME"] = (config.cname + "\n").encode("utf-8")
+                    assets[doc_url + image.src] = (self.options.source / path).parent / image.src
         return assets

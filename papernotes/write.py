@@ -36,6 +36,7 @@ class WriteReport:
     written: list[str] = field(default_factory=list)  # output-relative paths whose bytes changed
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
+    rendered: int = 0
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
@@ -96,6 +97,84 @@ def copy_file_if_changed(output: Path, rel: str, source: Path, report: WriteRepo
     os.chmod(tmp, 0o644)
     os.replace(tmp, target)
     report.written.append(rel)
+
+
+class SiteWriter:
+    """Renders pages with Jinja2 and writes them, plus static assets, into output/."""
+
+    def __init__(self, project: Path, output: Path):
+        self.project = project
+        self.output = output
+        self.env = make_environment(project / "templates")
+
+    def fragment(self, template: str, name: str):
+        """A callable rendering one small template (e.g. a list item) with one variable."""
+        def render(value) -> str:
+            return self.env.get_template(template).render({name: value})
+        return render
+
+    def write(self, pages, urls, site: dict, diags, render, extra_files: dict, keep_failed: set[str],
+              cname: str | None) -> WriteReport:
+        """Write every page `render(page)` asks for (and any page whose file is missing), then assets."""
+        output = self.output
+        output.mkdir(parents=True, exist_ok=True)
+        report = WriteReport()
+        owners, collision_diags = check_collisions([(urls.output_file(p.url), p.origin) for p in pages])
+        diags.extend(collision_diags)
+        produced: set[str] = set()
+        for page in pages:
+            rel = urls.output_file(page.url)
+            if owners.get(rel) != page.origin:
+                continue
+            produced.add(rel)
+            exists = (output / rel).exists()
+            if exists and (not render(page) or page.origin in keep_failed):
+                continue  # unchanged inputs, or the last good page of a source that is broken right now
+            context = dict(page.context() if callable(page.context) else page.context)
+            context["site"] = site
+            context["page"] = {"breadcrumbs": [], "section": page.url.split("/", 1)[0], **context["page"],
+                               "canonical": urls.absolute(page.url)}
+            try:
+                html = self.env.get_template(page.template).render(context)
+            except Exception as exc:  # a template bug names the page instead of killing the build
+                diags.error(f"templates/{page.template}", getattr(exc, "lineno", 0) or 0,
+                            f"rendering {page.url or '/'}: {type(exc).__name__}: {exc}")
+                continue
+            report.rendered += 1
+            write_if_changed(output, rel, html.encode("utf-8"), report)
+
+        assets = self.assets(urls, diags)
+        assets.update(extra_files)
+        assets[".nojekyll"] = b""
+        if cname:
+            assets["CNAME"] = (cname + "\n").encode("utf-8")
+        for rel, src in sorted(assets.items()):
+            produced.add(rel)
+            if isinstance(src, bytes):
+                write_if_changed(output, rel, src, report)
+            else:
+                copy_file_if_changed(output, rel, src, report)
+        prune(output, produced, report)
+        return report
+
+    def assets(self, urls, diags) -> dict:
+        from .render.highlight import pygments_css
+        from .render.katex import KatexUnavailable, katex_assets, katex_css
+
+        assets: dict = {}
+        static = self.project / "static"
+        if static.is_dir():
+            for path in sorted(static.rglob("*")):
+                if path.is_file():
+                    assets[urls.static(path.relative_to(static).as_posix())] = path
+        assets[urls.static("pygments.css")] = pygments_css().encode("utf-8")
+        try:
+            for src, rel in katex_assets(self.project):
+                assets[rel] = src
+            assets[urls.static("katex/katex.min.css")] = katex_css(self.project).encode("utf-8")
+        except KatexUnavailable as exc:
+            diags.error("package.json", 0, f"KaTeX stylesheet and fonts not copied: {exc}")
+        return assets
 
 
 def read_manifest(output: Path) -> set[str]:

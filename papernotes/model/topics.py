@@ -14,6 +14,7 @@ import yaml
 
 from ..config import TopicRule
 from .records import Paper
+from .topics_match import KeywordMatcher
 from .venues import venue_from_heading
 
 OTHER = TopicRule("other", "Other", "其他", ())
@@ -66,9 +67,7 @@ def topic_set(configured: tuple[TopicRule, ...] | None, tags: list[str]) -> Topi
 
 def classify(papers: list[Paper], topics: TopicSet, note_text: dict[str, str]) -> None:
     """Set `paper.topics` (rule order) on every paper; `note_text`: paper key -> text of its notes."""
-    compiled = [(r.slug, re.compile("|".join(keyword_pattern(k) for k in r.keywords), re.I))
-                for r in topics.rules if r.keywords]
+    matcher = KeywordMatcher({r.slug: list(r.keywords) for r in topics.rules})
     for paper in papers:
         text = " ".join(filter(None, (paper.title, paper.title_zh, paper.abstract, note_text.get(paper.key))))
-        found = tuple(slug for slug, pattern in compiled if pattern.search(text))
-        paper.topics = found or (OTHER.slug,)
+        paper.topics = matcher.match(text) or (OTHER.slug,)

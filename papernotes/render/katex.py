@@ -176,7 +176,7 @@ class _Cache:
     def _connect(self) -> sqlite3.Connection:
         if self._db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, timeout=30)
+            self._db = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
             self._db.execute("PRAGMA journal_mode=WAL")  # parallel builds may share the cache
             self._db.execute("CREATE TABLE IF NOT EXISTS math (key TEXT PRIMARY KEY, html TEXT, error TEXT)")
         return self._db

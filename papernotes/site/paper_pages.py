@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from functools import partial
+from typing import Callable
 
 from markupsafe import Markup
 
@@ -20,10 +22,10 @@ def _related(research: Research, paper: Paper) -> list[dict]:
             if other.key != paper.key:
                 scores[other.key] += 10
     if len(scores) < RELATED and paper.topics != ("other",):
-        topics = set(paper.topics)
-        for other in research.papers:
-            if other.key != paper.key and topics & set(other.topics) and other.venue == paper.venue:
-                scores[other.key] += len(topics & set(other.topics))
+        # Same venue, shared topics: look only near this paper in each (venue, topic) list.
+        for topic in paper.topics:
+            for other_key in research.venue_topic_neighbours(paper, topic, 3 * RELATED):
+                scores[other_key] += 1
     best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:RELATED]
     return [research.summary(research.by_key[k]) for k, _ in best]
 
@@ -44,9 +46,10 @@ def _links(paper: Paper) -> list[dict]:
     return links
 
 
-def paper_view(research: Research, paper: Paper, bibtex: str) -> dict:
+def paper_view(research: Research, paper: Paper, bibtex: Callable[[Paper], str]) -> dict:
     urls = research.urls
-    view = research.summary(paper)
+    view = dict(research.summary(paper))  # a copy: the summary is shared by every list
+    view.pop("html", None)
     _, abstract_html = research.html.get(paper.key, ("", ""))
     notes = []
     for ref in research.notes.get(paper.key, ()):
@@ -64,7 +67,7 @@ def paper_view(research: Research, paper: Paper, bibtex: str) -> dict:
         "date": paper.date or "",
         "has_code": paper.has_code,
         "affiliation": paper.affiliation or "",
-        "bibtex": bibtex,
+        "bibtex": bibtex(paper),
         "notes": notes,
         "listed_in": [{"where": f"{r.source.path}:{r.source.line}", "format": r.format} for r in paper.records],
         "related": _related(research, paper),
@@ -72,23 +75,27 @@ def paper_view(research: Research, paper: Paper, bibtex: str) -> dict:
     return view
 
 
-def paper_pages(research: Research, bibtex: dict[str, str]) -> list[Page]:
+def paper_pages(research: Research, bibtex: Callable[[Paper], str]) -> list[Page]:
     urls = research.urls
     pages = []
     for paper in research.papers:
         url = research.paper_url(paper)
-        view = paper_view(research, paper, bibtex.get(paper.key, ""))
-        crumbs = [{"label": "论文", "href": urls.href(urls.papers_index())}]
-        if view["venue"]:
-            crumbs.append({"label": view["venue_label"], "href": view["venue"]["href"]})
-        description = (paper.title_zh + " · " if paper.title_zh else "") + ", ".join(paper.authors[:3])
-        pages.append(Page(url, "paper.html", {
-            "page": {"title": paper.title, "description": description or venue_label(paper) or "论文",
-                     "kind": "paper", "url": url, "breadcrumbs": crumbs},
-            "paper": view,
-        }, research.deps([paper]) | frozenset(r.doc_path for r in research.notes.get(paper.key, ())),
+        pages.append(Page(url, "paper.html", partial(_paper_context, research, paper, url, bibtex),
+                          research.deps([paper]) | frozenset(r.doc_path for r in research.notes.get(paper.key, ())),
             f"paper:{paper.key}"))
     return pages + _papers_index(research)
+
+
+def _paper_context(research: Research, paper: Paper, url: str, bibtex) -> dict:
+    urls = research.urls
+    view = paper_view(research, paper, bibtex)
+    crumbs = [{"label": "论文", "href": urls.href(urls.papers_index())}]
+    if view["venue"]:
+        crumbs.append({"label": view["venue_label"], "href": view["venue"]["href"]})
+    description = (paper.title_zh + " · " if paper.title_zh else "") + ", ".join(paper.authors[:3])
+    return {"page": {"title": paper.title, "description": description or venue_label(paper) or "论文",
+                     "kind": "paper", "url": url, "breadcrumbs": crumbs},
+            "paper": view}
 
 
 def _papers_index(research: Research) -> list[Page]:
@@ -107,7 +114,6 @@ def _papers_index(research: Research) -> list[Page]:
         "topics": [{"label": research.topics[t].name, "count": c, "href": urls.href(urls.topic(t))}
                    for t, c in sorted(topics.items(), key=lambda kv: (kv[0] == "other", -kv[1], kv[0]))],
     }
-    deps = research.deps(papers) | frozenset(research.docs)
     pages = []
     for number in range(1, total_pages + 1):
         chunk = papers[(number - 1) * per_page: number * per_page]
@@ -122,7 +128,7 @@ def _papers_index(research: Research) -> list[Page]:
                            "next": urls.href(urls.papers_page(number + 1)) if number < total_pages else "",
                            "pages": [{"number": n, "href": urls.href(urls.papers_page(n))}
                                      for n in range(1, total_pages + 1)]},
-        }, deps, f"papers:{number}"))
+        }, research.deps(chunk), f"papers:{number}"))
     by_year: dict[int, list[Paper]] = defaultdict(list)
     for paper in papers:
         if paper.year:
@@ -134,7 +140,7 @@ def _papers_index(research: Research) -> list[Page]:
                      "url": url, "breadcrumbs": [{"label": "论文", "href": urls.href(urls.papers_index())}]},
             "heading": f"{year} 年的论文", "total": len(chunk), "papers": [research.summary(p) for p in chunk],
             "filters": filters, "pagination": None,
-        }, deps, f"papers-year:{year}"))
+        }, research.deps(chunk), f"papers-year:{year}"))
     return pages
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from functools import partial
 
 from .charts import bar_chart
 from .page import Page
@@ -13,32 +14,36 @@ def author_pages(research: Research) -> list[Page]:
     pages = []
     for name, papers in research.by_author.items():
         url = research.author_url(name)
-        by_year = defaultdict(list)
-        for paper in papers:
-            by_year[paper.year].append(paper)
-        years = sorted((y for y in by_year if y), reverse=True) + ([None] if None in by_year else [])
-        coauthors = Counter(a for p in papers for a in dict.fromkeys(p.authors) if a != name)
-        venues = Counter(venue_label(p) for p in papers if p.venue)
-        topics = Counter(t for p in papers for t in p.topics)
-        truncated = sum(p.authors_truncated for p in papers)
-        pages.append(Page(url, "author.html", {
-            "page": {"title": name, "description": f"{name} 的 {len(papers)} 篇论文", "kind": "author", "url": url,
-                     "breadcrumbs": [{"label": "作者", "href": urls.href(urls.authors_index())}]},
-            "author": {
-                "name": name, "count": len(papers),
-                "years": [{"year": y or "年份未知", "papers": [research.summary(p) for p in by_year[y]]}
-                          for y in years],
-                "coauthors": [{"name": a, "count": c, "href": urls.href(research.author_url(a))}
-                              for a, c in sorted(coauthors.items(), key=lambda kv: (-kv[1], kv[0]))],
-                "venues": [{"label": v, "count": c} for v, c in sorted(venues.items())],
-                "topics": [{"name": research.topics[t].name, "count": c, "href": urls.href(urls.topic(t))}
-                           for t, c in sorted(topics.items(), key=lambda kv: (-kv[1], kv[0]))],
-                "truncated": truncated,
-                "chart": bar_chart(year_counts(papers), f"{name} 每年的论文数"),
-            },
-        }, research.deps(papers), f"author:{name}"))
+        pages.append(Page(url, "author.html", partial(_author_context, research, name, papers, url),
+                          research.deps(papers), f"author:{name}"))
     pages.append(_index(research))
     return pages
+
+
+def _author_context(research: Research, name: str, papers: list, url: str) -> dict:
+    urls = research.urls
+    by_year = defaultdict(list)
+    for paper in papers:
+        by_year[paper.year].append(paper)
+    years = sorted((y for y in by_year if y), reverse=True) + ([None] if None in by_year else [])
+    coauthors = Counter(a for p in papers for a in dict.fromkeys(p.authors) if a != name)
+    venues = Counter(venue_label(p) for p in papers if p.venue)
+    topics = Counter(t for p in papers for t in p.topics)
+    return {
+        "page": {"title": name, "description": f"{name} 的 {len(papers)} 篇论文", "kind": "author", "url": url,
+                 "breadcrumbs": [{"label": "作者", "href": urls.href(urls.authors_index())}]},
+        "author": {
+            "name": name, "count": len(papers),
+            "years": [{"year": y or "年份未知", "papers": [research.summary(p) for p in by_year[y]]} for y in years],
+            "coauthors": [{"name": a, "count": c, "href": urls.href(research.author_url(a))}
+                          for a, c in sorted(coauthors.items(), key=lambda kv: (-kv[1], kv[0]))],
+            "venues": [{"label": v, "count": c} for v, c in sorted(venues.items())],
+            "topics": [{"name": research.topics[t].name, "count": c, "href": urls.href(urls.topic(t))}
+                       for t, c in sorted(topics.items(), key=lambda kv: (-kv[1], kv[0]))],
+            "truncated": sum(p.authors_truncated for p in papers),
+            "chart": bar_chart(year_counts(papers), f"{name} 每年的论文数"),
+        },
+    }
 
 
 def _index(research: Research) -> Page:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Callable
 
 from markupsafe import Markup, escape
 
@@ -33,6 +34,7 @@ class Research:
     html: dict[str, tuple[str, str]]  # paper key -> (title html, abstract html), math rendered
     urls: Urls
     per_page: int = 50
+    render_item: Callable[[dict], str] | None = None  # the _paper_item.html template, set by the build
     paper_slug: dict[str, str] = field(default_factory=dict)
     author_slug: dict[str, str] = field(default_factory=dict)
     by_author: dict[str, list[Paper]] = field(default_factory=dict)
@@ -47,6 +49,7 @@ class Research:
                 authors[name].append(paper)
         self.by_author = dict(sorted(authors.items(), key=lambda kv: author_sort_key(kv[0])))
         self.author_slug = unique_slugs([(name, name) for name in sorted(self.by_author)])
+        self._summaries: dict[str, dict] = {}
 
     # -- links ------------------------------------------------------------------
     def paper_url(self, paper: Paper) -> str:
@@ -66,7 +69,15 @@ class Research:
                 "venue_href": self.urls.href(self.urls.venue(paper.venue))}
 
     def summary(self, paper: Paper) -> dict:
-        """The one-line view of a paper used by every list."""
+        """The one-line view of a paper used by every list (made once per paper; pages share it)."""
+        cached = self._summaries.get(paper.key)
+        if cached is None:
+            cached = self._summaries[paper.key] = self._summary(paper)
+            if self.render_item is not None:
+                cached["html"] = Markup(self.render_item(cached))
+        return cached
+
+    def _summary(self, paper: Paper) -> dict:
         title_html, _ = self.html.get(paper.key, (escape(paper.title), ""))
         return {
             "key": paper.key, "title": paper.title, "title_html": Markup(title_html),
@@ -76,6 +87,21 @@ class Research:
             "more_authors": max(0, len(paper.authors) - 6), "authors_truncated": paper.authors_truncated,
             "has_notes": bool(self.notes.get(paper.key)),
         }
+
+    def venue_topic_neighbours(self, paper: Paper, topic: str, limit: int) -> list[str]:
+        """Keys of papers with the same venue and topic, nearest to `paper` in key order."""
+        if not hasattr(self, "_vt_index"):
+            index: dict[tuple, list[str]] = defaultdict(list)
+            for p in sorted(self.papers, key=lambda p: p.key):
+                for t in p.topics:
+                    index[(p.venue, t)].append(p.key)
+            self._vt_index = index
+        keys = self._vt_index.get((paper.venue, topic), [])
+        from bisect import bisect_left
+
+        at = bisect_left(keys, paper.key)
+        lo = max(0, at - limit // 2)
+        return [k for k in keys[lo:lo + limit + 1] if k != paper.key]
 
     def deps(self, papers) -> frozenset[str]:
         return frozenset(r.source.path for p in papers for r in p.records)

@@ -45,10 +45,17 @@ class Urls:
         self.base_url = base_url
         self.origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
         self.base_path = parts.path if parts.path.startswith("/") else "/" + parts.path
+        self._hrefs: dict[str, str] = {}
 
     # -- turning a site-relative path ("papers/x/") into links ---------------
     def href(self, rel: str) -> str:
         """Root-relative link under the base path: 'papers/x/' -> '/notes/papers/x/'."""
+        cached = self._hrefs.get(rel)
+        if cached is None:
+            cached = self._hrefs[rel] = self._href(rel)
+        return cached
+
+    def _href(self, rel: str) -> str:
         rel, _, fragment = rel.partition("#")
         link = self.base_path + quote(rel.lstrip("/"), safe="/:@!$&'()*+,;=-._~%")
         return link + ("#" + quote(fragment, safe="-._~%") if fragment else "")

@@ -55,12 +55,14 @@ def venue_pages(research: Research) -> list[Page]:
 
 
 def _venue_page(research, url, title, papers, year_links, crumbs, note="") -> Page:
-    return Page(url, "venue.html", {
-        "page": {"title": title, "description": f"{title}：{len(papers)} 篇论文", "kind": "venue", "url": url,
-                 "breadcrumbs": crumbs},
-        "venue": {"title": title, "count": len(papers), "years": year_links, "note": note,
-                  "topics": _by_topic(research, papers)},
-    }, research.deps(papers), f"venue:{title}")
+    def context() -> dict:
+        return {
+            "page": {"title": title, "description": f"{title}：{len(papers)} 篇论文", "kind": "venue", "url": url,
+                     "breadcrumbs": crumbs},
+            "venue": {"title": title, "count": len(papers), "years": year_links, "note": note,
+                      "topics": _by_topic(research, papers)},
+        }
+    return Page(url, "venue.html", context, research.deps(papers), f"venue:{title}")
 
 
 def topic_pages(research: Research) -> list[Page]:

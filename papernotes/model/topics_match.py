@@ -1,0 +1,57 @@
+"""Fast keyword matching for topics: word n-grams instead of one regex scan per topic.
+
+Matching 10,000 abstracts against ~100 keywords with look-behind regexes took
+15 s; tokenizing each text once and looking phrases up in a set is linear.
+"""
+from __future__ import annotations
+
+import re
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def _stem(word: str) -> str:
+    """Plural-tolerant: 'heads' and 'head' match; 'gans' and 'gan'."""
+    if len(word) > 3 and word.endswith("es") and word[-3] in "sxz":
+        return word[:-2]
+    if len(word) > 2 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+def keyword_phrase(keyword: str) -> tuple[str, ...] | str:
+    """A Latin keyword as a tuple of stemmed lower-case words; a CJK keyword stays a substring."""
+    if _CJK.search(keyword):
+        return keyword
+    return tuple(_stem(w) for w in _WORD.findall(keyword.casefold()))
+
+
+class KeywordMatcher:
+    def __init__(self, rules: dict[str, list[str]]):
+        """rules: topic slug -> keywords, in topic order."""
+        self.order = list(rules)
+        self.phrases: dict[tuple[str, ...], set[str]] = {}
+        self.substrings: list[tuple[str, str]] = []
+        self.max_len = 1
+        for slug, keywords in rules.items():
+            for keyword in keywords:
+                phrase = keyword_phrase(keyword)
+                if isinstance(phrase, str):
+                    self.substrings.append((phrase, slug))
+                elif phrase:
+                    self.phrases.setdefault(phrase, set()).add(slug)
+                    self.max_len = max(self.max_len, len(phrase))
+
+    def match(self, text: str) -> tuple[str, ...]:
+        words = [_stem(w) for w in _WORD.findall(text.casefold())]
+        found: set[str] = set()
+        for n in range(1, self.max_len + 1):
+            for i in range(len(words) - n + 1):
+                slugs = self.phrases.get(tuple(words[i:i + n]))
+                if slugs:
+                    found |= slugs
+        for sub, slug in self.substrings:
+            if slug not in found and sub in text:
+                found.add(slug)
+        return tuple(s for s in self.order if s in found)

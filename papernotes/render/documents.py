@@ -1,0 +1,80 @@
+"""Render posts and notes to HTML with math tokens, cached in memory and on disk by content hash."""
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import re
+import tempfile
+from pathlib import Path
+
+from ..sources.documents import Document
+from .markdown import MarkdownRenderer, RenderedMarkdown
+from .math import protect_math
+
+CACHE_VERSION = "md-1"  # bump when the Markdown pipeline's output changes
+_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
+
+
+class DocumentRenderer:
+    def __init__(self, source: Path, cache_dir: Path | None):
+        self.source = source.resolve()
+        self.cache_dir = cache_dir
+        self.markdown = MarkdownRenderer()
+        self._memory: dict[str, tuple[RenderedMarkdown, RenderedMarkdown | None]] = {}
+
+    def _image_exists(self, doc: Document, src: str) -> bool:
+        target = (self.source / doc.path).parent.joinpath(src).resolve()
+        return self.source in target.parents and target.is_file()
+
+    def _key(self, doc: Document, digest: str) -> str:
+        # Whether each referenced image exists is part of the input: adding the file changes the page.
+        images = sorted({m.group(1) for m in _IMAGE.finditer(doc.body)})
+        state = "".join("1" if self._image_exists(doc, src) else "0" for src in images)
+        raw = "\0".join((CACHE_VERSION, doc.path, digest, str(doc.body_line), state))
+        return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+    def render(self, doc: Document, digest: str) -> tuple[RenderedMarkdown, RenderedMarkdown | None]:
+        key = self._key(doc, digest)
+        hit = self._memory.get(key) or self._load(key)
+        if hit is None:
+            exists = lambda src: self._image_exists(doc, src)  # noqa: E731
+            body = self.markdown.render(doc.body, doc.path, doc.body_line, exists)
+            excerpt = (self.markdown.render(doc.excerpt, doc.path, doc.body_line, exists)
+                       if doc.excerpt is not None else None)
+            hit = (body, excerpt)
+            self._store(key, hit)
+        self._memory[key] = hit
+        return hit
+
+    @staticmethod
+    def formulas(doc: Document) -> set[tuple[str, bool]]:
+        """The formulas a document will need, without running Markdown (to start KaTeX early)."""
+        _, found = protect_math(doc.body, doc.body_line)
+        return {(f.tex, f.display) for f in found}
+
+    def _path(self, key: str) -> Path | None:
+        return self.cache_dir / key[:2] / f"{key}.pickle" if self.cache_dir else None
+
+    def _load(self, key: str):
+        path = self._path(key)
+        if path is None:
+            return None
+        try:
+            with open(path, "rb") as fh:
+                return pickle.load(fh)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
+            return None
+
+    def _store(self, key: str, value) -> None:
+        path = self._path(key)
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a cache that cannot be written only costs time
