@@ -113,16 +113,29 @@ def _get(url: str, timeout: float = 2.0) -> tuple[int, bytes] | None:
         return None
 
 
-def serve_ready(port: int) -> bool:
-    """True once the server answers status JSON with a finished build (or, lacking it, the home page)."""
+def serve_status(port: int) -> dict | None:
+    """The dev server's status JSON ({"build": n, "ok": bool, "messages": [...]}), or None."""
     got = _get(f"http://127.0.0.1:{port}/__papernotes/status")
     if got and got[0] == 200:
         try:
-            return int(json.loads(got[1]).get("build", 0)) >= 1
-        except (ValueError, AttributeError, TypeError):
-            pass
-    home = _get(f"http://127.0.0.1:{port}/")
-    return bool(home and home[0] == 200 and got and got[0] == 404)
+            status = json.loads(got[1])
+            return status if isinstance(status, dict) and "build" in status else None
+        except ValueError:
+            return None
+    return None
+
+
+def serve_ready(port: int) -> tuple[bool, str | None]:
+    """(ready, failure): ready once a first build finished; failure if that build failed."""
+    status = serve_status(port)
+    if status is not None:
+        if int(status.get("build") or 0) < 1:
+            return False, None
+        if status.get("ok") is False:
+            return False, "; ".join(map(str, status.get("messages") or []))[:200] or "initial build failed"
+        return True, None
+    home = _get(f"http://127.0.0.1:{port}/")  # a server without the status endpoint
+    return bool(home and home[0] == 200), None
 
 
 def stop(proc: subprocess.Popen) -> None:
@@ -151,10 +164,15 @@ def edit_latency(project: Path, source: Path, output: Path, edits: int, ready_ti
     cmd = [sys.executable, "build.py", "serve", "--source", str(source), "--output", str(output), "--port", str(port)]
     proc = subprocess.Popen(cmd, cwd=project, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     samples: list[float] = []
-    timeouts = 0
+    failures: list[str] = []
     try:
         deadline = time.monotonic() + ready_timeout
-        while not serve_ready(port):
+        while True:
+            ready, failure = serve_ready(port)
+            if ready:
+                break
+            if failure:
+                return {"status": f"serve unavailable: {failure}", "samples": []}
             if proc.poll() is not None:
                 log.seek(0)
                 tail = log.read().decode("utf-8", "replace").strip().splitlines()[-1:] or ["(no output)"]
@@ -167,9 +185,11 @@ def edit_latency(project: Path, source: Path, output: Path, edits: int, ready_ti
             note = notes[(i * 7919) % len(notes)]
             page = output / "notes" / note.stem / "index.html"
             marker = f"benchmarker{os.getpid()}x{i:04d}"
+            before = (serve_status(port) or {}).get("build")
             with open(note, "a", encoding="utf-8") as fh:
                 fh.write(f"\n编辑标记 {marker} 结束。\n")
             start = time.perf_counter()
+            polls = 0
             while True:
                 try:
                     if marker.encode() in page.read_bytes():
@@ -177,17 +197,26 @@ def edit_latency(project: Path, source: Path, output: Path, edits: int, ready_ti
                         break
                 except OSError:
                     pass  # mid-replace or not yet written
-                if time.perf_counter() - start > EDIT_TIMEOUT:
-                    timeouts += 1
+                elapsed = time.perf_counter() - start
+                if elapsed > EDIT_TIMEOUT:
+                    failures.append(f"timed out after {EDIT_TIMEOUT:.0f}s")
                     break
                 if proc.poll() is not None:
                     return {"status": f"serve exited during edits (exit {proc.returncode})", "samples": samples}
+                polls += 1
+                if polls % 20 == 0 and before is not None:  # ~every 0.1 s: did a rebuild fail?
+                    status = serve_status(port) or {}
+                    if (status.get("build") or 0) > before and status.get("ok") is False:
+                        failures.append("rebuild failed: " + "; ".join(map(str, status.get("messages") or []))[:200])
+                        break
                 time.sleep(POLL)
+            if len(failures) >= 2 and not samples:
+                break  # the serve loop does not pick edits up: do not wait out every edit
             time.sleep(0.3)  # keep edits apart so the debouncer does not merge them
     finally:
         stop(proc)
         log.close()
-    status = "ok" if not timeouts else f"{timeouts} of {edits} edits timed out after {EDIT_TIMEOUT:.0f}s"
+    status = "ok" if not failures else f"{len(failures)} edit(s) not seen: {failures[0]}"
     return {"status": status, "samples": samples}
 
 
