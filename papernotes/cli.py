@@ -29,9 +29,11 @@ def _options(args) -> BuildOptions:
                         output=(args.output or root / "output").resolve(), base_url=args.base_url)
 
 
-def _print_report(report, source: Path, stream=sys.stderr) -> None:
+def _print_report(report, source: Path, stream=None) -> None:
     """Diagnostics name files relative to the current directory, so editors can jump to them."""
     from dataclasses import replace
+
+    stream = stream or sys.stderr
 
     for diag in report.diagnostics:
         path = source / diag.path

@@ -36,6 +36,7 @@ from .site.special import feed_files, search_page
 from .site.urls import Urls
 from .site.venue_topic_pages import topic_pages, venue_pages
 from .site.views import document_view
+from .search_index import run_pagefind
 from .write import SiteWriter
 
 CACHE_DIR = ".papernotes-cache"
@@ -140,6 +141,8 @@ class Builder:
             extra_files={**feed_files(config, urls, docs, pages), **self._document_assets(config, urls, rendered)},
             keep_failed=content.failed if opts.dev else set(), cname=config.cname)
         report.written, report.removed, report.rendered_pages = written.written, written.removed, written.rendered
+        if everything or not opts.dev:  # the dev server re-indexes on full rebuilds only, to stay instant
+            diags.extend(run_pagefind(opts.output))  # search: the last step, over the finished HTML
         report.node_processes = self._katex.processes_started if self._katex else 0
         report.diagnostics = sorted(diags, key=lambda d: (d.path, d.line, d.level, d.message))
         report.seconds = time.perf_counter() - started

@@ -12,7 +12,19 @@ from ..sources.documents import Document
 from .markdown import MarkdownRenderer, RenderedMarkdown
 from .math import protect_math
 
-CACHE_VERSION = "md-1"  # bump when the Markdown pipeline's output changes
+def _code_version() -> str:
+    """Cached results are only valid for the code that made them: hash our renderer and Markdown's version."""
+    import markdown as md_package
+
+    here = Path(__file__).resolve().parent
+    digest = hashlib.sha256(md_package.__version__.encode())
+    for name in ("markdown.py", "math.py", "documents.py"):
+        digest.update((here / name).read_bytes())
+    digest.update((here.parent / "sources" / "note_sections.py").read_bytes())
+    return digest.hexdigest()[:16]
+
+
+CACHE_VERSION = _code_version()
 _IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
 
 

@@ -174,7 +174,8 @@ class MarkdownRenderer:
         self._state = {"path": path, "first_line": first_line, "image_exists": image_exists,
                        "image_lines": image_lines, "images": [], "diagnostics": []}
         self.md.reset()
-        html = self.md.convert(protected)
+        # Permalink "#" signs are navigation, not content: keep them out of the search index.
+        html = self.md.convert(protected).replace('<a class="headerlink"', '<a class="headerlink" data-pagefind-ignore="all"')
         toc = [TocEntry(t["level"], t["id"], t["name"]) for t in _flatten(getattr(self.md, "toc_tokens", []))]
         state, self._state = self._state, {}
         return RenderedMarkdown(html, formulas, toc, state["images"], state["diagnostics"])
@@ -197,7 +198,7 @@ def render_markdown(text: str, path: str, first_line: int = 1,
     return _default.render(text, path, first_line, image_exists)
 
 
-_HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)
+_HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)  # with its data-pagefind-ignore
 _HEADING_ID = re.compile(r'(<h[1-6])\s+id="[^"]*"')
 
 

@@ -65,7 +65,7 @@ class Research:
     def venue_link(self, paper: Paper) -> dict | None:
         if not paper.venue:
             return None
-        return {"label": venue_label(paper), "href": self.urls.href(self.urls.venue(paper.venue, paper.year)),
+        return {"label": venue_label(paper), "name": paper.venue, "href": self.urls.href(self.urls.venue(paper.venue, paper.year)),
                 "venue_href": self.urls.href(self.urls.venue(paper.venue))}
 
     def summary(self, paper: Paper) -> dict:
