@@ -1,0 +1,147 @@
+"""End-to-end fixtures: the seed site built once per base URL and served over HTTP on 127.0.0.1.
+
+The site is served the way GitHub Pages serves a project site: plain static files
+under a sub-path (`/notes/`), with nothing answering outside it. A link that
+forgets the base path therefore gets a real 404, as it would on Pages.
+
+(tests/e2e/ is a package so that this conftest does not shadow tests/conftest.py,
+which other test modules import as `conftest`.)
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SEED_SOURCE = ROOT / "site_src"
+CHROMIUM = "/usr/bin/chromium"
+SUB_PATH_URL = "https://example.github.io/notes/"
+ROOT_URL = "https://example.github.io/"
+
+
+@dataclass(frozen=True)
+class ServedSite:
+    """A built site and where it is served. `base_url` is the public URL it was built for."""
+
+    base_url: str  # https://example.github.io/notes/
+    output: Path  # the build's output folder
+    origin: str  # http://127.0.0.1:PORT
+
+    @property
+    def base_path(self) -> str:
+        return urlsplit(self.base_url).path  # /notes/
+
+    @property
+    def home(self) -> str:
+        return self.origin + self.base_path
+
+    def local(self, public_url: str) -> str:
+        """The served address of a public URL of this site (https://example.github.io/notes/x/ -> http://127.0.0.1:P/notes/x/)."""
+        assert public_url.startswith(self.base_url), f"{public_url} is not under {self.base_url}"
+        return self.home + public_url[len(self.base_url):]
+
+    def url(self, rel: str) -> str:
+        """The served address of a path relative to the base (e.g. 'notes/cvpr2022-generative-models/')."""
+        return self.home + rel
+
+
+class StaticHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files only, with the types a browser insists on for ES modules and WebAssembly."""
+
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm",
+                      ".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf", ".svg": "image/svg+xml",
+                      ".xml": "application/xml"}
+
+    def list_directory(self, path):
+        # GitHub Pages never lists a folder; a link to one without index.html is broken.
+        self.send_error(404, "No index.html here")
+        return None
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+def build_seed(output: Path, base_url: str) -> None:
+    from papernotes.pipeline import Builder, BuildOptions
+
+    builder = Builder(BuildOptions(project=ROOT, source=SEED_SOURCE, output=output, base_url=base_url))
+    try:
+        report = builder.build()
+    finally:
+        builder.close()
+    errors = [d.format() for d in report.diagnostics if d.level == "error"]
+    assert not errors, "the seed site must build without errors:\n" + "\n".join(errors)
+    assert (output / "pagefind" / "pagefind.js").is_file(), "the build did not write the Pagefind bundle"
+
+
+@pytest.fixture(scope="session")
+def serve_seed(tmp_path_factory):
+    """A factory: base URL -> ServedSite. Each base URL is built and served once per session."""
+    sites: dict[str, ServedSite] = {}
+    servers: list[tuple[http.server.ThreadingHTTPServer, threading.Thread]] = []
+
+    def serve(base_url: str) -> ServedSite:
+        if base_url in sites:
+            return sites[base_url]
+        webroot = tmp_path_factory.mktemp("www")
+        output = webroot / urlsplit(base_url).path.strip("/")  # the web root itself when at "/"
+        output.mkdir(parents=True, exist_ok=True)
+        build_seed(output, base_url)
+        handler = functools.partial(StaticHandler, directory=str(webroot))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        server.daemon_threads = True
+        thread = threading.Thread(target=server.serve_forever, name=f"e2e-server {base_url}", daemon=True)
+        thread.start()
+        servers.append((server, thread))
+        sites[base_url] = ServedSite(base_url, output, f"http://127.0.0.1:{server.server_address[1]}")
+        return sites[base_url]
+
+    try:
+        yield serve
+    finally:
+        for server, thread in servers:
+            server.shutdown()
+            server.server_close()
+            thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def sub_site(serve_seed) -> ServedSite:
+    """The seed site built for https://example.github.io/notes/ and served at /notes/."""
+    return serve_seed(SUB_PATH_URL)
+
+
+@pytest.fixture(scope="session", params=[SUB_PATH_URL, ROOT_URL], ids=["sub-path", "root"])
+def any_site(request, serve_seed) -> ServedSite:
+    """The seed site under the sub-path and at the root."""
+    return serve_seed(request.param)
+
+
+def browser_available() -> bool:
+    # On CI a missing browser must fail (.ci/run installs it), never skip.
+    return Path(CHROMIUM).exists() or bool(os.environ.get("CI"))
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not browser_available():
+        pytest.skip(f"{CHROMIUM} not installed (and CI unset)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, headless=True, timeout=30_000,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"])
+        try:
+            yield browser
+        finally:
+            browser.close()

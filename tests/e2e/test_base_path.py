@@ -1,0 +1,389 @@
+"""Issue 6, acceptance 1 and 3: the seed site under a sub-path and at the root, checked over HTTP.
+
+A crawler starts at the home page, follows every href/src/action (breadth first over
+HTML pages, every asset fetched once, url(...) inside stylesheets too) and reports
+broken links, links that leave the base path, and fragments with no matching id.
+External links are not followed, but none may point at the site's own host outside
+the base. Then the canonical links, the Atom feed, sitemap.xml and robots.txt must
+all use the absolute base URL.
+"""
+from __future__ import annotations
+
+import re
+import urllib.error
+import urllib.request
+import xml.etree.ElementTree as ET
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urldefrag, urljoin, urlsplit
+
+import pytest
+
+from .conftest import SEED_SOURCE, SUB_PATH_URL, ServedSite
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+SKIP_SCHEMES = ("mailto:", "javascript:", "data:", "tel:")
+LINK_ATTRS = ("href", "src", "action", "poster")
+TIMEOUT = 10
+
+
+# --- parsing -------------------------------------------------------------------------
+
+@dataclass
+class Link:
+    tag: str
+    attr: str
+    value: str
+    rel: str = ""
+
+
+class PageParser(HTMLParser):
+    """Every URL-bearing attribute of a page, its ids, and its canonical / og:url."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[Link] = []
+        self.ids: set[str] = set()
+        self.canonical: list[str] = []
+        self.og_url: list[str] = []
+        self.bundles: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = {k: v for k, v in attrs if v is not None}
+        if "id" in a:
+            self.ids.add(a["id"])
+        if tag == "a" and "name" in a:
+            self.ids.add(a["name"])
+        rel = a.get("rel", "")
+        for name in LINK_ATTRS:
+            if a.get(name):
+                self.links.append(Link(tag, name, a[name].strip(), rel))
+        if a.get("srcset"):
+            for candidate in a["srcset"].split(","):
+                if candidate.strip():
+                    self.links.append(Link(tag, "srcset", candidate.split()[0], rel))
+        if tag == "link" and rel == "canonical":
+            self.canonical.append(a.get("href", ""))
+        if tag == "meta" and a.get("property") == "og:url":
+            self.og_url.append(a.get("content", ""))
+        if a.get("data-bundle"):  # the search page loads Pagefind from here
+            self.bundles.append(a["data-bundle"])
+
+    handle_startendtag = handle_starttag
+
+
+CSS_URL = re.compile(r"""url\(\s*(['"]?)([^'")]+)\1\s*\)|@import\s+(['"])([^'"]+)\3""")
+
+
+def css_urls(text: str) -> list[str]:
+    return [m.group(2) or m.group(4) for m in CSS_URL.finditer(text)]
+
+
+# --- fetching and crawling ----------------------------------------------------------------
+
+@dataclass
+class Response:
+    status: int
+    content_type: str
+    body: bytes
+    final_url: str
+
+
+def fetch(url: str) -> Response:
+    try:
+        with urllib.request.urlopen(url, timeout=TIMEOUT) as resp:  # follows redirects (dir -> dir/)
+            return Response(resp.status, resp.headers.get("Content-Type", ""), resp.read(), resp.geturl())
+    except urllib.error.HTTPError as exc:
+        return Response(exc.code, exc.headers.get("Content-Type", ""), b"", url)
+
+
+@dataclass
+class Page:
+    ids: set[str]
+    canonical: list[str]
+    og_url: list[str]
+    links: list[Link]
+
+
+@dataclass
+class Crawl:
+    site: ServedSite
+    pages: dict[str, Page] = field(default_factory=dict)  # served URL (no fragment) -> parsed page
+    resources: dict[str, Response] = field(default_factory=dict)  # every local URL fetched
+    broken: list[str] = field(default_factory=list)
+    escaping: list[str] = field(default_factory=list)
+    fragments: list[tuple[str, str, str]] = field(default_factory=list)  # (page, target, fragment)
+    external: set[str] = field(default_factory=set)
+
+
+def crawl(site: ServedSite, starts: list[str]) -> Crawl:
+    """BFS from `starts` over every local URL the pages and stylesheets reference."""
+    result = Crawl(site)
+    own_host = urlsplit(site.base_url).netloc
+    local_host = urlsplit(site.origin).netloc
+    seen: set[str] = set()
+    queue: deque[tuple[str, str]] = deque((url, "(start)") for url in starts)
+    for url in starts:
+        seen.add(url)
+
+    def check(where: str, value: str, base: str) -> str | None:
+        """Classify one reference; return the local URL to fetch, if any."""
+        if not value or value.lower().startswith(SKIP_SCHEMES):
+            return None
+        absolute = urljoin(base, value)
+        parts = urlsplit(absolute)
+        if parts.scheme not in ("http", "https"):
+            result.broken.append(f"{where}: {value!r} has an unexpected scheme")
+            return None
+        if parts.netloc == own_host:
+            # The public address of this site: must stay inside the base URL (canonical links, feeds).
+            if not absolute.startswith(site.base_url):
+                result.escaping.append(f"{where}: {value} leaves {site.base_url}")
+                return None
+            absolute = site.local(absolute)
+            parts = urlsplit(absolute)
+        elif parts.netloc != local_host:
+            result.external.add(absolute)
+            return None
+        if not parts.path.startswith(site.base_path):
+            result.escaping.append(f"{where}: {value} -> {parts.path} leaves {site.base_path}")
+            return None
+        target, fragment = urldefrag(absolute)
+        if fragment:
+            result.fragments.append((where, target, unquote(fragment)))
+        return target
+
+    def visit(url: str) -> tuple[str, Response]:
+        return url, fetch(url)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        while queue:
+            batch = [queue.popleft() for _ in range(len(queue))]
+            for (url, referrer), (_, resp) in zip(batch, pool.map(visit, [u for u, _ in batch])):
+                result.resources[url] = resp
+                if resp.status != 200:
+                    result.broken.append(f"{referrer}: {url} -> HTTP {resp.status}")
+                    continue
+                if not urlsplit(resp.final_url).path.startswith(site.base_path):
+                    result.escaping.append(f"{referrer}: {url} redirects to {resp.final_url}")
+                    continue
+                found: list[tuple[str, str]] = []  # (where, value) references to resolve against resp.final_url
+                if resp.content_type.startswith("text/html"):
+                    parser = PageParser()
+                    parser.feed(resp.body.decode("utf-8"))
+                    result.pages[url] = Page(parser.ids, parser.canonical, parser.og_url, parser.links)
+                    found += [(f"{url} <{ln.tag} {ln.attr}>", ln.value) for ln in parser.links]
+                    found += [(f"{url} <data-bundle>", b + "pagefind.js") for b in parser.bundles]
+                elif resp.content_type.startswith("text/css"):
+                    found += [(f"{url} url()", v) for v in css_urls(resp.body.decode("utf-8"))]
+                for where, value in found:
+                    target = check(where, value, resp.final_url)
+                    if target is not None and target not in seen:
+                        seen.add(target)
+                        queue.append((target, where))
+    return result
+
+
+_crawls: dict[str, Crawl] = {}
+
+
+@pytest.fixture
+def site_crawl(any_site) -> Crawl:
+    """One crawl per served site, from the home page."""
+    if any_site.base_url not in _crawls:
+        _crawls[any_site.base_url] = crawl(any_site, [any_site.home])
+    return _crawls[any_site.base_url]
+
+
+def html_files(output: Path) -> set[str]:
+    """Paths (relative to the base) of the pages the build wrote, as URLs: notes/x/ for notes/x/index.html."""
+    urls = set()
+    for path in output.rglob("*.html"):
+        rel = path.relative_to(output).as_posix()
+        if rel == "404.html" or rel.startswith("pagefind/"):
+            continue
+        urls.add(rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+    return urls
+
+
+def rel_url(site: ServedSite, served_url: str) -> str:
+    return served_url[len(site.home):]
+
+
+def xml(site: ServedSite, rel: str) -> ET.Element:
+    resp = fetch(site.url(rel))
+    assert resp.status == 200, f"{rel}: HTTP {resp.status}"
+    assert "xml" in resp.content_type, f"{rel} served as {resp.content_type}"
+    return ET.fromstring(resp.body)
+
+
+# --- acceptance 1: links ---------------------------------------------------------------------
+
+def test_harness_serves_nothing_outside_the_base(sub_site):
+    """Sanity: under /notes/ a link that forgets the base path really gets a 404."""
+    assert fetch(sub_site.origin + "/").status == 404
+    assert fetch(sub_site.origin + "/static/style.css").status == 404
+    assert fetch(sub_site.url("static/style.css")).status == 200
+
+
+def test_crawl_finds_no_broken_links(site_crawl):
+    assert site_crawl.broken == []
+    # The crawl really covered the site: every kind of page, the assets, the search bundle.
+    rels = {rel_url(site_crawl.site, u) for u in site_crawl.pages}
+    for rel in ("", "notes/cvpr2022-generative-models/", "topics/", "papers/", "authors/", "venues/", "search/",
+                "archive/"):
+        assert rel in rels, f"the crawl never reached {rel!r}"
+    assets = {rel_url(site_crawl.site, u) for u in site_crawl.resources}
+    assert {"static/style.css", "atom.xml", "pagefind/pagefind.js"} <= assets
+    assert any(a.startswith("static/katex/fonts/KaTeX_Main") for a in assets), "KaTeX fonts in katex.min.css"
+
+
+def test_crawl_finds_no_link_leaving_the_base(site_crawl):
+    assert site_crawl.escaping == []
+    # External links are skipped, but they are real outside addresses, never this site's host.
+    own = urlsplit(site_crawl.site.base_url).netloc
+    assert site_crawl.external, "the seeds link to arXiv and others; the crawler should have seen some"
+    assert not [u for u in site_crawl.external if urlsplit(u).netloc in (own, "localhost", "127.0.0.1")]
+
+
+def test_every_fragment_names_an_id(site_crawl):
+    missing = []
+    for where, target, fragment in site_crawl.fragments:
+        page = site_crawl.pages.get(target)
+        if page is not None and fragment not in page.ids:
+            missing.append(f"{where}: #{fragment} not on {target}")
+    assert missing == []
+
+
+def test_every_page_is_reachable_from_home(site_crawl):
+    """BFS from the home page reaches every page the build wrote (404.html aside)."""
+    site = site_crawl.site
+    reached = {rel_url(site, u) for u in site_crawl.pages}
+    assert html_files(site.output) - reached == set()
+
+
+def test_canonical_links_use_the_absolute_base_url(site_crawl):
+    site = site_crawl.site
+    wrong = []
+    for url, page in site_crawl.pages.items():
+        expected = site.base_url + rel_url(site, url)
+        if page.canonical != [expected]:
+            wrong.append(f"{url}: canonical {page.canonical} != {expected}")
+        if page.og_url != [expected]:
+            wrong.append(f"{url}: og:url {page.og_url} != {expected}")
+    assert wrong == []
+
+
+def test_404_page_works_at_any_depth(any_site):
+    """404.html is served for arbitrary missing URLs, so its links must not be relative."""
+    resp = fetch(any_site.url("404.html"))
+    assert resp.status == 200
+    parser = PageParser()
+    parser.feed(resp.body.decode("utf-8"))
+    assert parser.links
+    relative = [ln.value for ln in parser.links
+                if not ln.value.startswith(("/", "#", "http://", "https://")) and not ln.value.startswith(SKIP_SCHEMES)]
+    assert relative == []
+    # Served from deep inside the site, every reference still resolves under the base.
+    deep = any_site.url("no/such/page/")
+    assert fetch(deep).status == 404
+    for ln in parser.links:
+        if ln.value.startswith("#") or ln.value.startswith(SKIP_SCHEMES):
+            continue
+        target = urljoin(deep, ln.value)
+        if urlsplit(target).netloc == urlsplit(any_site.base_url).netloc:
+            assert target.startswith(any_site.base_url), ln.value
+            continue
+        if urlsplit(target).netloc != urlsplit(any_site.origin).netloc:
+            continue
+        assert urlsplit(target).path.startswith(any_site.base_path), ln.value
+        assert fetch(target).status == 200, ln.value
+
+
+# --- acceptance 3: feed, sitemap, robots -------------------------------------------------------
+
+def seed_entry_count() -> int:
+    """One feed entry per post and per note of the seeds."""
+    return len(list((SEED_SOURCE / "posts").glob("*.md"))) + len(list((SEED_SOURCE / "notes").glob("*.md")))
+
+
+def test_atom_feed_is_valid_with_absolute_links(any_site):
+    feed = xml(any_site, "atom.xml")
+    base = any_site.base_url
+    assert feed.tag == f"{ATOM}feed"
+    entries = feed.findall(f"{ATOM}entry")
+    assert seed_entry_count() == 2
+    assert len(entries) == 2
+    assert feed.findtext(f"{ATOM}id") == base
+    links = {ln.get("rel", "alternate"): ln.get("href") for ln in feed.findall(f"{ATOM}link")}
+    assert links == {"alternate": base, "self": base + "atom.xml"}
+    ids = set()
+    for entry in entries:
+        entry_id = entry.findtext(f"{ATOM}id")
+        ids.add(entry_id)
+        assert entry.findtext(f"{ATOM}title")
+        assert entry.findtext(f"{ATOM}updated")
+        alternates = [ln.get("href") for ln in entry.findall(f"{ATOM}link") if ln.get("rel", "alternate") == "alternate"]
+        assert len(alternates) == 1 and alternates[0].startswith(base), alternates
+        assert entry_id.startswith(base), entry_id
+        resp = fetch(any_site.local(alternates[0]))
+        assert resp.status == 200 and resp.content_type.startswith("text/html"), alternates[0]
+    assert len(ids) == len(entries)
+    kinds = sorted(c.get("term") for e in entries for c in e.findall(f"{ATOM}category")
+                   if c.get("scheme") == "urn:papernotes:kind")
+    assert kinds == ["note", "post"]
+    # Every URL anywhere in the feed (including inside summaries) is absolute and under the base.
+    for element in feed.iter():
+        for attr in ("href", "src"):
+            if element.get(attr):
+                assert element.get(attr).startswith(base), element.get(attr)
+        if element.get("type") == "html" and element.text:
+            parser = PageParser()
+            parser.feed(element.text)
+            for ln in parser.links:
+                if not ln.value.startswith("#"):
+                    assert urlsplit(ln.value).scheme in ("http", "https"), f"relative link in feed html: {ln.value}"
+                    if urlsplit(ln.value).netloc == urlsplit(base).netloc:
+                        assert ln.value.startswith(base), ln.value
+
+
+def test_sitemap_lists_every_html_page(any_site):
+    sitemap = xml(any_site, "sitemap.xml")
+    assert sitemap.tag == f"{SITEMAP}urlset"
+    locs = [u.findtext(f"{SITEMAP}loc") for u in sitemap.findall(f"{SITEMAP}url")]
+    assert len(locs) == len(set(locs))
+    outside = [loc for loc in locs if not loc.startswith(any_site.base_url)]
+    assert outside == []
+    listed = {loc[len(any_site.base_url):] for loc in locs}
+    assert listed == html_files(any_site.output)
+    assert len(listed) > 1600  # the seeds make about 1,700 pages
+
+
+def test_sitemap_urls_are_served(any_site, site_crawl):
+    """Every sitemap URL answers 200 over HTTP (the crawl already fetched them; anything left is fetched now)."""
+    sitemap = xml(any_site, "sitemap.xml")
+    bad = []
+    for u in sitemap.findall(f"{SITEMAP}url"):
+        local = any_site.local(u.findtext(f"{SITEMAP}loc"))
+        resp = site_crawl.resources.get(local) or fetch(local)
+        if resp.status != 200:
+            bad.append(f"{local}: HTTP {resp.status}")
+    assert bad == []
+
+
+def test_robots_points_at_the_absolute_sitemap(any_site):
+    resp = fetch(any_site.url("robots.txt"))
+    assert resp.status == 200
+    lines = resp.body.decode("utf-8").splitlines()
+    assert f"Sitemap: {any_site.base_url}sitemap.xml" in lines
+
+
+def test_sub_path_and_root_builds_differ_only_by_base(serve_seed):
+    """Sanity that the two builds really differ: the sub-path build's home links carry /notes/."""
+    sub = fetch(serve_seed(SUB_PATH_URL).home).body.decode("utf-8")
+    assert 'href="/notes/static/style.css"' in sub
+    assert 'href="/static/' not in sub
