@@ -93,48 +93,82 @@ def git_dates(root: Path) -> dict[str, dt.datetime]:
     return dates
 
 
-def load_content(config: SiteConfig) -> Content:
-    root = config.root
-    content = Content()
-    dates = git_dates(root)
+@dataclass
+class FileResult:
+    """Everything read from one file; reused while the file's size and mtime stay the same."""
 
-    def fallback_date(rel: str, path: Path) -> dt.datetime:
-        if rel in dates:
-            return dates[rel]
-        return dt.datetime.fromtimestamp(int(path.stat().st_mtime), dt.timezone.utc).replace(tzinfo=None)
+    source: SourceFile
+    document: Document | None = None
+    records: tuple[PaperRecord, ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    failed: bool = False
 
-    for kind, folder in (("post", config.posts_dir), ("note", config.notes_dir)):
-        for path in _files_under(root, folder, DOC_SUFFIXES):
-            src, diags = read_file(root, path)
-            content.files[src.path] = src
-            content.diagnostics += diags
-            if src.text is None:
-                content.failed.add(src.path)
-                continue
-            doc, diags = read_document(src.path, src.text, kind)
-            content.diagnostics += diags
-            if any(d.level == "error" for d in diags):
-                content.failed.add(src.path)
-            if doc.draft:
-                continue
-            content.documents.append(doc)
-            if doc.date is None:
-                content.fallback_dates[src.path] = fallback_date(src.path, path)
-            # A post or note may also carry paper records (seed 000's list, 001's sections).
-            fmt = _override(config, src.path) or detect_format(src.path, src.text)
-            if fmt:
-                result = read_listing(src.path, src.text, fmt)
-                content.records += result.records
-                content.diagnostics += result.diagnostics
 
-    for path in _files_under(root, config.papers_dir, LISTING_SUFFIXES):
-        src, diags = read_file(root, path)
-        content.files[src.path] = src
-        content.diagnostics += diags
-        if src.text is None:
-            content.failed.add(src.path)
-            continue
+def _read_one(config: SiteConfig, path: Path, kind: str | None) -> FileResult:
+    src, diags = read_file(config.root, path)
+    if src.text is None:
+        return FileResult(src, diagnostics=tuple(diags), failed=True)
+    doc, records = None, ()
+    if kind is not None:
+        doc, doc_diags = read_document(src.path, src.text, kind)
+        diags += doc_diags
+        # A post or note may also carry paper records (seed 000's list, 001's sections).
+        fmt = _override(config, src.path) or detect_format(src.path, src.text)
+        if fmt:
+            result = read_listing(src.path, src.text, fmt)
+            records, diags = result.records, diags + list(result.diagnostics)
+        if doc.draft:
+            doc = None
+    else:
         result = read_listing(src.path, src.text, _override(config, src.path))
-        content.records += result.records
+        records, diags = result.records, diags + list(result.diagnostics)
+    failed = any(d.level == "error" and d.path == src.path for d in diags)
+    return FileResult(src, doc, tuple(records), tuple(diags), failed)
+
+
+def load_content(config: SiteConfig, cache: dict | None = None) -> Content:
+    """Read every content file; with `cache` (kept by the caller between builds) only changed files are read."""
+    root = config.root
+    cache = {} if cache is None else cache
+    content = Content()
+    seen: set[str] = set()
+    wanted = [(kind, path) for kind, folder in (("post", config.posts_dir), ("note", config.notes_dir))
+              for path in _files_under(root, folder, DOC_SUFFIXES)]
+    wanted += [(None, path) for path in _files_under(root, config.papers_dir, LISTING_SUFFIXES)]
+    for kind, path in wanted:
+        rel = path.relative_to(root).as_posix()
+        seen.add(rel)
+        try:
+            st = path.stat()
+            stamp = (kind, st.st_mtime_ns, st.st_size)
+        except OSError:
+            stamp = None
+        hit = cache.get(rel)
+        if hit is None or stamp is None or hit[0] != stamp:
+            hit = cache[rel] = (stamp, _read_one(config, path, kind))
+        result = hit[1]
+        content.files[rel] = result.source
         content.diagnostics += result.diagnostics
+        content.records += result.records
+        if result.failed:
+            content.failed.add(rel)
+        if result.document is not None:
+            content.documents.append(result.document)
+    for gone in set(cache) - seen - {"@git", "@mtime"}:
+        del cache[gone]
+
+    undated = [d for d in content.documents if d.date is None]
+    if undated:
+        if "@git" not in cache:  # one git call per builder: the dev loop edits files git has not seen yet
+            cache["@git"] = git_dates(root)
+        dates = cache["@git"]
+        first_seen = cache.setdefault("@mtime", {})  # a file saved again and again keeps one date
+        for doc in undated:
+            if doc.path not in dates and doc.path not in first_seen:
+                first_seen[doc.path] = _mtime(root / doc.path)
+            content.fallback_dates[doc.path] = dates.get(doc.path) or first_seen[doc.path]
     return content
+
+
+def _mtime(path: Path) -> dt.datetime:
+    return dt.datetime.fromtimestamp(int(path.stat().st_mtime), dt.timezone.utc).replace(tzinfo=None)

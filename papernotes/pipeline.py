@@ -86,6 +86,15 @@ class Builder:
         self.writer = SiteWriter(options.project, options.output)
         self._katex: KatexRenderer | None = None
         self._signature: int | None = None  # shape of the model at the last build
+        # Caches kept between builds (the dev server's rebuilds), each keyed by its inputs.
+        self._files: dict = {}  # path -> stat, what was read
+        self._merged: dict = {}  # paper key -> records, merged paper
+        self._topics: dict = {}  # paper key -> text, topics
+        self._sections: dict = {}  # (path, digest) -> paper key -> section text
+        self._paper_html: dict = {}  # paper key -> inputs, (title html, abstract html, diagnostics)
+        self._doc_html: dict = {}  # (path, digest) -> filled body html, excerpt html, diagnostics
+        self._items: dict = {}  # paper list items, rendered once
+        self._bibkeys: tuple = (None, {})
 
     def close(self) -> None:
         if self._katex is not None:
@@ -103,26 +112,31 @@ class Builder:
             config = config.with_base_url(opts.base_url)
         urls = Urls(config.base_url)
 
-        content = load_content(config)  # read
+        content = load_content(config, self._files)  # read
         diags.extend(content.diagnostics)
-        papers, merge_diags = merge_records(content.records, config.aliases)  # model
+        papers, merge_diags = merge_records(content.records, config.aliases, self._merged)  # model
         diags.extend(merge_diags)
         topics = topic_set(config.topics, [t for d in content.documents for t in d.tags])
         notes_text: dict[str, str] = {}
         for doc in content.documents:
-            notes_text.update(section_texts(doc.body))
-        classify(papers, topics, notes_text)
+            key = (doc.path, content.files[doc.path].digest)
+            if key not in self._sections:
+                self._sections[key] = section_texts(doc.body)
+            notes_text.update(self._sections[key])
+        classify(papers, topics, notes_text, self._topics)
 
-        paper_html = {p.key: self._paper_math(p) for p in papers}  # render
-        rendered = self._render(content, paper_html, diags)
+        rendered, paper_html = self._render(content, papers, diags)  # render
         docs = self._document_views(content, rendered, urls)
         refs = link_documents(papers, {d.path for d in content.documents},
                               {path: r["body"].toc for path, r in rendered.items()})
-        research = Research(papers, topics.by_slug(), refs, {d["source"]: d for d in docs},
-                            {k: (v[0], v[2]) for k, v in paper_html.items()}, urls, config.papers_per_page,
-                            render_item=self.writer.fragment("_paper_item.html", "p"))
+        research = Research(papers, topics.by_slug(), refs, {d["source"]: d for d in docs}, paper_html, urls,
+                            config.papers_per_page, render_item=self.writer.fragment("_paper_item.html", "p"),
+                            item_cache=self._items)
         self._link_documents_to_papers(docs, research)
-        keys = bibtex_keys(research.papers)
+        signature = self._model_signature(papers, docs)
+        if self._bibkeys[0] != signature:
+            self._bibkeys = (signature, bibtex_keys(research.papers))
+        keys = self._bibkeys[1]
 
         stats = [{"label": label, "count": count, "href": urls.href(url)} for label, count, url in (
             ("篇笔记与文章", len(docs), urls.archive()), ("篇论文", len(papers), urls.papers_index()),
@@ -132,13 +146,14 @@ class Builder:
                  + paper_pages(research, lambda p: bibtex_entry(p, keys[p.key]))
                  + author_pages(research) + venue_pages(research) + topic_pages(research) + [search_page(urls)])
 
-        everything = self._needs_full_render(changed, papers, docs)
+        everything = self._needs_full_render(changed, signature)
         changed_sources = self._changed_sources(changed)
         report = BuildReport(pages=len(pages))
         written = self.writer.write(  # write
             pages, urls, self._site_context(config, urls), diags,
             render=lambda page: everything or bool(page.deps & changed_sources) or "*" in page.deps,
-            extra_files={**feed_files(config, urls, docs, pages), **self._document_assets(config, urls, rendered)},
+            first=changed_sources,
+            extra_files={**self._feed_files(config, urls, docs, pages), **self._document_assets(config, urls, rendered)},
             keep_failed=content.failed if opts.dev else set(), cname=config.cname)
         report.written, report.removed, report.rendered_pages = written.written, written.removed, written.rendered
         if everything or not opts.dev:  # the dev server re-indexes on full rebuilds only, to stay instant
@@ -159,58 +174,87 @@ class Builder:
                 continue
         return out
 
-    def _needs_full_render(self, changed: set[Path] | None, papers, docs) -> bool:
-        """Every page renders on a first build, a config or template change, or when the model's
-        shape (papers, their topics and venues, the list of documents) moved."""
-        signature = hash((
+    @staticmethod
+    def _model_signature(papers, docs) -> int:
+        """The shape of the model: papers, their topics and venues, the list of documents."""
+        return hash((
             tuple((p.key, p.title, p.venue, p.year, p.topics, p.authors, len(p.records)) for p in papers),
             tuple((d["source"], d["title"], d["date_iso"], tuple(t["name"] for t in d["tags"])) for d in docs)))
+
+    def _needs_full_render(self, changed: set[Path] | None, signature: int) -> bool:
+        """Every page renders on a first build, a config or template change, or when the model's shape moved."""
         previous, self._signature = self._signature, signature
         if changed is None or previous != signature:
             return True
         project = self.options.project.resolve()
         for path in changed:
             path = Path(path).resolve()
-            if path.name == CONFIG_NAME or project / "templates" in path.parents:
+            if project / "templates" in path.parents:
+                self._items.clear()  # list items were rendered by the old templates
+                return True
+            if path.name == CONFIG_NAME:
                 return True
         return False
 
     # -- render ---------------------------------------------------------------
-    @staticmethod
-    def _paper_math(paper) -> list:
-        """[title html, title formulas, abstract html, abstract formulas, source path]: filled by _render."""
-        first = paper.records[0].source if paper.records else None
-        title, title_f = text_with_math(paper.title)
-        abstract, abstract_f = text_with_math(paper.abstract or "", first.line if first else 1)
-        return [title, title_f, abstract, abstract_f, first.path if first else ""]
+    def _render(self, content: Content, papers, diags: Diagnostics) -> tuple[dict[str, dict], dict]:
+        """Documents and paper titles/abstracts to HTML with math; only what changed since the last build.
 
-    def _render(self, content: Content, paper_html: dict[str, list], diags: Diagnostics) -> dict[str, dict]:
-        """Markdown on this core while KaTeX renders every formula in its node process on the other."""
-        wanted = {(f.tex, f.display) for v in paper_html.values() for f in (*v[1], *v[3])}
-        for doc in content.documents:
+        Markdown runs on this core while KaTeX renders the formulas in its node process on the other.
+        """
+        todo_docs = [d for d in content.documents if (d.path, content.files[d.path].digest) not in self._doc_html]
+        todo_papers = {}
+        for paper in papers:
+            first = paper.records[0].source if paper.records else None
+            inputs = (paper.title, paper.abstract, first)
+            hit = self._paper_html.get(paper.key)
+            if hit is None or hit[0] != inputs:
+                title, title_f = text_with_math(paper.title)
+                abstract, abstract_f = text_with_math(paper.abstract or "", first.line if first else 1)
+                todo_papers[paper.key] = (inputs, title, title_f, abstract, abstract_f, first.path if first else "")
+        wanted = {(f.tex, f.display) for v in todo_papers.values() for f in (*v[2], *v[4])}
+        for doc in todo_docs:
             wanted |= self.documents.formulas(doc)
         with ThreadPoolExecutor(max_workers=1) as pool:
             math_job = pool.submit(self._render_math, sorted(wanted))
-            rendered = {}
-            for doc in content.documents:
-                body, excerpt = self.documents.render(doc, content.files[doc.path].digest)
-                diags.extend(body.diagnostics)
-                rendered[doc.path] = {"doc": doc, "body": body, "excerpt": excerpt}
+            markdown = {d.path: self.documents.render(d, content.files[d.path].digest) for d in todo_docs}
             results, problem = math_job.result()
         if problem:
             diags.error("package.json", 0, f"cannot render math: {problem}; formulas are shown as TeX source")
-        for path, r in rendered.items():
-            r["html"], d = fill_math(r["body"].html, r["body"].formulas, results, path)
-            diags.extend(d)
-            r["excerpt_html"] = ""
-            if r["excerpt"]:
-                r["excerpt_html"] = excerpt_html(fill_math(r["excerpt"].html, r["excerpt"].formulas, results, path)[0])
-        for v in paper_html.values():
-            v[0], d = fill_math(v[0], v[1], results, v[4])
-            diags.extend(d)
-            v[2], d = fill_math(v[2], v[3], results, v[4])
-            diags.extend(d)
-        return rendered
+
+        for doc in todo_docs:
+            body, excerpt = markdown[doc.path]
+            html, d = fill_math(body.html, body.formulas, results, doc.path)
+            short = excerpt_html(fill_math(excerpt.html, excerpt.formulas, results, doc.path)[0]) if excerpt else ""
+            if not problem:  # never cache the TeX-source fallback
+                self._doc_html = {k: v for k, v in self._doc_html.items() if k[0] != doc.path}
+                self._doc_html[(doc.path, content.files[doc.path].digest)] = (body, excerpt, html, short, [*body.diagnostics, *d])
+            else:
+                markdown[doc.path] = (body, excerpt, html, short, [*body.diagnostics, *d])
+        rendered = {}
+        for doc in content.documents:
+            body, excerpt, html, short, doc_diags = (markdown.get(doc.path) if problem and doc.path in markdown
+                                                     else self._doc_html[(doc.path, content.files[doc.path].digest)])
+            diags.extend(doc_diags)
+            rendered[doc.path] = {"doc": doc, "body": body, "excerpt": excerpt, "html": html, "excerpt_html": short}
+
+        paper_html = {}
+        for paper in papers:
+            todo = todo_papers.get(paper.key)
+            if todo is not None:
+                inputs, title, title_f, abstract, abstract_f, path = todo
+                title, d1 = fill_math(title, title_f, results, path)
+                abstract, d2 = fill_math(abstract, abstract_f, results, path)
+                if not problem:
+                    self._paper_html[paper.key] = (inputs, title, abstract, [*d1, *d2])
+                else:
+                    paper_html[paper.key] = (title, abstract)
+                    diags.extend([*d1, *d2])
+                    continue
+            _, title, abstract, paper_diags = self._paper_html[paper.key]
+            diags.extend(paper_diags)
+            paper_html[paper.key] = (title, abstract)
+        return rendered, paper_html
 
     def _render_math(self, wanted: list) -> tuple[dict, str | None]:
         if not wanted:
@@ -241,7 +285,7 @@ class Builder:
         for doc in docs:
             pairs = per_doc.get(doc["source"], [])
             targets = {ref.anchor: (research.urls.href(research.paper_url(p)), p.title) for p, ref in pairs if ref.anchor}
-            doc["html"] = Markup(add_paper_links(str(doc["html"]), targets))
+            doc["html"] = Markup(add_paper_links(doc["html"], targets))
             doc["papers"] = [research.summary(p) for p, _ in sorted(pairs, key=lambda pr: pr[0].key)]
             doc["deps"] = sorted({r.source.path for p, _ in pairs for r in p.records})
 
@@ -262,6 +306,14 @@ class Builder:
             "copy_js_href": urls.href(urls.static("copy.js")),
             "extra": dict(config.extra),
         }
+
+    def _feed_files(self, config: SiteConfig, urls: Urls, docs: list[dict], pages) -> dict[str, bytes]:
+        """Feed, sitemap and robots.txt: remade only when the documents or the set of pages moved."""
+        key = (config, tuple(p.url for p in pages),
+               tuple((d["url"], d["title"], d["date_iso"], str(d["excerpt_html"])) for d in docs))
+        if getattr(self, "_feeds", (None,))[0] != key:
+            self._feeds = (key, feed_files(config, urls, docs, pages))
+        return self._feeds[1]
 
     def _document_assets(self, config: SiteConfig, urls: Urls, rendered: dict) -> dict[str, Path]:
         """Relative images, copied next to the page that shows them."""

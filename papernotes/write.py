@@ -106,6 +106,7 @@ class SiteWriter:
         self.project = project
         self.output = output
         self.env = make_environment(project / "templates")
+        self._on_disk: set[str] | None = None  # what this writer knows it left in output/ last time
 
     def fragment(self, template: str, name: str):
         """A callable rendering one small template (e.g. a list item) with one variable."""
@@ -114,20 +115,26 @@ class SiteWriter:
         return render
 
     def write(self, pages, urls, site: dict, diags, render, extra_files: dict, keep_failed: set[str],
-              cname: str | None) -> WriteReport:
-        """Write every page `render(page)` asks for (and any page whose file is missing), then assets."""
+              cname: str | None, first: set[str] = frozenset()) -> WriteReport:
+        """Write every page `render(page)` asks for (and any page whose file is missing), then assets.
+
+        Pages made from a file in `first` (the file just saved) are written before the others, so the
+        page the author is looking at updates as early as possible.
+        """
         output = self.output
         output.mkdir(parents=True, exist_ok=True)
         report = WriteReport()
         owners, collision_diags = check_collisions([(urls.output_file(p.url), p.origin) for p in pages])
         diags.extend(collision_diags)
         produced: set[str] = set()
-        for page in pages:
+        on_disk = self._on_disk if self._on_disk is not None else read_manifest(output)
+        ordered = sorted(pages, key=lambda p: p.origin not in first) if first else pages
+        for page in ordered:
             rel = urls.output_file(page.url)
             if owners.get(rel) != page.origin:
                 continue
             produced.add(rel)
-            exists = (output / rel).exists()
+            exists = rel in on_disk and (self._on_disk is not None or (output / rel).exists())
             if exists and (not render(page) or page.origin in keep_failed):
                 continue  # unchanged inputs, or the last good page of a source that is broken right now
             context = dict(page.context() if callable(page.context) else page.context)
@@ -154,7 +161,8 @@ class SiteWriter:
                 write_if_changed(output, rel, src, report)
             else:
                 copy_file_if_changed(output, rel, src, report)
-        prune(output, produced, report)
+        prune(output, produced, report, on_disk)
+        self._on_disk = produced
         return report
 
     def assets(self, urls, diags) -> dict:

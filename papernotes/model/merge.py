@@ -20,6 +20,7 @@ Topics are not decided here (``Paper.topics`` stays empty).
 """
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -46,6 +47,9 @@ def paper_key(title: str) -> str:
     """NFKC, casefold, drop ``$`` math delimiters (keep their letters), collapse non-alphanumerics."""
     text = unicodedata.normalize("NFKC", title).replace("$", " ").casefold()
     return _NON_ALNUM.sub(" ", text).strip()
+
+
+_cached_key = functools.lru_cache(maxsize=200_000)(paper_key)
 
 
 def _rank(rec: PaperRecord) -> tuple[int, str, int]:
@@ -116,14 +120,22 @@ def _merge_group(key: str, recs: list[PaperRecord], aliases: Mapping[str, str]) 
 
 
 def merge_records(
-    records: Iterable[PaperRecord], aliases: Mapping[str, str] | None = None
+    records: Iterable[PaperRecord], aliases: Mapping[str, str] | None = None, cache: dict | None = None
 ) -> tuple[list[Paper], list[Diagnostic]]:
-    """Merge records of the same paper (same ``paper_key``); papers sorted by key."""
+    """Merge records of the same paper (same ``paper_key``); papers sorted by key.
+
+    With ``cache`` (a dict the caller keeps between builds), a group whose
+    records are the very same as last time reuses its merged paper, so a
+    rebuild after one edit re-merges only the papers that edit touched.
+    """
     aliases = aliases or {}
+    if cache is not None and cache.get("@aliases") != dict(aliases):
+        cache.clear()
+        cache["@aliases"] = dict(aliases)
     groups: dict[str, list[PaperRecord]] = {}
     diags: list[Diagnostic] = []
     for rec in records:
-        key = paper_key(rec.title or "")
+        key = _cached_key(rec.title or "")
         if not key:
             diags.append(warning(rec.source.path, rec.source.line, f"paper title {rec.title!r} has no letters or digits; skipped"))
             continue
@@ -131,7 +143,16 @@ def merge_records(
     papers = []
     for key in sorted(groups):
         recs = sorted(groups[key], key=lambda r: (r.source.path, r.source.line))
-        paper, group_diags = _merge_group(key, recs, aliases)
+        hit = cache.get(key) if cache is not None else None
+        if hit is not None and len(hit[0]) == len(recs) and all(a is b or a == b for a, b in zip(hit[0], recs)):
+            paper, group_diags = hit[1], hit[2]
+        else:
+            paper, group_diags = _merge_group(key, recs, aliases)
+            if cache is not None:
+                cache[key] = (recs, paper, group_diags)
         papers.append(paper)
         diags.extend(group_diags)
+    if cache is not None:
+        for stale in set(cache) - set(groups) - {"@aliases"}:
+            del cache[stale]
     return papers, diags

@@ -65,9 +65,21 @@ def topic_set(configured: tuple[TopicRule, ...] | None, tags: list[str]) -> Topi
     return TopicSet(tuple(rules), tag_topic)
 
 
-def classify(papers: list[Paper], topics: TopicSet, note_text: dict[str, str]) -> None:
-    """Set `paper.topics` (rule order) on every paper; `note_text`: paper key -> text of its notes."""
-    matcher = KeywordMatcher({r.slug: list(r.keywords) for r in topics.rules})
+def classify(papers: list[Paper], topics: TopicSet, note_text: dict[str, str], cache: dict | None = None) -> None:
+    """Set `paper.topics` (rule order) on every paper; `note_text`: paper key -> text of its notes.
+
+    `cache` (kept by the caller between builds) remembers each paper's topics for the same text and rules.
+    """
+    rules = {r.slug: list(r.keywords) for r in topics.rules}
+    if cache is None or cache.get("@rules") != rules:
+        cache = {} if cache is None else cache
+        cache.clear()
+        cache["@rules"] = rules
+    matcher = None
     for paper in papers:
         text = " ".join(filter(None, (paper.title, paper.title_zh, paper.abstract, note_text.get(paper.key))))
-        paper.topics = matcher.match(text) or (OTHER.slug,)
+        hit = cache.get(paper.key)
+        if hit is None or hit[0] != text:
+            matcher = matcher or KeywordMatcher(rules)
+            hit = cache[paper.key] = (text, matcher.match(text) or (OTHER.slug,))
+        paper.topics = hit[1]

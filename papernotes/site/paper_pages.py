@@ -118,30 +118,41 @@ def _papers_index(research: Research) -> list[Page]:
     for number in range(1, total_pages + 1):
         chunk = papers[(number - 1) * per_page: number * per_page]
         url = urls.papers_page(number)
-        pages.append(Page(url, "papers.html", {
-            "page": {"title": "论文" if number == 1 else f"论文 · 第 {number} 页",
-                     "description": f"全部 {len(papers)} 篇论文，按年份与会议排序", "kind": "list", "url": url},
-            "heading": "全部论文", "total": len(papers), "papers": [research.summary(p) for p in chunk],
-            "filters": filters,
-            "pagination": {"number": number, "total": total_pages,
-                           "prev": urls.href(urls.papers_page(number - 1)) if number > 1 else "",
-                           "next": urls.href(urls.papers_page(number + 1)) if number < total_pages else "",
-                           "pages": [{"number": n, "href": urls.href(urls.papers_page(n))}
-                                     for n in range(1, total_pages + 1)]},
-        }, research.deps(chunk), f"papers:{number}"))
+        pages.append(Page(url, "papers.html", partial(_index_context, research, url, number, total_pages, chunk,
+                                                      filters), research.deps(chunk), f"papers:{number}"))
     by_year: dict[int, list[Paper]] = defaultdict(list)
     for paper in papers:
         if paper.year:
             by_year[paper.year].append(paper)
     for year, chunk in sorted(by_year.items()):
         url = urls.papers_year(year)
-        pages.append(Page(url, "papers.html", {
-            "page": {"title": f"{year} 年的论文", "description": f"{year} 年的 {len(chunk)} 篇论文", "kind": "list",
-                     "url": url, "breadcrumbs": [{"label": "论文", "href": urls.href(urls.papers_index())}]},
-            "heading": f"{year} 年的论文", "total": len(chunk), "papers": [research.summary(p) for p in chunk],
-            "filters": filters, "pagination": None,
-        }, research.deps(chunk), f"papers-year:{year}"))
+        pages.append(Page(url, "papers.html", partial(_year_context, research, url, year, chunk, filters),
+                          research.deps(chunk), f"papers-year:{year}"))
     return pages
+
+
+def _index_context(research: Research, url: str, number: int, total_pages: int, chunk, filters) -> dict:
+    urls = research.urls
+    return {
+        "page": {"title": "论文" if number == 1 else f"论文 · 第 {number} 页",
+                 "description": f"全部 {len(research.papers)} 篇论文，按年份与会议排序", "kind": "list", "url": url},
+        "heading": "全部论文", "total": len(research.papers), "papers": [research.summary(p) for p in chunk],
+        "filters": filters,
+        "pagination": {"number": number, "total": total_pages,
+                       "prev": urls.href(urls.papers_page(number - 1)) if number > 1 else "",
+                       "next": urls.href(urls.papers_page(number + 1)) if number < total_pages else "",
+                       "pages": [{"number": n, "href": urls.href(urls.papers_page(n))} for n in range(1, total_pages + 1)]},
+    }
+
+
+def _year_context(research: Research, url: str, year: int, chunk, filters) -> dict:
+    urls = research.urls
+    return {
+        "page": {"title": f"{year} 年的论文", "description": f"{year} 年的 {len(chunk)} 篇论文", "kind": "list",
+                 "url": url, "breadcrumbs": [{"label": "论文", "href": urls.href(urls.papers_index())}]},
+        "heading": f"{year} 年的论文", "total": len(chunk), "papers": [research.summary(p) for p in chunk],
+        "filters": filters, "pagination": None,
+    }
 
 
 def _venue_url(research: Research, label: str) -> str:

@@ -35,6 +35,7 @@ class Research:
     urls: Urls
     per_page: int = 50
     render_item: Callable[[dict], str] | None = None  # the _paper_item.html template, set by the build
+    item_cache: dict | None = None  # rendered list items kept between builds, keyed by what they show
     paper_slug: dict[str, str] = field(default_factory=dict)
     author_slug: dict[str, str] = field(default_factory=dict)
     by_author: dict[str, list[Paper]] = field(default_factory=dict)
@@ -74,7 +75,15 @@ class Research:
         if cached is None:
             cached = self._summaries[paper.key] = self._summary(paper)
             if self.render_item is not None:
-                cached["html"] = Markup(self.render_item(cached))
+                shown = (cached["title_html"], cached["title_zh"], cached["href"], cached["venue_label"],
+                         cached["year"], tuple((a["name"], a["href"]) for a in cached["authors"]),
+                         cached["more_authors"], cached["authors_truncated"], cached["has_notes"])
+                item = self.item_cache.get(paper.key) if self.item_cache is not None else None
+                if item is None or item[0] != shown:
+                    item = (shown, Markup(self.render_item(cached)))
+                    if self.item_cache is not None:
+                        self.item_cache[paper.key] = item
+                cached["html"] = item[1]
         return cached
 
     def _summary(self, paper: Paper) -> dict:
@@ -104,7 +113,10 @@ class Research:
         return [k for k in keys[lo:lo + limit + 1] if k != paper.key]
 
     def deps(self, papers) -> frozenset[str]:
-        return frozenset(r.source.path for p in papers for r in p.records)
+        paths: set[str] = set()
+        for p in papers:
+            paths.update(r.source.path for r in p.records)
+        return frozenset(paths)
 
 
 def author_sort_key(name: str) -> tuple[str, str]:
