@@ -95,6 +95,7 @@ class Builder:
         self._doc_html: dict = {}  # (path, digest) -> filled body html, excerpt html, diagnostics
         self._items: dict = {}  # paper list items, rendered once
         self._bibkeys: tuple = (None, {})
+        self._summaries: tuple = (None, {})  # paper summaries, valid while the model's shape stays
 
     def close(self) -> None:
         if self._katex is not None:
@@ -129,11 +130,13 @@ class Builder:
         docs = self._document_views(content, rendered, urls)
         refs = link_documents(papers, {d.path for d in content.documents},
                               {path: r["body"].toc for path, r in rendered.items()})
+        signature = self._model_signature(papers, docs, refs)
+        if self._summaries[0] != (signature, config):
+            self._summaries = ((signature, config), {})
         research = Research(papers, topics.by_slug(), refs, {d["source"]: d for d in docs}, paper_html, urls,
                             config.papers_per_page, render_item=self.writer.fragment("_paper_item.html", "p"),
-                            item_cache=self._items)
+                            item_cache=self._items, summaries=self._summaries[1])
         self._link_documents_to_papers(docs, research)
-        signature = self._model_signature(papers, docs)
         if self._bibkeys[0] != signature:
             self._bibkeys = (signature, bibtex_keys(research.papers))
         keys = self._bibkeys[1]
@@ -175,10 +178,12 @@ class Builder:
         return out
 
     @staticmethod
-    def _model_signature(papers, docs) -> int:
-        """The shape of the model: papers, their topics and venues, the list of documents."""
+    def _model_signature(papers, docs, refs) -> int:
+        """The shape of the model: what any list of papers or documents shows. Pages that only list
+        things depend on this alone; a page about one thing also depends on its own sources."""
         return hash((
-            tuple((p.key, p.title, p.venue, p.year, p.topics, p.authors, len(p.records)) for p in papers),
+            tuple((p.key, p.title, p.title_zh, p.venue, p.year, p.topics, p.authors, p.authors_truncated,
+                   len(p.records), p.key in refs) for p in papers),
             tuple((d["source"], d["title"], d["date_iso"], tuple(t["name"] for t in d["tags"])) for d in docs)))
 
     def _needs_full_render(self, changed: set[Path] | None, signature: int) -> bool:

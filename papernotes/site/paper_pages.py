@@ -9,6 +9,9 @@ from markupsafe import Markup
 
 from ..model.records import Paper
 from .page import Page
+
+# List pages show paper summaries only, which change only with the model's shape (a full render).
+LISTS = frozenset()
 from .research import Research, venue_label
 
 RELATED = 6
@@ -119,7 +122,7 @@ def _papers_index(research: Research) -> list[Page]:
         chunk = papers[(number - 1) * per_page: number * per_page]
         url = urls.papers_page(number)
         pages.append(Page(url, "papers.html", partial(_index_context, research, url, number, total_pages, chunk,
-                                                      filters), research.deps(chunk), f"papers:{number}"))
+                                                      filters), LISTS, f"papers:{number}"))
     by_year: dict[int, list[Paper]] = defaultdict(list)
     for paper in papers:
         if paper.year:
@@ -127,7 +130,7 @@ def _papers_index(research: Research) -> list[Page]:
     for year, chunk in sorted(by_year.items()):
         url = urls.papers_year(year)
         pages.append(Page(url, "papers.html", partial(_year_context, research, url, year, chunk, filters),
-                          research.deps(chunk), f"papers-year:{year}"))
+                          LISTS, f"papers-year:{year}"))
     return pages
 
 

@@ -6,6 +6,9 @@ from functools import partial
 
 from .charts import bar_chart
 from .page import Page
+
+# List pages show paper summaries only, which change only with the model's shape (a full render).
+LISTS = frozenset()
 from .research import Research, initial, venue_label, year_counts
 
 
@@ -15,7 +18,7 @@ def author_pages(research: Research) -> list[Page]:
     for name, papers in research.by_author.items():
         url = research.author_url(name)
         pages.append(Page(url, "author.html", partial(_author_context, research, name, papers, url),
-                          research.deps(papers), f"author:{name}"))
+                          LISTS, f"author:{name}"))
     pages.append(_index(research))
     return pages
 
@@ -58,4 +61,4 @@ def _index(research: Research) -> Page:
         "total": len(research.by_author),
         "letters": [{"letter": letter, "id": "letter-" + ("other" if letter == "#" else letter.lower()),
                      "authors": groups[letter]} for letter in letters],
-    }, research.deps(research.papers), "authors")
+    }, LISTS, "authors")

@@ -36,6 +36,7 @@ class Research:
     per_page: int = 50
     render_item: Callable[[dict], str] | None = None  # the _paper_item.html template, set by the build
     item_cache: dict | None = None  # rendered list items kept between builds, keyed by what they show
+    summaries: dict | None = None  # paper key -> summary; the caller may keep it while the model's shape stays
     paper_slug: dict[str, str] = field(default_factory=dict)
     author_slug: dict[str, str] = field(default_factory=dict)
     by_author: dict[str, list[Paper]] = field(default_factory=dict)
@@ -50,7 +51,7 @@ class Research:
                 authors[name].append(paper)
         self.by_author = dict(sorted(authors.items(), key=lambda kv: author_sort_key(kv[0])))
         self.author_slug = unique_slugs([(name, name) for name in sorted(self.by_author)])
-        self._summaries: dict[str, dict] = {}
+        self._summaries: dict[str, dict] = {} if self.summaries is None else self.summaries
 
     # -- links ------------------------------------------------------------------
     def paper_url(self, paper: Paper) -> str:

@@ -6,12 +6,14 @@ site under https://user.github.io/repo/ is one setting, not a search-replace.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import unicodedata
 from urllib.parse import quote, urlsplit
 
 
+@functools.lru_cache(maxsize=100_000)
 def slugify(text: str, max_len: int = 80) -> str:
     """Readable, stable slug: ASCII where the text is Latin, Unicode word chars kept (CJK)."""
     decomposed = unicodedata.normalize("NFKD", text)

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from functools import partial
 
 from ..model.records import Paper
 from .charts import heat_map
 from .page import Page
+
+# List pages show paper summaries only, which change only with the model's shape (a full render).
+LISTS = frozenset()
 from .research import Research, venue_label
 
 
@@ -50,7 +54,7 @@ def venue_pages(research: Research) -> list[Page]:
         "page": {"title": "会议", "description": f"{len(index)} 个会议/期刊", "kind": "list", "url": urls.venues_index()},
         "venues": index,
         "unknown": {"href": urls.href(urls.venue(None)), "count": len(unknown)},
-    }, research.deps(research.papers), "venues"))
+    }, LISTS, "venues"))
     return pages
 
 
@@ -62,7 +66,7 @@ def _venue_page(research, url, title, papers, year_links, crumbs, note="") -> Pa
             "venue": {"title": title, "count": len(papers), "years": year_links, "note": note,
                       "topics": _by_topic(research, papers)},
         }
-    return Page(url, "venue.html", context, research.deps(papers), f"venue:{title}")
+    return Page(url, "venue.html", context, LISTS, f"venue:{title}")
 
 
 def topic_pages(research: Research) -> list[Page]:
@@ -74,31 +78,39 @@ def topic_pages(research: Research) -> list[Page]:
             by_topic[slug].append(paper)
     slugs = [s for s in research.topics if s in by_topic]
     for slug in slugs:
-        rule = research.topics[slug]
-        papers = by_topic[slug]
-        url = urls.topic(slug)
-        groups: dict[str, list[Paper]] = defaultdict(list)
-        for paper in papers:
-            groups[venue_label(paper) or "会议未知"].append(paper)
-        pages.append(Page(url, "topic.html", {
-            "page": {"title": rule.name + (f"（{rule.name_zh}）" if rule.name_zh else ""),
-                     "description": f"主题 {rule.name}：{len(papers)} 篇论文", "kind": "topic", "url": url,
-                     "breadcrumbs": [{"label": "主题", "href": urls.href(urls.topics_index())}]},
-            "topic": {"name": rule.name, "name_zh": rule.name_zh, "keywords": list(rule.keywords),
-                      "count": len(papers),
-                      "groups": [{"label": g, "papers": [research.summary(p) for p in groups[g]]}
-                                 for g in sorted(groups, key=lambda g: (g == "会议未知", g), reverse=False)]},
-        }, research.deps(papers), f"topic:{slug}"))
+        pages.append(Page(urls.topic(slug), "topic.html", partial(_topic_context, research, slug, by_topic[slug]),
+                          LISTS, f"topic:{slug}"))
+    pages.append(Page(urls.topics_index(), "topics.html", partial(_topics_index_context, research, slugs, by_topic),
+                      LISTS, "topics"))
+    return pages
 
+
+def _topic_context(research: Research, slug: str, papers: list[Paper]) -> dict:
+    urls = research.urls
+    rule = research.topics[slug]
+    url = urls.topic(slug)
+    groups: dict[str, list[Paper]] = defaultdict(list)
+    for paper in papers:
+        groups[venue_label(paper) or "会议未知"].append(paper)
+    return {
+        "page": {"title": rule.name + (f"（{rule.name_zh}）" if rule.name_zh else ""),
+                 "description": f"主题 {rule.name}：{len(papers)} 篇论文", "kind": "topic", "url": url,
+                 "breadcrumbs": [{"label": "主题", "href": urls.href(urls.topics_index())}]},
+        "topic": {"name": rule.name, "name_zh": rule.name_zh, "keywords": list(rule.keywords), "count": len(papers),
+                  "groups": [{"label": g, "papers": [research.summary(p) for p in groups[g]]}
+                             for g in sorted(groups, key=lambda g: (g == "会议未知", g))]},
+    }
+
+
+def _topics_index_context(research: Research, slugs: list[str], by_topic: dict) -> dict:
+    urls = research.urls
     columns = sorted({venue_label(p) for p in research.papers if p.venue})
     if any(not p.venue for p in research.papers):
         columns.append("未知")
     cells = Counter((t, venue_label(p) or "未知") for p in research.papers for t in p.topics)
-    pages.append(Page(urls.topics_index(), "topics.html", {
+    return {
         "page": {"title": "主题", "description": f"{len(slugs)} 个研究主题", "kind": "list", "url": urls.topics_index()},
         "topics": [{"name": research.topics[s].name, "name_zh": research.topics[s].name_zh,
                     "href": urls.href(urls.topic(s)), "count": len(by_topic[s])} for s in slugs],
-        "heat_map": heat_map([(s, research.topics[s].name) for s in slugs], columns, cells,
-                             "主题 × 会议年份 论文数热力图"),
-    }, research.deps(research.papers), "topics"))
-    return pages
+        "heat_map": heat_map([(s, research.topics[s].name) for s in slugs], columns, cells, "主题 × 会议年份 论文数热力图"),
+    }
