@@ -119,6 +119,24 @@ def sub_site(serve_seed) -> ServedSite:
     return serve_seed(SUB_PATH_URL)
 
 
+@pytest.fixture(scope="session")
+def dev_served(sub_site) -> ServedSite:
+    """The same /notes/ build served by the project's dev server (`python build.py serve`'s server)."""
+    from papernotes.dev.server import DevServer, ReloadHub
+
+    hub = ReloadHub()
+    server = DevServer(sub_site.output, hub, host="127.0.0.1", port=0, base_path=sub_site.base_path, keepalive=1.0)
+    thread = threading.Thread(target=server.serve_forever, name="e2e-dev-server", daemon=True)
+    thread.start()
+    try:
+        yield ServedSite(sub_site.base_url, sub_site.output, f"http://127.0.0.1:{server.port}")
+    finally:
+        hub.close()  # ends open event streams so shutdown does not wait on them
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
 @pytest.fixture(scope="session", params=[SUB_PATH_URL, ROOT_URL], ids=["sub-path", "root"])
 def any_site(request, serve_seed) -> ServedSite:
     """The seed site under the sub-path and at the root."""

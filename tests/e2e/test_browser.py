@@ -43,21 +43,24 @@ def open_tab(chromium, sub_site):
     """A factory for Tabs (default viewport, or e.g. width=375); contexts are closed after the test."""
     contexts = []
 
-    def make(width: int = 1280, height: int = 900) -> Tab:
+    def make(width: int = 1280, height: int = 900, site: ServedSite | None = None) -> Tab:
+        site = site or sub_site
         context = chromium.new_context(viewport={"width": width, "height": height})
         contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(WAIT_MS)
         page.set_default_navigation_timeout(WAIT_MS)
-        tab = Tab(page, sub_site)
+        tab = Tab(page, site)
 
         def on_console(msg):
             if msg.type == "error":
                 tab.problems.append(f"console error on {page.url}: {msg.text}")
 
         def on_request(request):
-            if not request.url.startswith(sub_site.home) and not request.url.startswith(("data:", "blob:")):
-                tab.problems.append(f"request outside {sub_site.home} from {page.url}: {request.url}")
+            if request.url.startswith(site.origin + "/__papernotes/"):
+                return  # the dev server's live-reload stream
+            if not request.url.startswith(site.home) and not request.url.startswith(("data:", "blob:")):
+                tab.problems.append(f"request outside {site.home} from {page.url}: {request.url}")
 
         def on_failed(request):
             failure = request.failure or ""
@@ -277,4 +280,13 @@ def test_venue_filter_narrows_results(open_tab):
     shown = page.locator("#search-results .search-result").count()
     assert shown == min(after, 10) and len(metas) == shown
     assert all(venue in m for m in metas), (venue, metas)
+    assert tab.problems == []
+
+
+def test_search_works_from_the_dev_server(open_tab, dev_served):
+    """`python build.py serve` serves the same files under /notes/: search works there too, with no network."""
+    tab = open_tab(site=dev_served)
+    assert search_from_header(tab, "损失函数") >= 1
+    assert tab.site.url(NOTE) in result_links(tab)
+    assert "/__papernotes/events" in tab.page.content()  # really the dev server (its reload script)
     assert tab.problems == []
