@@ -94,6 +94,7 @@ class Builder:
         self._paper_html: dict = {}  # paper key -> inputs, (title html, abstract html, diagnostics)
         self._doc_html: dict = {}  # (path, digest) -> filled body html, excerpt html, diagnostics
         self._items: dict = {}  # paper list items, rendered once
+        self._linked: dict = {}  # document path -> its HTML with links to paper pages
         self._bibkeys: tuple = (None, {})
         self._summaries: tuple = (None, {})  # paper summaries, valid while the model's shape stays
 
@@ -280,8 +281,7 @@ class Builder:
         views.sort(key=lambda v: v["sort_key"], reverse=True)
         return views
 
-    @staticmethod
-    def _link_documents_to_papers(docs: list[dict], research: Research) -> None:
+    def _link_documents_to_papers(self, docs: list[dict], research: Research) -> None:
         """Each section of a note links to its paper page; the document lists the papers it covers."""
         per_doc: dict[str, list] = {}
         for paper in research.papers:
@@ -290,7 +290,10 @@ class Builder:
         for doc in docs:
             pairs = per_doc.get(doc["source"], [])
             targets = {ref.anchor: (research.urls.href(research.paper_url(p)), p.title) for p, ref in pairs if ref.anchor}
-            doc["html"] = Markup(add_paper_links(doc["html"], targets))
+            hit = self._linked.get(doc["source"])
+            if hit is None or hit[0] is not doc["html"] or hit[1] != targets:  # same rendered HTML, same links
+                hit = self._linked[doc["source"]] = (doc["html"], targets, Markup(add_paper_links(doc["html"], targets)))
+            doc["html"] = hit[2]
             doc["papers"] = [research.summary(p) for p, _ in sorted(pairs, key=lambda pr: pr[0].key)]
             doc["deps"] = sorted({r.source.path for p, _ in pairs for r in p.records})
 

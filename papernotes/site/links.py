@@ -1,23 +1,15 @@
 """Links added into rendered documents: each section about a paper points at the paper's page."""
 from __future__ import annotations
 
-import functools
 import re
 
 from markupsafe import escape
 
 
-@functools.lru_cache(maxsize=4096)
-def _add_paper_links(html: str, targets: tuple) -> str:
-    return add_paper_links(html, dict(targets), cached=False)
-
-
-def add_paper_links(html: str, targets: dict[str, tuple[str, str]], cached: bool = True) -> str:
+def add_paper_links(html: str, targets: dict[str, tuple[str, str]]) -> str:
     """targets: heading id -> (paper href, paper title). A link goes right after that heading."""
     if not targets:
         return str(html)
-    if cached:  # the dev loop asks again for every unchanged document on each rebuild
-        return _add_paper_links(str(html), tuple(sorted(targets.items())))
 
     def insert(m: re.Match) -> str:
         target = targets.get(m.group("id"))

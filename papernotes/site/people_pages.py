@@ -50,15 +50,19 @@ def _author_context(research: Research, name: str, papers: list, url: str) -> di
 
 
 def _index(research: Research) -> Page:
+    return Page(research.urls.authors_index(), "authors.html", partial(_index_context, research), LISTS, "authors")
+
+
+def _index_context(research: Research) -> dict:
     urls = research.urls
     groups: dict[str, list[dict]] = defaultdict(list)
     for name, papers in research.by_author.items():
         groups[initial(name)].append({"name": name, "count": len(papers), "href": urls.href(research.author_url(name))})
     letters = sorted(groups, key=lambda letter: (letter == "#", letter))
-    return Page(urls.authors_index(), "authors.html", {
+    return {
         "page": {"title": "作者", "description": f"{len(research.by_author)} 位作者，按字母排序", "kind": "list",
                  "url": urls.authors_index()},
         "total": len(research.by_author),
         "letters": [{"letter": letter, "id": "letter-" + ("other" if letter == "#" else letter.lower()),
                      "authors": groups[letter]} for letter in letters],
-    }, LISTS, "authors")
+    }

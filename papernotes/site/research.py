@@ -1,6 +1,7 @@
 """The research index: slugs, labels and summary views shared by paper, author, venue and topic pages."""
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
@@ -120,6 +121,7 @@ class Research:
         return frozenset(paths)
 
 
+@functools.lru_cache(maxsize=200_000)
 def author_sort_key(name: str) -> tuple[str, str]:
     folded = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
     return (folded.casefold(), name)
