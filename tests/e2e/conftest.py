@@ -148,7 +148,9 @@ def browser_available() -> bool:
     return Path(CHROMIUM).exists() or bool(os.environ.get("CI"))
 
 
-@pytest.fixture(scope="session")
+# Module scope, not session: a running sync_playwright() owns an asyncio loop, and other test
+# modules start their own Playwright after this one is done.
+@pytest.fixture(scope="module")
 def chromium():
     if not browser_available():
         pytest.skip(f"{CHROMIUM} not installed (and CI unset)")
