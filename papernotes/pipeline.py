@@ -27,7 +27,7 @@ from .render.katex import KatexRenderer, KatexUnavailable
 from .render.markdown import excerpt_html
 from .render.math import fill_math
 from .render.text import text_with_math
-from .site.blog import blog_pages
+from .site.blog import ENTRY_FIELDS, blog_pages
 from .site.links import add_paper_links
 from .site.paper_pages import paper_pages
 from .site.people_pages import author_pages
@@ -95,6 +95,8 @@ class Builder:
         self._doc_html: dict = {}  # (path, digest) -> filled body html, excerpt html, diagnostics
         self._items: dict = {}  # paper list items, rendered once
         self._linked: dict = {}  # document path -> its HTML with links to paper pages
+        self._views: dict = {}  # document path -> its view for templates
+        self._entries: dict = {}  # document path -> its rendered list item
         self._bibkeys: tuple = (None, {})
         self._summaries: tuple = (None, {})  # paper summaries, valid while the model's shape stays
 
@@ -197,6 +199,7 @@ class Builder:
             path = Path(path).resolve()
             if project / "templates" in path.parents:
                 self._items.clear()  # list items were rendered by the old templates
+                self._entries.clear()
                 return True
             if path.name == CONFIG_NAME:
                 return True
@@ -277,7 +280,17 @@ class Builder:
         for doc in content.documents:
             date = doc.date or content.fallback_dates.get(doc.path) or dt.datetime(1970, 1, 1)
             r = rendered[doc.path]
-            views.append(document_view(doc, date, r["html"], r["excerpt_html"], urls))
+            key = (doc, date, r["html"], r["excerpt_html"], urls.base_url)
+            hit = self._views.get(doc.path)
+            if hit is None or hit[0] != key:
+                hit = self._views[doc.path] = (key, document_view(doc, date, r["html"], r["excerpt_html"], urls))
+            view = dict(hit[1])  # a copy: linking to papers fills it in
+            shown = tuple((k, str(view[k])) for k in ENTRY_FIELDS if k != "tags") + tuple(t["name"] for t in view["tags"])
+            item = self._entries.get(doc.path)
+            if item is None or item[0] != shown:
+                item = self._entries[doc.path] = (shown, Markup(self.writer.fragment("_entry_item.html", "e")(view)))
+            view["entry_html"] = item[1]
+            views.append(view)
         views.sort(key=lambda v: v["sort_key"], reverse=True)
         return views
 
@@ -291,7 +304,7 @@ class Builder:
             pairs = per_doc.get(doc["source"], [])
             targets = {ref.anchor: (research.urls.href(research.paper_url(p)), p.title) for p, ref in pairs if ref.anchor}
             hit = self._linked.get(doc["source"])
-            if hit is None or hit[0] is not doc["html"] or hit[1] != targets:  # same rendered HTML, same links
+            if hit is None or hit[1] != targets or hit[0] != doc["html"]:  # same rendered HTML, same links
                 hit = self._linked[doc["source"]] = (doc["html"], targets, Markup(add_paper_links(doc["html"], targets)))
             doc["html"] = hit[2]
             doc["papers"] = [research.summary(p) for p, _ in sorted(pairs, key=lambda pr: pr[0].key)]

@@ -1,6 +1,7 @@
 """Notes <-> papers: which document sections are about which paper."""
 from __future__ import annotations
 
+import functools
 import html
 import re
 from collections import defaultdict
@@ -37,6 +38,7 @@ def section_texts(body: str) -> dict[str, str]:
     return {k: "\n".join(v) for k, v in out.items()}
 
 
+@functools.lru_cache(maxsize=100_000)
 def _heading_key(name: str) -> str:
     return paper_key(html.unescape(_TAGS.sub("", name)))
 

@@ -11,13 +11,16 @@ ALL = frozenset({"*"})
 KIND_LABEL = {"post": "文章", "note": "笔记"}
 
 
+ENTRY_FIELDS = ("kind", "kind_label", "title", "href", "date_iso", "date_display", "excerpt_html", "tags")
+
+
 def _listing(entries: list[dict]) -> list[dict]:
-    return [{k: e[k] for k in ("kind", "kind_label", "title", "href", "date_iso", "date_display",
-                               "excerpt_html", "tags")} for e in entries]
+    return [{"html": e["entry_html"], **{k: e[k] for k in ENTRY_FIELDS}} for e in entries]
 
 
 def blog_pages(docs: list[dict[str, Any]], urls: Urls, stats: list[dict] | None = None) -> list[Page]:
-    """docs: document views (see pipeline.document_view), newest first."""
+    """docs: document views (see pipeline.document_view), newest first, each with its list item
+    already rendered as `entry_html` (the _entry_item.html template)."""
     pages: list[Page] = []
     every_doc = frozenset(d["source"] for d in docs)
     pages.append(Page(urls.home(), "home.html", {
