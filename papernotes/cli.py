@@ -17,9 +17,10 @@ def _project_root() -> Path:
     return here if (here / "site_src").is_dir() else cwd
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
+def _common(parser: argparse.ArgumentParser, short_output: bool = True) -> None:
     parser.add_argument("--source", type=Path, default=None, help="content folder (default: site_src/)")
-    parser.add_argument("--output", "-o", type=Path, default=None, help="output folder (default: output/)")
+    names = ("--output", "-o") if short_output else ("--output",)
+    parser.add_argument(*names, type=Path, default=None, help="output folder (default: output/)")
     parser.add_argument("--base-url", default=None, help="public URL of the site, e.g. https://user.github.io/notes/")
 
 
@@ -92,9 +93,9 @@ def make_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=cmd_serve)
 
     export = sub.add_parser("export", help="write all merged papers as JSON, CSV or BibTeX")
-    _common(export)
+    _common(export, short_output=False)
     export.add_argument("--format", choices=["json", "csv", "bibtex"], default="json")
-    export.add_argument("-O", "--out", default="-", help="file to write (default: standard output)")
+    export.add_argument("-o", "--out", default="-", help="file to write (default: standard output)")
     export.set_defaults(func=cmd_export)
 
     deploy = sub.add_parser("deploy", help="commit output/ to the gh-pages branch and push it")

@@ -110,24 +110,8 @@ class Builder:
         started = time.perf_counter()
         opts = self.options
         diags = Diagnostics()
-        config, config_diags = load_config(opts.source)
-        diags.extend(config_diags)
-        if opts.base_url:
-            config = config.with_base_url(opts.base_url)
+        config, content, papers, topics = self.read_model(diags)  # read, model
         urls = Urls(config.base_url)
-
-        content = load_content(config, self._files)  # read
-        diags.extend(content.diagnostics)
-        papers, merge_diags = merge_records(content.records, config.aliases, self._merged)  # model
-        diags.extend(merge_diags)
-        topics = topic_set(config.topics, [t for d in content.documents for t in d.tags])
-        notes_text: dict[str, str] = {}
-        for doc in content.documents:
-            key = (doc.path, content.files[doc.path].digest)
-            if key not in self._sections:
-                self._sections[key] = section_texts(doc.body)
-            notes_text.update(self._sections[key])
-        classify(papers, topics, notes_text, self._topics)
 
         rendered, paper_html = self._render(content, papers, diags)  # render
         docs = self._document_views(content, rendered, urls)
@@ -168,6 +152,26 @@ class Builder:
         report.diagnostics = sorted(diags, key=lambda d: (d.path, d.line, d.level, d.message))
         report.seconds = time.perf_counter() - started
         return report
+
+    def read_model(self, diags: Diagnostics):
+        """site_src/ -> (config, content, merged papers with topics, topic set): what `export` needs too."""
+        config, config_diags = load_config(self.options.source)
+        diags.extend(config_diags)
+        if self.options.base_url:
+            config = config.with_base_url(self.options.base_url)
+        content = load_content(config, self._files)
+        diags.extend(content.diagnostics)
+        papers, merge_diags = merge_records(content.records, config.aliases, self._merged)
+        diags.extend(merge_diags)
+        topics = topic_set(config.topics, [t for d in content.documents for t in d.tags])
+        notes_text: dict[str, str] = {}
+        for doc in content.documents:
+            key = (doc.path, content.files[doc.path].digest)
+            if key not in self._sections:
+                self._sections[key] = section_texts(doc.body)
+            notes_text.update(self._sections[key])
+        classify(papers, topics, notes_text, self._topics)
+        return config, content, papers, topics
 
     # -- what a rebuild must redo --------------------------------------------
     def _changed_sources(self, changed: set[Path] | None) -> set[str]:
