@@ -7,7 +7,7 @@ from typing import Any, Callable
 
 @dataclass
 class Page:
-    url: str  # site-relative URL, e.g. "notes/x/" (urls.output_file gives the file)
+    url: str  # site-relative URL, e.g. 'notes/x/' (urls.output_file gives the file)
     template: str
     context: dict[str, Any] | Callable[[], dict[str, Any]]  # a callable is only called if the page renders
     deps: frozenset[str] = field(default_factory=frozenset)  # source paths this page reads ("*" = everything)
