@@ -18,6 +18,7 @@ pytestmark = pytest.mark.skipif(not browser_available(), reason=f"{CHROMIUM} not
 
 NOTE = "notes/cvpr2022-generative-models/"  # seed-001
 WAIT_MS = 15_000  # upper bound for any single wait; the pages are local
+PAGE_SIZE = 10  # results search.js renders before "更多结果"
 COUNT = re.compile(r"共\s*(\d+)\s*条结果")
 
 
@@ -224,7 +225,11 @@ def wait_for_count(tab: Tab, other_than: int | None = None) -> int:
     from playwright.sync_api import expect
 
     expect(status).to_have_text(pattern, timeout=WAIT_MS)
-    return int(COUNT.search(status.inner_text()).group(1))
+    count = int(COUNT.search(status.inner_text()).group(1))
+    # search.js shows the count first, then fetches and renders the first page of results.
+    expect(tab.page.locator("#search-results > li.search-result")).to_have_count(min(count, PAGE_SIZE),
+                                                                              timeout=WAIT_MS)
+    return count
 
 
 def result_links(tab: Tab) -> list[str]:
@@ -278,7 +283,7 @@ def test_venue_filter_narrows_results(open_tab):
     assert "venue=" in page.url  # the filter is kept in the address
     metas = page.eval_on_selector_all("#search-results .search-result-meta", "els => els.map(e => e.textContent)")
     shown = page.locator("#search-results .search-result").count()
-    assert shown == min(after, 10) and len(metas) == shown
+    assert shown == min(after, PAGE_SIZE) and len(metas) == shown
     assert all(venue in m for m in metas), (venue, metas)
     assert tab.problems == []
 
