@@ -382,8 +382,8 @@ def test_robots_points_at_the_absolute_sitemap(any_site):
     assert f"Sitemap: {any_site.base_url}sitemap.xml" in lines
 
 
-def test_sub_path_and_root_builds_differ_only_by_base(serve_seed):
-    """Sanity that the two builds really differ: the sub-path build's home links carry /notes/."""
+def test_sub_path_build_links_carry_the_base(serve_seed):
+    """Sanity: the sub-path build really is one (its home page links carry /notes/, never bare /static/)."""
     sub = fetch(serve_seed(SUB_PATH_URL).home).body.decode("utf-8")
     assert 'href="/notes/static/style.css"' in sub
     assert 'href="/static/' not in sub
