@@ -126,8 +126,13 @@ def _read_one(config: SiteConfig, path: Path, kind: str | None) -> FileResult:
     return FileResult(src, doc, tuple(records), tuple(diags), failed)
 
 
-def load_content(config: SiteConfig, cache: dict | None = None) -> Content:
-    """Read every content file; with `cache` (kept by the caller between builds) only changed files are read."""
+def load_content(config: SiteConfig, cache: dict | None = None, keep_last_good: bool = False) -> Content:
+    """Read every content file; with `cache` (kept by the caller between builds) only changed files are read.
+
+    With `keep_last_good` (the dev server), a file that is broken right now (a half-saved note) keeps
+    the document and paper records of its last good version, so the site around it does not change;
+    its errors are still reported.
+    """
     root = config.root
     cache = {} if cache is None else cache
     content = Content()
@@ -145,7 +150,11 @@ def load_content(config: SiteConfig, cache: dict | None = None) -> Content:
             stamp = None
         hit = cache.get(rel)
         if hit is None or stamp is None or hit[0] != stamp:
-            hit = cache[rel] = (stamp, _read_one(config, path, kind))
+            fresh = _read_one(config, path, kind)
+            if keep_last_good and fresh.failed and hit is not None:
+                prev = hit[1]  # the last good version (or what was kept of it while the file stays broken)
+                fresh = FileResult(prev.source, prev.document, prev.records, fresh.diagnostics, failed=True)
+            hit = cache[rel] = (stamp, fresh)
         result = hit[1]
         content.files[rel] = result.source
         content.diagnostics += result.diagnostics

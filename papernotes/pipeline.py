@@ -110,6 +110,7 @@ class Builder:
         started = time.perf_counter()
         opts = self.options
         diags = Diagnostics()
+        node_before = self._katex.processes_started if self._katex else 0
         config, content, papers, topics = self.read_model(diags)  # read, model
         urls = Urls(config.base_url)
 
@@ -148,7 +149,7 @@ class Builder:
         report.written, report.removed, report.rendered_pages = written.written, written.removed, written.rendered
         if everything or not opts.dev:  # the dev server re-indexes on full rebuilds only, to stay instant
             diags.extend(run_pagefind(opts.output))  # search: the last step, over the finished HTML
-        report.node_processes = self._katex.processes_started if self._katex else 0
+        report.node_processes = (self._katex.processes_started if self._katex else 0) - node_before
         report.diagnostics = sorted(diags, key=lambda d: (d.path, d.line, d.level, d.message))
         report.seconds = time.perf_counter() - started
         return report
@@ -159,7 +160,7 @@ class Builder:
         diags.extend(config_diags)
         if self.options.base_url:
             config = config.with_base_url(self.options.base_url)
-        content = load_content(config, self._files)
+        content = load_content(config, self._files, keep_last_good=self.options.dev)
         diags.extend(content.diagnostics)
         papers, merge_diags = merge_records(content.records, config.aliases, self._merged)
         diags.extend(merge_diags)

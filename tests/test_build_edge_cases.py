@@ -5,7 +5,7 @@ import shutil
 import subprocess
 import sys
 
-from conftest import ROOT, build_site, soup
+from sitebuild import ROOT, build_site, soup
 
 
 def _small_site(tmp_path, body: str) -> tuple:

@@ -7,7 +7,7 @@ import re
 import subprocess
 import sys
 
-from conftest import ROOT, SEED_SOURCE, build_site, soup
+from sitebuild import ROOT, SEED_SOURCE, build_site, soup
 
 from papernotes.render.math import protect_math
 from papernotes.sources.documents import read_document

@@ -8,7 +8,7 @@ import re
 import subprocess
 import sys
 
-from conftest import ROOT
+from sitebuild import ROOT
 
 
 def _export(fmt: str, *extra: str) -> subprocess.CompletedProcess:

@@ -199,9 +199,10 @@ def render_markdown(text: str, path: str, first_line: int = 1,
 
 
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)  # with its data-pagefind-ignore
-_HEADING_ID = re.compile(r'(<h[1-6])\s+id="[^"]*"')
+_HEADING = re.compile(r'<h[1-6](?:\s[^>]*)?>(.*?)</h[1-6]>', re.S)
 
 
 def excerpt_html(html: str) -> str:
-    """An excerpt is shown on list pages: no permalinks, no ids that would clash there."""
-    return _HEADING_ID.sub(r"\1", _HEADERLINK.sub("", html))
+    """An excerpt is shown inside a list entry: no permalinks, and its headings become bold
+    paragraphs so the list page keeps one <h1> and no ids that would clash there."""
+    return _HEADING.sub(r'<p class="excerpt-heading"><strong>\1</strong></p>', _HEADERLINK.sub("", html))
