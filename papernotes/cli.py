@@ -22,12 +22,15 @@ def _common(parser: argparse.ArgumentParser, short_output: bool = True) -> None:
     names = ("--output", "-o") if short_output else ("--output",)
     parser.add_argument(*names, type=Path, default=None, help="output folder (default: output/)")
     parser.add_argument("--base-url", default=None, help="public URL of the site, e.g. https://user.github.io/notes/")
+    parser.add_argument("--no-search", dest="search", action="store_false",
+                        help="skip the Pagefind search index (faster; the search page then finds nothing)")
 
 
 def _options(args) -> BuildOptions:
     root = _project_root()
     return BuildOptions(project=root, source=(args.source or root / "site_src").resolve(),
-                        output=(args.output or root / "output").resolve(), base_url=args.base_url)
+                        output=(args.output or root / "output").resolve(), base_url=args.base_url,
+                        search=args.search)
 
 
 def _print_report(report, source: Path, stream=None) -> None:

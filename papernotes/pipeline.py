@@ -28,7 +28,6 @@ from .render.markdown import excerpt_html
 from .render.math import fill_math
 from .render.text import text_with_math
 from .site.blog import ENTRY_FIELDS, blog_pages
-from .site.links import add_paper_links
 from .site.paper_pages import paper_pages
 from .site.people_pages import author_pages
 from .site.research import Research
@@ -49,6 +48,7 @@ class BuildOptions:
     output: Path
     base_url: str | None = None  # overrides site.yaml
     dev: bool = False  # dev server: keep the last good page of a source with errors
+    search: bool = True  # build the Pagefind index (the slowest step on very large sites)
 
 
 @dataclass
@@ -94,7 +94,6 @@ class Builder:
         self._paper_html: dict = {}  # paper key -> inputs, (title html, abstract html, diagnostics)
         self._doc_html: dict = {}  # (path, digest) -> filled body html, excerpt html, diagnostics
         self._items: dict = {}  # paper list items, rendered once
-        self._linked: dict = {}  # document path -> its HTML with links to paper pages
         self._views: dict = {}  # document path -> its view for templates
         self._entries: dict = {}  # document path -> its rendered list item
         self._bibkeys: tuple = (None, {})
@@ -147,7 +146,7 @@ class Builder:
             extra_files={**self._feed_files(config, urls, docs, pages), **self._document_assets(config, urls, rendered)},
             keep_failed=content.failed if opts.dev else set(), cname=config.cname)
         report.written, report.removed, report.rendered_pages = written.written, written.removed, written.rendered
-        if everything or not opts.dev:  # the dev server re-indexes on full rebuilds only, to stay instant
+        if opts.search and (everything or not opts.dev):  # dev: re-index on full rebuilds only, to stay instant
             diags.extend(run_pagefind(opts.output))  # search: the last step, over the finished HTML
         report.node_processes = (self._katex.processes_started if self._katex else 0) - node_before
         report.diagnostics = sorted(diags, key=lambda d: (d.path, d.line, d.level, d.message))
@@ -239,6 +238,7 @@ class Builder:
         for doc in todo_docs:
             body, excerpt = markdown[doc.path]
             html, d = fill_math(body.html, body.formulas, results, doc.path)
+            html = Markup(html)  # our renderer's output from the author's Markdown; wrapped once (it is large)
             short = excerpt_html(fill_math(excerpt.html, excerpt.formulas, results, doc.path)[0]) if excerpt else ""
             if not problem:  # never cache the TeX-source fallback
                 self._doc_html = {k: v for k, v in self._doc_html.items() if k[0] != doc.path}
@@ -308,10 +308,7 @@ class Builder:
         for doc in docs:
             pairs = per_doc.get(doc["source"], [])
             targets = {ref.anchor: (research.urls.href(research.paper_url(p)), p.title) for p, ref in pairs if ref.anchor}
-            hit = self._linked.get(doc["source"])
-            if hit is None or hit[1] != targets or hit[0] != doc["html"]:  # same rendered HTML, same links
-                hit = self._linked[doc["source"]] = (doc["html"], targets, Markup(add_paper_links(doc["html"], targets)))
-            doc["html"] = hit[2]
+            doc["paper_links"] = targets  # added to the HTML when the page renders (one copy of big HTML, not two)
             doc["papers"] = [research.summary(p) for p, _ in sorted(pairs, key=lambda pr: pr[0].key)]
             doc["deps"] = sorted({r.source.path for p, _ in pairs for r in p.records})
 

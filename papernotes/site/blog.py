@@ -2,13 +2,27 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import partial
 from typing import Any
 
+from markupsafe import Markup
+
+from .links import add_paper_links
 from .page import Page
 from .urls import Urls
 
 ALL = frozenset({"*"})
 KIND_LABEL = {"post": "文章", "note": "笔记"}
+
+
+def _document_context(doc: dict, urls: Urls) -> dict:
+    index = urls.notes_index() if doc["kind"] == "note" else urls.posts_index()
+    return {
+        "page": {"title": doc["title"], "description": doc["description"], "kind": doc["kind"], "url": doc["url"],
+                 "breadcrumbs": [{"label": "首页", "href": urls.href(urls.home())},
+                                 {"label": "笔记" if doc["kind"] == "note" else "文章", "href": urls.href(index)}]},
+        "doc": {**doc, "html": Markup(add_paper_links(doc["html"], doc["paper_links"]))},
+    }
 
 
 ENTRY_FIELDS = ("kind", "kind_label", "title", "href", "date_iso", "date_display", "excerpt_html", "tags")
@@ -29,14 +43,8 @@ def blog_pages(docs: list[dict[str, Any]], urls: Urls, stats: list[dict] | None 
     }, every_doc, "home"))
 
     for doc in docs:
-        pages.append(Page(doc["url"], "document.html", {
-            "page": {"title": doc["title"], "description": doc["description"], "kind": doc["kind"],
-                     "url": doc["url"],
-                     "breadcrumbs": [{"label": "首页", "href": urls.href(urls.home())},
-                                     {"label": "笔记" if doc["kind"] == "note" else "文章",
-                                      "href": urls.href(urls.notes_index() if doc["kind"] == "note" else urls.posts_index())}]},
-            "doc": doc,
-        }, frozenset({doc["source"]}) | frozenset(doc.get("deps", ())), doc["source"]))
+        pages.append(Page(doc["url"], "document.html", partial(_document_context, doc, urls),
+                          frozenset({doc["source"]}) | frozenset(doc.get("deps", ())), doc["source"]))
 
     for kind, index_url, title in (("note", urls.notes_index(), "笔记"), ("post", urls.posts_index(), "文章")):
         chosen = [d for d in docs if d["kind"] == kind]

@@ -30,7 +30,8 @@ def document_view(doc: Document, date: dt.datetime, html: str, excerpt_html: str
         "description": description,
         "tags": [{"name": t, "href": urls.href(urls.tag(t))} for t in doc.tags],
         "categories": [{"name": c, "href": urls.href(urls.category(c))} for c in doc.categories],
-        "html": Markup(html),  # our own renderer's output from the author's Markdown
+        "html": html if isinstance(html, Markup) else Markup(html),  # our renderer's output, never scraped text
+        "paper_links": {},  # heading id -> (paper href, title): filled by linking, applied when the page renders
         # Before <!--more--> when there is a marker, else the description as text.
         "excerpt_html": Markup(excerpt_html) if excerpt_html.strip() else Markup("<p>%s</p>") % description,
         "meta": dict(doc.extra),  # unknown front-matter keys, e.g. comment_title
