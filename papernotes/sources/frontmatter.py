@@ -25,6 +25,15 @@ class FrontMatter:
     present: bool  # the file had a front-matter block (even a broken one)
 
 
+def front_matter_end(lines: list[str]) -> int:
+    """Index of the first body line after a leading ``---`` YAML block (0 when there is none)."""
+    if lines and lines[0].strip() == "---":
+        for i in range(1, len(lines)):
+            if lines[i].strip() in ("---", "..."):
+                return i + 1
+    return 0
+
+
 def split_front_matter(path: str, text: str) -> tuple[FrontMatter, list[Diagnostic]]:
     """Split `---` YAML front matter from the body.
 

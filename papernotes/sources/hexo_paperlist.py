@@ -20,6 +20,7 @@ import re
 from papernotes.diagnostics import error, warning
 from papernotes.model.authors import split_authors
 from papernotes.model.records import PaperRecord, ReadResult, SourceSpan
+from papernotes.sources.frontmatter import front_matter_end
 from papernotes.model.text import collapse_ws
 from papernotes.model.venues import venue_from_heading
 
@@ -39,14 +40,6 @@ _CLOSE_OPEN = {"）": "（", ")": "("}
 def looks_like(text: str) -> bool:
     return any(ITEM.match(line) for line in text.split("\n"))
 
-
-def _front_matter_end(lines: list[str]) -> int:
-    """Index of the first body line (after a leading ``---`` YAML block)."""
-    if lines and lines[0].strip() == "---":
-        for i in range(1, len(lines)):
-            if lines[i].strip() in ("---", "..."):
-                return i + 1
-    return 0
 
 
 def split_title(text: str) -> tuple[str, str | None, str | None]:
@@ -76,7 +69,7 @@ def split_title(text: str) -> tuple[str, str | None, str | None]:
 
 def read(path: str, text: str) -> ReadResult:
     lines = text.split("\n")
-    body = _front_matter_end(lines)
+    body = front_matter_end(lines)
     starts = [i for i in range(body, len(lines)) if ITEM.match(lines[i])]
     records, diags = [], []
     for n, start in enumerate(starts):

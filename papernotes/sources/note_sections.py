@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from papernotes.model.records import PaperRecord, ReadResult, SourceSpan
+from papernotes.sources.frontmatter import front_matter_end
 from papernotes.model.text import collapse_ws
 from papernotes.model.venues import venue_from_heading
 
@@ -81,20 +82,13 @@ def join_broken_headings(text: str) -> str:
     return "\n".join(lines)
 
 
-def _front_matter_end(lines: list[str]) -> int:
-    if lines and lines[0].strip() == "---":
-        for i in range(1, len(lines)):
-            if lines[i].strip() in ("---", "..."):
-                return i + 1
-    return 0
-
 
 def headings(text: str) -> list[tuple[int, int, str]]:
     """(line index, level, text) of every ATX heading outside code/math and front matter."""
     lines = join_broken_headings(text).split("\n")
     mask = _block_mask(lines)
     out = []
-    for i in range(_front_matter_end(lines), len(lines)):
+    for i in range(front_matter_end(lines), len(lines)):
         if not mask[i] and (m := _ATX.match(lines[i])):
             out.append((i, len(m.group(1)), collapse_ws(m.group(2))))
     return out
