@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import fnmatch
+import os
 import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,11 +42,14 @@ class Content:
 
 
 def _files_under(root: Path, folder: str, suffixes: set[str]) -> list[Path]:
+    """Content files below root/folder, sorted; hidden files and folders are skipped."""
     base = root / folder
-    if not base.is_dir():
-        return []
-    return sorted(p for p in base.rglob("*") if p.is_file() and p.suffix.lower() in suffixes
-                  and not any(part.startswith(".") for part in p.relative_to(root).parts))
+    found = []
+    for dirpath, dirnames, filenames in os.walk(base):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        found += [Path(dirpath, name) for name in filenames
+                  if not name.startswith(".") and os.path.splitext(name)[1].lower() in suffixes]
+    return sorted(found)
 
 
 def _override(config: SiteConfig, rel: str) -> str | None:

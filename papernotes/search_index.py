@@ -54,12 +54,14 @@ def _version(binary: Path) -> str:
         return "?"
 
 
-def inputs_digest(output: Path, extra: str = "") -> str:
+def inputs_digest(output: Path, extra: str = "", folders: tuple[str, ...] | None = None) -> str:
     """Digest of every HTML file Pagefind would read (path + bytes), in sorted order."""
     digest = hashlib.sha256(extra.encode("utf-8"))
     for path in sorted(output.rglob("*.html")):
         rel = path.relative_to(output).as_posix()
         if rel.split("/", 1)[0] == BUNDLE_DIR or rel.startswith((TMP_PREFIX, OLD_PREFIX)):
+            continue
+        if folders is not None and rel.split("/", 1)[0] not in folders:
             continue
         digest.update(rel.encode("utf-8") + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
@@ -85,8 +87,12 @@ def _swap_in(output: Path, fresh: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def run_pagefind(output: Path) -> list[Diagnostic]:
-    """Index output/ into output/pagefind/. Returns diagnostics; never raises."""
+def run_pagefind(output: Path, folders: tuple[str, ...] | None = None) -> list[Diagnostic]:
+    """Index output/ into output/pagefind/. Returns diagnostics; never raises.
+
+    `folders`: the top-level output folders holding the pages that carry `data-pagefind-body`;
+    Pagefind then skips parsing the (large) list pages it would not index anyway.
+    """
     output = Path(output)
     where = f"{output.name}/{BUNDLE_DIR}"
     if not output.is_dir():
@@ -101,7 +107,7 @@ def run_pagefind(output: Path) -> list[Diagnostic]:
     fresh: Path | None = None
     try:
         _remove_leftovers(output)
-        digest = inputs_digest(output, _version(binary))
+        digest = inputs_digest(output, _version(binary) + repr(folders), folders)
         final = output / BUNDLE_DIR
         try:
             if (final / STAMP).read_text(encoding="utf-8") == digest and (final / "pagefind.js").is_file():
@@ -109,7 +115,8 @@ def run_pagefind(output: Path) -> list[Diagnostic]:
         except OSError:
             pass
         fresh = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=output))
-        done = subprocess.run([str(binary), "--site", str(output), "--output-path", str(fresh), "--quiet"],
+        glob = ["--glob", "{" + ",".join(folders) + "}/**/*.html"] if folders else []
+        done = subprocess.run([str(binary), "--site", str(output), "--output-path", str(fresh), "--quiet", *glob],
                               capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
         if done.returncode != 0 or not (fresh / "pagefind.js").is_file():
             detail = (done.stderr or done.stdout).strip().splitlines()

@@ -30,9 +30,9 @@ def run_serve(options: BuildOptions, host: str = "127.0.0.1", port: int = 8000, 
         return outcome_of(report)
 
     watch = [options.source, options.project / "templates", options.project / "static"]
-    # Editors write a file several times per save within a few ms; 50 ms of quiet is enough to
+    # Editors write a file several times per save within a few ms; 30 ms of quiet is enough to
     # coalesce that and keeps save-to-page latency low.
-    kwargs = {"debounce": 0.05 if debounce is None else debounce}
+    kwargs = {"debounce": 0.03 if debounce is None else debounce}
     try:
         return serve(rebuild, options.output, [p for p in watch if p.exists()], host=host, port=port,
                      open_browser=open_browser, ready=ready, stop_event=stop_event, base_path=base_path, **kwargs)

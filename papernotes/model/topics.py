@@ -6,6 +6,7 @@ abstract or the notes about it; a paper no rule matches goes to the explicit
 """
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,7 @@ _DEFAULTS = Path(__file__).resolve().parent.parent / "default_topics.yaml"
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
 
+@functools.lru_cache(maxsize=1)
 def default_topics() -> tuple[TopicRule, ...]:
     data = yaml.safe_load(_DEFAULTS.read_text(encoding="utf-8"))
     return tuple(TopicRule(d["slug"], d["name"], d.get("name_zh", ""), tuple(d.get("keywords", ()))) for d in data)

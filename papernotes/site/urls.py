@@ -131,5 +131,10 @@ class Urls:
         return f"topics/{slug}/"
 
     @staticmethod
+    def searchable_folders() -> tuple[str, ...]:
+        """Top-level folders of the pages with content to search (notes, posts, papers, authors)."""
+        return ("notes", "posts", "papers", "authors")
+
+    @staticmethod
     def static(name: str) -> str:
         return f"static/{name}"
