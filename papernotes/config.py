@@ -1,7 +1,7 @@
 """site_src/site.yaml -> SiteConfig: defaults, validation, file:line errors."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 

@@ -79,7 +79,6 @@ def paper_view(research: Research, paper: Paper, bibtex: Callable[[Paper], str])
 
 
 def paper_pages(research: Research, bibtex: Callable[[Paper], str]) -> list[Page]:
-    urls = research.urls
     pages = []
     for paper in research.papers:
         url = research.paper_url(paper)

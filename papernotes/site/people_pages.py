@@ -13,7 +13,6 @@ from .research import Research, initial, venue_label, year_counts
 
 
 def author_pages(research: Research) -> list[Page]:
-    urls = research.urls
     pages = []
     for name, papers in research.by_author.items():
         url = research.author_url(name)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from sitebuild import build_site, soup
+from sitebuild import SEED_SOURCE, build_site, soup
 from linkcheck import broken_links
 
 from papernotes.site.urls import slugify
@@ -102,7 +102,7 @@ def test_venue_and_topic_pages(seed_site):
 def test_scraped_script_title_is_escaped_everywhere(tmp_path):
     src = tmp_path / "site_src"
     (src / "papers").mkdir(parents=True)
-    text = (SEED := (__import__("sitebuild").SEED_SOURCE / "papers/cvpr-2023-list19.md")).read_text("utf-8")
+    text = (SEED_SOURCE / "papers/cvpr-2023-list19.md").read_text("utf-8")
     text = text.replace("## [1800] ", "## [1800] <script>alert(1)</script> ", 1)
     (src / "papers/list.md").write_text(text, encoding="utf-8")
     out = tmp_path / "out"

@@ -1,5 +1,4 @@
 """Seed 003: the conference paper-list page, in both layouts."""
-import re
 from pathlib import Path
 
 from hypothesis import given, settings, strategies as st
