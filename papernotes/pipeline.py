@@ -111,6 +111,10 @@ class Builder:
         opts = self.options
         diags = Diagnostics()
         node_before = self._katex.processes_started if self._katex else 0
+        templates_changed = self._changed_templates(changed)
+        if templates_changed:  # list items rendered by the old templates must not be reused
+            self._items.clear()
+            self._entries.clear()
         config, content, papers, topics = self.read_model(diags)  # read, model
         urls = Urls(config.base_url)
 
@@ -137,12 +141,13 @@ class Builder:
                  + paper_pages(research, lambda p: bibtex_entry(p, keys[p.key]))
                  + author_pages(research) + venue_pages(research) + topic_pages(research) + [search_page(urls)])
 
-        everything = self._needs_full_render(changed, signature)
+        everything = self._needs_full_render(changed, signature, templates_changed)
         changed_sources = self._changed_sources(changed)
         report = BuildReport(pages=len(pages))
         written = self.writer.write(  # write
             pages, urls, self._site_context(config, urls), diags,
-            render=lambda page: everything or bool(page.deps & changed_sources) or "*" in page.deps,
+            render=lambda page: (everything or page.template in templates_changed or bool(page.deps & changed_sources)
+                                 or "*" in page.deps),
             first=changed_sources,
             extra_files={**self._feed_files(config, urls, docs, pages), **self._document_assets(config, urls, rendered)},
             keep_failed=content.failed if opts.dev else set(), cname=config.cname)
@@ -199,21 +204,26 @@ class Builder:
                    len(p.records), p.key in refs) for p in papers),
             tuple((d["source"], d["title"], d["date_iso"], tuple(t["name"] for t in d["tags"])) for d in docs)))
 
-    def _needs_full_render(self, changed: set[Path] | None, signature: int) -> bool:
-        """Every page renders on a first build, a config or template change, or when the model's shape moved."""
+    def _changed_templates(self, changed: set[Path] | None) -> set[str]:
+        """Names of the templates among the changed files ('paper.html', '_papers.html')."""
+        templates = (self.options.project / "templates").resolve()
+        names = set()
+        for path in changed or ():
+            path = Path(path).resolve()
+            if templates in path.parents:
+                names.add(path.relative_to(templates).as_posix())
+        return names
+
+    def _needs_full_render(self, changed: set[Path] | None, signature: int, templates: set[str]) -> bool:
+        """Every page renders on a first build, a config change, a change of a template that other
+        templates use (base.html, _partials), or when the model's shape moved. A page template
+        (paper.html) that changes re-renders only the pages drawn with it."""
         previous, self._signature = self._signature, signature
         if changed is None or previous != signature:
             return True
-        project = self.options.project.resolve()
-        for path in changed:
-            path = Path(path).resolve()
-            if project / "templates" in path.parents:
-                self._items.clear()  # list items were rendered by the old templates
-                self._entries.clear()
-                return True
-            if path.name == CONFIG_NAME:
-                return True
-        return False
+        if any(name == "base.html" or name.rsplit("/", 1)[-1].startswith("_") for name in templates):
+            return True
+        return any(Path(path).name == CONFIG_NAME for path in changed)
 
     # -- render ---------------------------------------------------------------
     def _render(self, content: Content, papers, diags: Diagnostics) -> tuple[dict[str, dict], dict]:
