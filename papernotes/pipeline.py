@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import hashlib
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from .build_state import code_digest, forget_state, load_state, save_state
 from .config import CONFIG_NAME, SiteConfig, load_config
 from .content import Content, load_content
 from .diagnostics import Diagnostic, Diagnostics
@@ -86,7 +88,9 @@ class Builder:
         self.documents = DocumentRenderer(options.source, cache / "markdown")
         self.writer = SiteWriter(options.project, options.output)
         self._katex: KatexRenderer | None = None
-        self._signature: int | None = None  # shape of the model at the last build
+        self._signature: str | None = None  # shape of the model at the last build
+        self._code_key: str | None = None  # digest of our code and templates
+        self._first_build = True
         # Caches kept between builds (the dev server's rebuilds), each keyed by its inputs.
         self._files: dict = {}  # path -> stat, what was read
         self._merged: dict = {}  # paper key -> records, merged paper
@@ -117,6 +121,12 @@ class Builder:
             self._entries.clear()
         config, content, papers, topics = self.read_model(diags)  # read, model
         urls = Urls(config.base_url)
+        digests = {path: f.digest for path, f in content.files.items()}
+        if templates_changed or self._code_key is None:
+            self._code_key = code_digest(opts.project)
+        state_key = hashlib.sha256((self._code_key + repr(config)).encode()).hexdigest()
+        if changed is None and self._signature is None:
+            changed = self._changes_since_saved_state(state_key, digests)
 
         rendered, paper_html = self._render(content, papers, diags)  # render
         docs = self._document_views(content, rendered, urls)
@@ -152,9 +162,15 @@ class Builder:
             extra_files={**self._feed_files(config, urls, docs, pages), **self._document_assets(config, urls, rendered)},
             keep_failed=content.failed if opts.dev else set(), cname=config.cname)
         report.written, report.removed, report.rendered_pages = written.written, written.removed, written.rendered
-        if opts.search and (everything or not opts.dev):  # dev: re-index on full rebuilds only, to stay instant
+        first_build, self._first_build = self._first_build, False
+        if opts.search and (everything or first_build or not opts.dev):  # dev: re-index only on full rebuilds
             diags.extend(run_pagefind(opts.output, urls.searchable_folders()))  # search: the last step, over the finished HTML
         report.node_processes = (self._katex.processes_started if self._katex else 0) - node_before
+        cache = opts.project / CACHE_DIR
+        if any(d.level == "error" for d in diags):
+            forget_state(cache, opts.output)  # a build with errors may have written fallbacks: redo it all next time
+        else:
+            save_state(cache, opts.output, state_key, signature, digests)
         report.diagnostics = sorted(diags, key=lambda d: (d.path, d.line, d.level, d.message))
         report.seconds = time.perf_counter() - started
         if opts.dev:
@@ -196,13 +212,24 @@ class Builder:
         return out
 
     @staticmethod
-    def _model_signature(papers, docs, refs) -> int:
+    def _model_signature(papers, docs, refs) -> str:
         """The shape of the model: what any list of papers or documents shows. Pages that only list
-        things depend on this alone; a page about one thing also depends on its own sources."""
-        return hash((
+        things depend on this alone; a page about one thing also depends on its own sources.
+        A stable digest (not hash()), so it can be compared with the last build of another process."""
+        return hashlib.sha256(repr((
             tuple((p.key, p.title, p.title_zh, p.venue, p.year, p.topics, p.authors, p.authors_truncated,
                    len(p.records), p.key in refs) for p in papers),
-            tuple((d["source"], d["title"], d["date_iso"], tuple(t["name"] for t in d["tags"])) for d in docs)))
+            tuple((d["source"], d["title"], d["date_iso"], tuple(t["name"] for t in d["tags"])) for d in docs))).encode()
+        ).hexdigest()
+
+    def _changes_since_saved_state(self, key: str, digests: dict[str, str]) -> set[Path] | None:
+        """A new process's first build: the files that differ from the last good build's, or None (full)."""
+        state = load_state(self.options.project / CACHE_DIR, self.options.output, key)
+        if state is None:
+            return None
+        self._signature = state["signature"]
+        before = state["digests"]
+        return {self.options.source / path for path in set(before) | set(digests) if before.get(path) != digests.get(path)}
 
     def _changed_templates(self, changed: set[Path] | None) -> set[str]:
         """Names of the templates among the changed files ('paper.html', '_papers.html')."""
@@ -214,7 +241,7 @@ class Builder:
                 names.add(path.relative_to(templates).as_posix())
         return names
 
-    def _needs_full_render(self, changed: set[Path] | None, signature: int, templates: set[str]) -> bool:
+    def _needs_full_render(self, changed: set[Path] | None, signature: str, templates: set[str]) -> bool:
         """Every page renders on a first build, a config change, a change of a template that other
         templates use (base.html, _partials), or when the model's shape moved. A page template
         (paper.html) that changes re-renders only the pages drawn with it."""
