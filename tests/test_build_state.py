@@ -1,0 +1,70 @@
+"""Warm builds in a new process: only pages whose inputs changed since the last good build render."""
+from __future__ import annotations
+
+import os
+import shutil
+
+from sitebuild import ROOT
+
+from papernotes.pipeline import Builder, BuildOptions
+
+
+def _project(tmp_path):
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copytree(ROOT / "templates", project / "templates")
+    for name in ("static", "node_modules"):
+        (project / name).symlink_to(ROOT / name)
+    source = tmp_path / "site_src"
+    shutil.copytree(ROOT / "site_src", source)
+    return project, source
+
+
+def _build(project, source, output):
+    builder = Builder(BuildOptions(project=project, source=source, output=output, search=False))
+    try:
+        return builder.build()
+    finally:
+        builder.close()
+
+
+def test_new_process_renders_only_what_changed(tmp_path):
+    project, source = _project(tmp_path)
+    out = tmp_path / "out"
+    first = _build(project, source, out)
+    assert first.rendered_pages == first.pages
+    assert _build(project, source, out).rendered_pages == 0  # nothing changed
+
+    note = source / "notes" / "cvpr2022-generative-models.md"
+    stamp = note.stat()
+    note.write_text(note.read_text(encoding="utf-8") + "\n新的一段笔记。\n", encoding="utf-8")
+    # This copy is not in git, so the undated note's date is its mtime: keep it, or the archive moves.
+    os.utime(note, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    edited = _build(project, source, out)
+    assert 0 < edited.rendered_pages < 100
+    assert "新的一段笔记" in (out / "notes/cvpr2022-generative-models/index.html").read_text(encoding="utf-8")
+
+    (out / "archive/index.html").unlink()  # a file removed by hand is rendered again
+    assert _build(project, source, out).rendered_pages == 1
+    assert (out / "archive/index.html").is_file()
+
+    template = project / "templates" / "base.html"  # code and templates are part of the state's key
+    template.write_text(template.read_text(encoding="utf-8").replace("跳到正文", "跳到正文 "), encoding="utf-8")
+    assert _build(project, source, out).rendered_pages == first.pages
+
+    (source / "site.yaml").write_text((source / "site.yaml").read_text(encoding="utf-8") + "\npapers_per_page: 40\n",
+                                      encoding="utf-8")
+    assert _build(project, source, out).rendered_pages > first.pages - 10  # config change: full render
+
+
+def test_a_build_with_errors_is_never_trusted(tmp_path):
+    project, source = _project(tmp_path)
+    out = tmp_path / "out"
+    _build(project, source, out)
+    bad = source / "posts" / "bad.md"
+    bad.write_text("---\ntitle: [broken\n---\n正文\n", encoding="utf-8")
+    broken = _build(project, source, out)
+    assert broken.errors
+    bad.unlink()
+    after = _build(project, source, out)
+    assert after.errors == 0 and after.rendered_pages == after.pages
