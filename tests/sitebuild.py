@@ -1,6 +1,7 @@
 """Helpers the tests share: the project root, building a site, parsing HTML."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -21,3 +22,15 @@ def build_site(source: Path, output: Path, base_url: str | None = None, project:
         return builder.build()
     finally:
         builder.close()
+
+
+def project_copy(tmp_path: Path) -> tuple[Path, Path]:
+    """A project folder with its own templates (and cache) plus a writable copy of site_src/."""
+    project = tmp_path / "project"
+    project.mkdir()
+    shutil.copytree(ROOT / "templates", project / "templates")
+    for name in ("static", "node_modules"):
+        (project / name).symlink_to(ROOT / name)
+    source = tmp_path / "site_src"
+    shutil.copytree(ROOT / "site_src", source)
+    return project, source

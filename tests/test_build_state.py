@@ -2,22 +2,10 @@
 from __future__ import annotations
 
 import os
-import shutil
 
-from sitebuild import ROOT
+from sitebuild import project_copy
 
 from papernotes.pipeline import Builder, BuildOptions
-
-
-def _project(tmp_path):
-    project = tmp_path / "project"
-    project.mkdir()
-    shutil.copytree(ROOT / "templates", project / "templates")
-    for name in ("static", "node_modules"):
-        (project / name).symlink_to(ROOT / name)
-    source = tmp_path / "site_src"
-    shutil.copytree(ROOT / "site_src", source)
-    return project, source
 
 
 def _build(project, source, output):
@@ -29,7 +17,7 @@ def _build(project, source, output):
 
 
 def test_new_process_renders_only_what_changed(tmp_path):
-    project, source = _project(tmp_path)
+    project, source = project_copy(tmp_path)
     out = tmp_path / "out"
     first = _build(project, source, out)
     assert first.rendered_pages == first.pages
@@ -58,7 +46,7 @@ def test_new_process_renders_only_what_changed(tmp_path):
 
 
 def test_a_build_with_errors_is_never_trusted(tmp_path):
-    project, source = _project(tmp_path)
+    project, source = project_copy(tmp_path)
     out = tmp_path / "out"
     _build(project, source, out)
     bad = source / "posts" / "bad.md"
@@ -68,3 +56,22 @@ def test_a_build_with_errors_is_never_trusted(tmp_path):
     bad.unlink()
     after = _build(project, source, out)
     assert after.errors == 0 and after.rendered_pages == after.pages
+
+
+def test_page_template_change_rerenders_only_its_pages(tmp_path):
+    """Issue 5: a template change re-renders what uses it, not the whole site."""
+    project, source = project_copy(tmp_path)
+    builder = Builder(BuildOptions(project=project, source=source, output=tmp_path / "out", search=False))
+    try:
+        first = builder.build()
+        topic = project / "templates" / "topic.html"
+        topic.write_text(topic.read_text(encoding="utf-8").replace("关键词：", "关键词（已修改）："), encoding="utf-8")
+        report = builder.build({topic})
+        topics = sum(1 for p in (tmp_path / "out" / "topics").iterdir() if p.is_dir())
+        assert report.rendered_pages == topics < first.rendered_pages
+        assert all(w.startswith("topics/") for w in report.written) and report.written
+        base = project / "templates" / "base.html"
+        base.write_text(base.read_text(encoding="utf-8").replace("跳到正文", "跳到正文。"), encoding="utf-8")
+        assert builder.build({base}).rendered_pages == first.rendered_pages
+    finally:
+        builder.close()

@@ -432,31 +432,3 @@ def test_stop_returns_zero_closes_streams_and_the_port(source, tmp_path):
         server.stop_event.set()
         server.thread.join(WAIT)
 
-
-def test_page_template_change_rerenders_only_its_pages(tmp_path):
-    """Issue 5: a template change re-renders what uses it, not the whole site."""
-    import shutil as _shutil
-
-    from papernotes.pipeline import Builder, BuildOptions
-
-    project = tmp_path / "project"
-    project.mkdir()
-    _shutil.copytree(ROOT / "templates", project / "templates")
-    for name in ("static", "node_modules"):
-        (project / name).symlink_to(ROOT / name)
-    source = tmp_path / "site_src"
-    _shutil.copytree(ROOT / "site_src", source)
-    builder = Builder(BuildOptions(project=project, source=source, output=tmp_path / "out", search=False))
-    try:
-        first = builder.build()
-        topic = project / "templates" / "topic.html"
-        topic.write_text(topic.read_text(encoding="utf-8").replace("关键词：", "关键词（已修改）："), encoding="utf-8")
-        report = builder.build({topic})
-        topics = sum(1 for p in (tmp_path / "out" / "topics").iterdir() if p.is_dir())
-        assert report.rendered_pages == topics < first.rendered_pages
-        assert all(w.startswith("topics/") for w in report.written) and report.written
-        base = project / "templates" / "base.html"
-        base.write_text(base.read_text(encoding="utf-8").replace("跳到正文", "跳到正文。"), encoding="utf-8")
-        assert builder.build({base}).rendered_pages == first.rendered_pages
-    finally:
-        builder.close()
