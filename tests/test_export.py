@@ -3,32 +3,20 @@ import csv
 import io
 import json
 import re
-from pathlib import Path
 
 import pytest
+from sitebuild import seed_records
 
 from papernotes.export import FIELDS, bibtex_entry, bibtex_escape, bibtex_keys, export_papers
 from papernotes.model.merge import merge_records
 from papernotes.model.records import Paper
-from papernotes.sources.detect import read_listing
 
-ROOT = Path(__file__).resolve().parents[1]
-SEEDS = (
-    "posts/cvpr2022-papers.md",
-    "notes/cvpr2022-generative-models.md",
-    "papers/hf-daily-papers.txt",
-    "papers/cvpr-2023-list19.md",
-    "papers/nannan-wang-profile.txt",
-)
 RAW_HTML = ("<sup", "<tex", "<inf", "xmlns")
 
 
 @pytest.fixture(scope="module")
 def papers():
-    records = []
-    for path in SEEDS:
-        records += read_listing(path, (ROOT / "site_src" / path).read_text(encoding="utf-8")).records
-    return merge_records(records, {"Lior Wol": "Lior Wolf"})[0]
+    return merge_records(seed_records(), {"Lior Wol": "Lior Wolf"})[0]
 
 
 def test_json(papers):

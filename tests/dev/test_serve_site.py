@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from sitebuild import raw_get
 
 from papernotes.dev.serve_cmd import run_serve
 from papernotes.dev.server import OVERLAY_ID
@@ -48,22 +49,6 @@ def wait_until(probe, timeout: float = WAIT, what: str = "condition"):
             return last
         time.sleep(0.05)
     raise AssertionError(f"timed out waiting for {what}; last value: {last!r}"[:2000])
-
-
-def raw_get(port: int, path: str) -> tuple[int, dict[str, str], bytes]:
-    """GET with the request line exactly as given: no client-side path normalization."""
-    with socket.create_connection(("127.0.0.1", port), timeout=WAIT) as sock:
-        sock.sendall(f"GET {path} HTTP/1.0\r\nHost: localhost\r\n\r\n".encode("latin-1"))
-        chunks = []
-        while chunk := sock.recv(65536):
-            chunks.append(chunk)
-    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
-    status_line, *header_lines = head.decode("latin-1").split("\r\n")
-    headers = {}
-    for line in header_lines:
-        name, _, value = line.partition(":")
-        headers[name.strip().lower()] = value.strip()
-    return int(status_line.split()[1]), headers, body
 
 
 def overlay_text(body: bytes) -> str | None:
@@ -146,7 +131,7 @@ class Served:
     result: dict = field(default_factory=dict)
 
     def get(self, path: str) -> tuple[int, dict[str, str], bytes]:
-        return raw_get(self.port, path)
+        return raw_get(self.port, path, timeout=WAIT)
 
     def status(self) -> dict:
         code, _, body = self.get("/__papernotes/status")

@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from sitebuild import raw_get
 
 from papernotes.dev.run import BuildOutcome, serve
 from papernotes.dev.server import OVERLAY_ID, DevServer, ReloadHub
@@ -20,22 +21,6 @@ INDEX = "<!doctype html><html><head><link rel=stylesheet href=/style.css></head>
 
 
 # --- helpers ------------------------------------------------------------------
-
-def raw_get(port: int, path: str, method: str = "GET") -> tuple[int, dict[str, str], bytes]:
-    """Send the request line exactly as given: no client-side path normalization."""
-    with socket.create_connection(("127.0.0.1", port), timeout=WAIT) as sock:
-        sock.sendall(f"{method} {path} HTTP/1.0\r\nHost: localhost\r\n\r\n".encode("latin-1"))
-        chunks = []
-        while chunk := sock.recv(65536):
-            chunks.append(chunk)
-    head, _, body = b"".join(chunks).partition(b"\r\n\r\n")
-    status_line, *header_lines = head.decode("latin-1").split("\r\n")
-    headers = {}
-    for line in header_lines:
-        name, _, value = line.partition(":")
-        headers[name.strip().lower()] = value.strip()
-    return int(status_line.split()[1]), headers, body
-
 
 class PageParser(HTMLParser):
     """Collects the text of the overlay element and of inline scripts."""

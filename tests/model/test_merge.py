@@ -1,28 +1,16 @@
 """Merging records of all seeds into papers."""
-from pathlib import Path
 
 from hypothesis import given, settings, strategies as st
+from sitebuild import seed_records
 
 from papernotes.model.merge import merge_records, normalize_author, normalize_venue, paper_key
 from papernotes.model.records import PaperRecord, SourceSpan
 from papernotes.model.text import clean_tex_residue
-from papernotes.sources.detect import read_listing
 
-ROOT = Path(__file__).resolve().parents[2]
-SEEDS = (
-    "posts/cvpr2022-papers.md",
-    "notes/cvpr2022-generative-models.md",
-    "papers/hf-daily-papers.txt",
-    "papers/cvpr-2023-list19.md",
-    "papers/nannan-wang-profile.txt",
-)
 
 
 def all_records():
-    out = []
-    for path in SEEDS:
-        out += read_listing(path, (ROOT / "site_src" / path).read_text(encoding="utf-8")).records
-    return out
+    return seed_records()
 
 
 def rec(path="a.md", line=1, fmt="hf_papers", **kw):
