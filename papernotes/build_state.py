@@ -1,8 +1,10 @@
-"""What the last successful build saw, kept beside the caches so a warm build in a new process
-re-renders only the pages whose inputs changed (the dev server keeps the same in memory).
+"""The fingerprints of the last good build, kept beside the caches: a warm build in a new process
+renders only the pages whose fingerprint changed (the dev server keeps the same in memory).
 
-The state is valid only for the same code, templates, KaTeX version, configuration and output
-folder; anything else, or a previous build with errors, means a full render.
+A state is valid only for the same code (our package and the KaTeX version) and output folder;
+templates, config and content are inside each page's fingerprint. The state is removed when a
+build starts and written when it ends without errors, so a killed or failed build leaves none
+and the next build renders everything.
 """
 from __future__ import annotations
 
@@ -12,17 +14,15 @@ import os
 import tempfile
 from pathlib import Path
 
-STATE_VERSION = "1"
+STATE_VERSION = "2"
 
 
 def code_digest(project: Path) -> str:
-    """Our package, the templates and the KaTeX version: what turns the same inputs into pages."""
+    """Our package and the KaTeX version: what turns the same inputs into pages."""
     digest = hashlib.sha256(STATE_VERSION.encode())
     package = Path(__file__).resolve().parent
-    roots = [package, project / "templates"]
-    for root in roots:
-        for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".js", ".yaml", ".html")):
-            digest.update(path.relative_to(root).as_posix().encode() + b"\0" + path.read_bytes())
+    for path in sorted(p for p in package.rglob("*") if p.is_file() and p.suffix in (".py", ".js", ".yaml")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     katex = project / "node_modules" / "katex" / "package.json"
     digest.update(katex.read_bytes() if katex.is_file() else b"no katex")
     return digest.hexdigest()
@@ -33,21 +33,24 @@ def _state_path(cache_dir: Path, output: Path) -> Path:
     return cache_dir / "state" / f"{name}.json"
 
 
-def load_state(cache_dir: Path, output: Path, key: str) -> dict | None:
+def load_state(cache_dir: Path, output: Path, key: str) -> tuple[dict[str, str], bool] | None:
+    """(output path -> fingerprint, whether that build also indexed the search), or None."""
     try:
         state = json.loads(_state_path(cache_dir, output).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return state if state.get("key") == key else None
+    if not isinstance(state, dict) or state.get("key") != key or not isinstance(state.get("pages"), dict):
+        return None
+    return state["pages"], bool(state.get("indexed"))
 
 
-def save_state(cache_dir: Path, output: Path, key: str, signature: str, digests: dict[str, str]) -> None:
+def save_state(cache_dir: Path, output: Path, key: str, fingerprints: dict[str, str], indexed: bool) -> None:
     path = _state_path(cache_dir, output)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"key": key, "signature": signature, "digests": digests}, fh)
+            json.dump({"key": key, "indexed": indexed, "pages": fingerprints}, fh, sort_keys=True)
         os.replace(tmp, path)
     except OSError:
         pass  # without a state the next build renders everything: slower, never wrong

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from .config import SiteConfig
 from .diagnostics import Diagnostic, error
-from .model.records import PaperRecord
+from .sources.records import PaperRecord
 from .sources.decode import decode_source
 from .sources.detect import detect_format, read_listing
 from .sources.documents import Document, read_document

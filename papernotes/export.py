@@ -12,8 +12,8 @@ import json
 import re
 import unicodedata
 
-from papernotes.model.records import Paper
-from papernotes.model.text import split_math
+from papernotes.model.paper import Paper
+from papernotes.sources.text import split_math
 
 FIELDS = (
     "title", "title_zh", "authors", "authors_truncated", "venue", "year", "date",

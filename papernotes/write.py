@@ -7,6 +7,7 @@ moved). Two pages claiming one output path is an error, never an overwrite.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import tempfile
@@ -14,8 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
+import jinja2.meta
+from markupsafe import Markup
 
 from .diagnostics import Diagnostic, error
+from .memo import Memo
+from .site.graph import digest_of
 
 MANIFEST = ".papernotes-manifest"
 
@@ -37,7 +42,8 @@ class WriteReport:
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
     rendered: int = 0
-    diagnostics: list[Diagnostic] = field(default_factory=list)
+    rendered_paths: list[str] = field(default_factory=list)
+    fingerprints: dict[str, str] = field(default_factory=dict)  # output path -> fingerprint it was made with
 
 
 def atomic_write(target: Path, data: bytes) -> None:
@@ -102,24 +108,75 @@ def copy_file_if_changed(output: Path, rel: str, source: Path, report: WriteRepo
 class SiteWriter:
     """Renders pages with Jinja2 and writes them, plus static assets, into output/."""
 
-    def __init__(self, project: Path, output: Path):
-        self.project = project
+    def __init__(self, templates: Path, output: Path):
+        self.templates = templates
         self.output = output
-        self.env = make_environment(project / "templates")
+        self.env = make_environment(templates)
+        self._sources: dict[str, str] | None = None  # template name -> digest of its text, this build
+        self._closures: dict[str, str] = {}
+        self._items = Memo(limit=200_000)  # (template closure, value digest) -> rendered fragment
         self._on_disk: set[str] | None = None  # what this writer knows it left in output/ last time
 
+    # -- templates --------------------------------------------------------------
+    def begin(self) -> None:
+        """Read the templates for this build; any change of any template starts a fresh Jinja
+        environment (compiled templates are keyed by content, not by mtime)."""
+        sources = {}
+        if self.templates.is_dir():
+            for path in sorted(self.templates.rglob("*")):
+                if path.is_file():
+                    sources[path.relative_to(self.templates).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+        if sources != self._sources:
+            self.env = make_environment(self.templates)
+            self._closures = {}
+        self._sources = sources
+
+    def _closure(self, name: str) -> set[str]:
+        """The template and everything it extends, includes or imports; all templates if it picks one
+        by a variable (then any of them may be used)."""
+        seen, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            try:
+                source = self.env.loader.get_source(self.env, current)[0]
+                refs = list(jinja2.meta.find_referenced_templates(self.env.parse(source)))
+            except jinja2.TemplateError:
+                continue  # a missing or broken template fails when the page renders, naming the page
+            if None in refs:
+                return set(self._sources or ()) | seen
+            todo += refs
+        return seen
+
+    def templates_digest(self, names: tuple[str, ...]) -> str:
+        key = "\0".join(names)
+        if key not in self._closures:
+            closure = set()
+            for name in names:
+                closure |= self._closure(name)
+            sources = self._sources or {}
+            self._closures[key] = hashlib.sha256(
+                "\0".join(f"{n}={sources.get(n, 'missing')}" for n in sorted(closure)).encode()).hexdigest()
+        return self._closures[key]
+
     def fragment(self, template: str, name: str):
-        """A callable rendering one small template (e.g. a list item) with one variable."""
-        def render(value) -> str:
-            return self.env.get_template(template).render({name: value})
+        """A callable rendering one small template (a list item) for a value with a known digest;
+        made once per (template closure, value) and shared by every list that shows it."""
+        def render(value, digest: str) -> Markup:
+            key = (self.templates_digest((template,)), digest)
+            return self._items.get(key, lambda: Markup(self.env.get_template(template).render({name: value})))
         return render
 
-    def write(self, pages, urls, site: dict, diags, render, extra_files: dict, keep_failed: set[str],
-              cname: str | None, first: set[str] = frozenset()) -> WriteReport:
-        """Write every page `render(page)` asks for (and any page whose file is missing), then assets.
+    # -- pages and files ----------------------------------------------------------
+    def write(self, pages, graph, urls, site: dict, diags, previous: dict[str, str], assets: dict,
+              keep_failed: set[str] = frozenset(), first: set[str] = frozenset()) -> WriteReport:
+        """Render every page whose fingerprint differs from `previous` (output path -> fingerprint of
+        the file there) or whose file is missing; write it if its bytes changed; then the assets.
 
-        Pages made from a file in `first` (the file just saved) are written before the others, so the
-        page the author is looking at updates as early as possible.
+        Pages made from a file in `first` (the file just saved) go first, so the page the author is
+        looking at updates as early as possible.
         """
         output = self.output
         output.mkdir(parents=True, exist_ok=True)
@@ -128,33 +185,36 @@ class SiteWriter:
         diags.extend(collision_diags)
         produced: set[str] = set()
         on_disk = self._on_disk if self._on_disk is not None else read_manifest(output)
+        trust_memory = self._on_disk is not None
+        site_digest = digest_of(site)
         ordered = sorted(pages, key=lambda p: p.origin not in first) if first else pages
         for page in ordered:
             rel = urls.output_file(page.url)
             if owners.get(rel) != page.origin:
                 continue
             produced.add(rel)
-            exists = rel in on_disk and (self._on_disk is not None or (output / rel).exists())
-            if exists and (not render(page) or page.origin in keep_failed):
-                continue  # unchanged inputs, or the last good page of a source that is broken right now
-            context = dict(page.context() if callable(page.context) else page.context)
-            context["site"] = site
-            context["page"] = {"breadcrumbs": [], "section": page.url.split("/", 1)[0], **context["page"],
-                               "canonical": urls.absolute(page.url)}
+            fingerprint = graph.fingerprint(page, site_digest + self.templates_digest((page.template, *page.fragments)))
+            exists = rel in on_disk and (trust_memory or (output / rel).exists())
+            if exists and page.origin in keep_failed:
+                continue  # the last good page of a source that is broken right now: re-render once fixed
+            if exists and previous.get(rel) == fingerprint:
+                report.fingerprints[rel] = fingerprint
+                continue
             try:
+                context = graph.context(page)
+                context["site"] = site
+                context["page"] = {"breadcrumbs": [], "section": page.url.split("/", 1)[0], **context["page"],
+                                   "canonical": urls.absolute(page.url)}
                 html = self.env.get_template(page.template).render(context)
             except Exception as exc:  # a template bug names the page instead of killing the build
                 diags.error(f"templates/{page.template}", getattr(exc, "lineno", 0) or 0,
                             f"rendering {page.url or '/'}: {type(exc).__name__}: {exc}")
                 continue
             report.rendered += 1
+            report.rendered_paths.append(rel)
             write_if_changed(output, rel, html.encode("utf-8"), report)
+            report.fingerprints[rel] = fingerprint
 
-        assets = self.assets(urls, diags)
-        assets.update(extra_files)
-        assets[".nojekyll"] = b""
-        if cname:
-            assets["CNAME"] = (cname + "\n").encode("utf-8")
         for rel, src in sorted(assets.items()):
             produced.add(rel)
             if isinstance(src, bytes):
@@ -164,25 +224,6 @@ class SiteWriter:
         prune(output, produced, report, on_disk)
         self._on_disk = produced
         return report
-
-    def assets(self, urls, diags) -> dict:
-        from .render.highlight import pygments_css
-        from .render.katex import KatexUnavailable, katex_assets, katex_css
-
-        assets: dict = {}
-        static = self.project / "static"
-        if static.is_dir():
-            for path in sorted(static.rglob("*")):
-                if path.is_file():
-                    assets[urls.static(path.relative_to(static).as_posix())] = path
-        assets[urls.static("pygments.css")] = pygments_css().encode("utf-8")
-        try:
-            for src, rel in katex_assets(self.project):
-                assets[rel] = src
-            assets[urls.static("katex/katex.min.css")] = katex_css(self.project).encode("utf-8")
-        except KatexUnavailable as exc:
-            diags.error("package.json", 0, f"KaTeX stylesheet and fonts not copied: {exc}")
-        return assets
 
 
 def read_manifest(output: Path) -> set[str]:

@@ -9,7 +9,7 @@ from sitebuild import seed_records
 
 from papernotes.export import FIELDS, bibtex_entry, bibtex_escape, bibtex_keys, export_papers
 from papernotes.model.merge import merge_records
-from papernotes.model.records import Paper
+from papernotes.model.paper import Paper
 
 RAW_HTML = ("<sup", "<tex", "<inf", "xmlns")
 

@@ -235,13 +235,12 @@ def test_chinese_search_in_chromium(site, served, browser):
 def render_search_page(site: Path) -> None:
     """templates/search.html through the real base.html, with the context pipeline.py gives it."""
     from papernotes.config import SiteConfig
-    from papernotes.pipeline import Builder, BuildOptions
+    from papernotes.site.special import site_context as make_site_context
     from papernotes.site.urls import Urls
     from papernotes.write import make_environment
 
     urls = Urls("https://example.github.io/sub/")
-    builder = Builder(BuildOptions(project=ROOT, source=ROOT / "site_src", output=site))
-    site_context = builder._site_context(SiteConfig(root=ROOT / "site_src", base_url=urls.base_url), urls)
+    site_context = make_site_context(SiteConfig(root=ROOT / "site_src", base_url=urls.base_url), urls)
     html = make_environment(ROOT / "templates").get_template("search.html").render(
         site=site_context,
         page={"title": "搜索", "description": "", "kind": "search", "section": "search", "breadcrumbs": [],

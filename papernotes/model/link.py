@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ..sources.note_sections import join_broken_headings
 from .merge import paper_key
-from .records import Paper
+from .paper import Paper
 
 _H2 = re.compile(r"^##\s+(.+?)\s*#*\s*$")
 _TAGS = re.compile(r"<[^>]+>")

@@ -21,15 +21,17 @@ Topics are not decided here (``Paper.topics`` stays empty).
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 
 from papernotes.diagnostics import Diagnostic, warning
-from papernotes.model.authors import normalize_author
-from papernotes.model.records import Paper, PaperRecord
-from papernotes.model.text import clean_tex_residue, collapse_ws
-from papernotes.model.venues import normalize_venue
+from papernotes.sources.authors import normalize_author
+from papernotes.sources.records import PaperRecord
+from papernotes.model.paper import Paper
+from papernotes.sources.text import clean_tex_residue, collapse_ws
+from papernotes.sources.venues import normalize_venue
 
 __all__ = ["paper_key", "merge_records", "normalize_author", "normalize_venue", "SOURCE_RANK"]
 
@@ -64,7 +66,8 @@ def _first(recs: list[PaperRecord], attr: str):
     return None
 
 
-def _merge_group(key: str, recs: list[PaperRecord], aliases: Mapping[str, str]) -> tuple[Paper, list[Diagnostic]]:
+def _merge_group(key: str, recs: list[PaperRecord], aliases: Mapping[str, str],
+                 aliases_digest: str = "") -> tuple[Paper, list[Diagnostic]]:
     diags: list[Diagnostic] = []
     by_rank = sorted(recs, key=_rank)
 
@@ -115,6 +118,8 @@ def _merge_group(key: str, recs: list[PaperRecord], aliases: Mapping[str, str]) 
         topics=(),
         links=tuple(links),
         records=tuple(recs),
+        # The merged paper is a function of its records and the aliases: digest exactly those.
+        digest=hashlib.sha256(repr((key, aliases_digest, tuple(recs))).encode("utf-8")).hexdigest(),
     )
     return paper, diags
 
@@ -132,6 +137,7 @@ def merge_records(
     if cache is not None and cache.get("@aliases") != dict(aliases):
         cache.clear()
         cache["@aliases"] = dict(aliases)
+    aliases_digest = hashlib.sha256(repr(sorted(aliases.items())).encode("utf-8")).hexdigest()
     groups: dict[str, list[PaperRecord]] = {}
     diags: list[Diagnostic] = []
     for rec in records:
@@ -147,7 +153,7 @@ def merge_records(
         if hit is not None and len(hit[0]) == len(recs) and all(a is b or a == b for a, b in zip(hit[0], recs)):
             paper, group_diags = hit[1], hit[2]
         else:
-            paper, group_diags = _merge_group(key, recs, aliases)
+            paper, group_diags = _merge_group(key, recs, aliases, aliases_digest)
             if cache is not None:
                 cache[key] = (recs, paper, group_diags)
         papers.append(paper)

@@ -14,9 +14,9 @@ from pathlib import Path
 import yaml
 
 from ..config import TopicRule
-from .records import Paper
+from .paper import Paper
 from .topics_match import KeywordMatcher
-from .venues import venue_from_heading
+from ..sources.venues import venue_from_heading
 
 OTHER = TopicRule("other", "Other", "其他", ())
 _DEFAULTS = Path(__file__).resolve().parent.parent / "default_topics.yaml"

@@ -9,16 +9,18 @@ import tempfile
 from pathlib import Path
 
 from ..sources.documents import Document
+from ..memo import Memo
 from .markdown import MarkdownRenderer, RenderedMarkdown
 from .math import protect_math
 
 def _code_version() -> str:
     """Cached results are only valid for the code that made them: hash our renderer and Markdown's version."""
     import markdown as md_package
+    import pygments
 
     here = Path(__file__).resolve().parent
-    digest = hashlib.sha256(md_package.__version__.encode())
-    for name in ("markdown.py", "math.py", "documents.py"):
+    digest = hashlib.sha256(f"{md_package.__version__}\0{pygments.__version__}".encode())
+    for name in ("markdown.py", "math.py", "documents.py", "highlight.py"):
         digest.update((here / name).read_bytes())
     digest.update((here.parent / "sources" / "note_sections.py").read_bytes())
     return digest.hexdigest()[:16]
@@ -33,31 +35,37 @@ class DocumentRenderer:
         self.source = source.resolve()
         self.cache_dir = cache_dir
         self.markdown = MarkdownRenderer()
-        self._memory: dict[str, tuple[RenderedMarkdown, RenderedMarkdown | None]] = {}
+        self._memory = Memo(limit=5_000)
 
-    def _image_exists(self, doc: Document, src: str) -> bool:
+    def image_exists(self, doc: Document, src: str) -> bool:
         target = (self.source / doc.path).parent.joinpath(src).resolve()
         return self.source in target.parents and target.is_file()
 
-    def _key(self, doc: Document, digest: str) -> str:
+    def key(self, doc: Document, digest: str) -> str:
         # Whether each referenced image exists is part of the input: adding the file changes the page.
         images = sorted({m.group(1) for m in _IMAGE.finditer(doc.body)})
-        state = "".join("1" if self._image_exists(doc, src) else "0" for src in images)
+        state = "".join("1" if self.image_exists(doc, src) else "0" for src in images)
         raw = "\0".join((CACHE_VERSION, doc.path, digest, str(doc.body_line), state))
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
     def render(self, doc: Document, digest: str) -> tuple[RenderedMarkdown, RenderedMarkdown | None]:
-        key = self._key(doc, digest)
-        hit = self._memory.get(key) or self._load(key)
+        key = self.key(doc, digest)
+        hit = self._memory.peek(key) or self._load(key)
+        if hit is not None and not self.images_unchanged(doc, hit[0].images):
+            hit = None
         if hit is None:
-            exists = lambda src: self._image_exists(doc, src)  # noqa: E731
+            exists = lambda src: self.image_exists(doc, src)  # noqa: E731
             body = self.markdown.render(doc.body, doc.path, doc.body_line, exists)
             excerpt = (self.markdown.render(doc.excerpt, doc.path, doc.body_line, exists)
                        if doc.excerpt is not None else None)
             hit = (body, excerpt)
             self._store(key, hit)
-        self._memory[key] = hit
-        return hit
+        return self._memory.get(key, lambda: hit)
+
+    def images_unchanged(self, doc: Document, images) -> bool:
+        """Does every image a rendering checked still exist (or still not)? The key sees only `![](src)`
+        images; this catches any other kind (reference-style, ...) that came or went."""
+        return all(self.image_exists(doc, i.src) == i.exists for i in images)
 
     @staticmethod
     def formulas(doc: Document) -> set[tuple[str, bool]]:

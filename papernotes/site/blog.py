@@ -1,95 +1,140 @@
-"""Blog pages: home, each post and note, tags, categories, the year archive, 404."""
+"""Blog pages: home, each post and note, tags, categories, the year archive, 404.
+
+Graph values made here: `doc:<path>` (a document's own page: its HTML, the
+papers it is about) and `docs` (every document's list entry, newest first).
+"""
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import partial
-from typing import Any
+from typing import Callable
 
 from markupsafe import Markup
 
+from ..model.link import NoteRef
+from .graph import Graph, digest_of, digest_text
 from .links import add_paper_links
 from .page import Page
+from .research import PaperIndex
 from .urls import Urls
 
-ALL = frozenset({"*"})
-KIND_LABEL = {"post": "文章", "note": "笔记"}
+ENTRY = "_entry_item.html"
+ENTRY_FIELDS = ("kind", "kind_label", "title", "href", "url", "source", "date", "updated", "date_iso",
+                "date_display", "year", "excerpt_html", "tags", "categories")
 
 
-def _document_context(doc: dict, urls: Urls) -> dict:
+def add_document_values(graph: Graph, views: list[dict], index: PaperIndex, notes: dict[str, list[NoteRef]],
+                        render_entry: Callable[[dict, str], Markup]) -> list[dict]:
+    """`views`: document views (site/views.py), newest first. Adds `doc:<path>` and `docs`; returns the entries."""
+    per_doc: dict[str, list] = defaultdict(list)
+    for key in sorted(notes):
+        for ref in notes[key]:
+            per_doc[ref.doc_path].append((index.by_key[key], ref))
+    entries, digests = [], []
+    for view in views:
+        pairs = per_doc.get(view["source"], [])
+        links = {ref.anchor: (s["href"], s["title"]) for s, ref in pairs if ref.anchor}
+        papers = [s for s, _ in pairs]
+        digest = digest_text(view["digest"], digest_of(links), *(s["digest"] for s in papers))
+        graph.add(f"doc:{view['source']}", digest, {**view, "paper_links": links, "papers": papers})
+        entry = {k: view[k] for k in ENTRY_FIELDS}
+        entry_digest = digest_of(entry)
+        entries.append({**entry, "html": render_entry(entry, entry_digest)})
+        digests.append(entry_digest)
+    graph.add("docs", digest_text(*digests), entries)
+    return entries
+
+
+def _document_context(get, urls: Urls, path: str) -> dict:
+    doc = get(f"doc:{path}")
     index = urls.notes_index() if doc["kind"] == "note" else urls.posts_index()
     return {
         "page": {"title": doc["title"], "description": doc["description"], "kind": doc["kind"], "url": doc["url"],
                  "breadcrumbs": [{"label": "首页", "href": urls.href(urls.home())},
-                                 {"label": "笔记" if doc["kind"] == "note" else "文章", "href": urls.href(index)}]},
+                                 {"label": doc["kind_label"], "href": urls.href(index)}]},
         "doc": {**doc, "html": Markup(add_paper_links(doc["html"], doc["paper_links"]))},
     }
 
 
-ENTRY_FIELDS = ("kind", "kind_label", "title", "href", "date_iso", "date_display", "excerpt_html", "tags")
+def _home_context(get, urls: Urls) -> dict:
+    entries = get("docs")
+    index: PaperIndex = get("papers")
+    stats = [{"label": label, "count": count, "href": urls.href(url)} for label, count, url in (
+        ("篇笔记与文章", len(entries), urls.archive()), ("篇论文", len(index.summaries), urls.papers_index()),
+        ("位作者", len(index.by_author), urls.authors_index()), ("个主题", len(index.by_topic), urls.topics_index()))]
+    return {"page": {"title": "", "description": "", "kind": "home", "url": urls.home()},
+            "entries": entries, "stats": stats}
 
 
-def _listing(entries: list[dict]) -> list[dict]:
-    return [{"html": e["entry_html"], **{k: e[k] for k in ENTRY_FIELDS}} for e in entries]
+def _kind_context(get, urls: Urls, kind: str) -> dict:
+    title = "笔记" if kind == "note" else "文章"
+    url = urls.notes_index() if kind == "note" else urls.posts_index()
+    chosen = [e for e in get("docs") if e["kind"] == kind]
+    return {"page": {"title": title, "description": f"全部{title}（{len(chosen)}）", "kind": "list", "url": url},
+            "heading": title, "entries": chosen}
 
 
-def blog_pages(docs: list[dict[str, Any]], urls: Urls, stats: list[dict] | None = None) -> list[Page]:
-    """docs: document views (see pipeline.document_view), newest first, each with its list item
-    already rendered as `entry_html` (the _entry_item.html template)."""
-    pages: list[Page] = []
-    every_doc = frozenset(d["source"] for d in docs)
-    pages.append(Page(urls.home(), "home.html", {
-        "page": {"title": "", "description": "", "kind": "home", "url": urls.home()},
-        "entries": _listing(docs), "stats": stats or [],
-    }, every_doc, "home"))
+TERMS = {"tags": ("标签", "tag", "tags_index"), "categories": ("分类", "category", "categories_index")}
 
-    for doc in docs:
-        pages.append(Page(doc["url"], "document.html", partial(_document_context, doc, urls),
-                          frozenset({doc["source"]}) | frozenset(doc.get("deps", ())), doc["source"]))
 
-    for kind, index_url, title in (("note", urls.notes_index(), "笔记"), ("post", urls.posts_index(), "文章")):
-        chosen = [d for d in docs if d["kind"] == kind]
-        pages.append(Page(index_url, "list.html", {
-            "page": {"title": title, "description": f"全部{title}（{len(chosen)}）", "kind": "list", "url": index_url},
-            "heading": title, "entries": _listing(chosen),
-        }, every_doc, f"{kind} index"))
+def _term_context(get, urls: Urls, key: str, name: str) -> dict:
+    label, make_url, index_url = TERMS[key]
+    chosen = [e for e in get("docs") if any(t["name"] == name for t in e[key])]
+    url = getattr(urls, make_url)(name)
+    return {"page": {"title": f"{label}：{name}", "description": f"{label} {name} 下的 {len(chosen)} 篇文章与笔记",
+                     "kind": "list", "url": url,
+                     "breadcrumbs": [{"label": label, "href": urls.href(getattr(urls, index_url)())}]},
+            "heading": f"{label}：{name}", "entries": chosen}
 
-    for label, key, make_url, index_url in (("标签", "tags", urls.tag, urls.tags_index()),
-                                            ("分类", "categories", urls.category, urls.categories_index())):
-        groups: dict[str, list[dict]] = defaultdict(list)
-        for doc in docs:
-            for item in doc[key]:
-                groups[item["name"]].append(doc)
-        for name in sorted(groups, key=str.casefold):
-            pages.append(Page(make_url(name), "list.html", {
-                "page": {"title": f"{label}：{name}", "description": f"{label} {name} 下的 {len(groups[name])} 篇文章与笔记",
-                         "kind": "list", "url": make_url(name),
-                         "breadcrumbs": [{"label": label, "href": urls.href(index_url)}]},
-                "heading": f"{label}：{name}", "entries": _listing(groups[name]),
-            }, every_doc, f"{key}:{name}"))
-        pages.append(Page(index_url, "terms.html", {
-            "page": {"title": label, "description": f"全部{label}", "kind": "list", "url": index_url},
+
+def _terms(entries: list[dict], key: str) -> dict[str, int]:
+    counts: dict[str, int] = defaultdict(int)
+    for e in entries:
+        for t in e[key]:
+            counts[t["name"]] += 1
+    return {n: counts[n] for n in sorted(counts, key=str.casefold)}
+
+
+def _terms_index_context(get, urls: Urls, key: str) -> dict:
+    label, make_url, index_url = TERMS[key]
+    terms = _terms(get("docs"), key)
+    return {"page": {"title": label, "description": f"全部{label}", "kind": "list", "url": getattr(urls, index_url)()},
             "heading": label,
-            "terms": [{"name": n, "href": urls.href(make_url(n)), "count": len(groups[n])}
-                      for n in sorted(groups, key=str.casefold)],
-        }, every_doc, f"{key} index"))
+            "terms": [{"name": n, "href": urls.href(getattr(urls, make_url)(n)), "count": c} for n, c in terms.items()]}
 
+
+def _archive_context(get, urls: Urls, year: int | None) -> dict:
     by_year: dict[int, list[dict]] = defaultdict(list)
-    for doc in docs:
-        by_year[doc["year"]].append(doc)
-    years = sorted(by_year, reverse=True)
-    pages.append(Page(urls.archive(), "archive.html", {
-        "page": {"title": "归档", "description": f"按年份归档的 {len(docs)} 篇文章与笔记", "kind": "list",
-                 "url": urls.archive()},
-        "years": [{"year": y, "href": urls.href(urls.year(y)), "entries": _listing(by_year[y])} for y in years],
-    }, every_doc, "archive"))
-    for y in years:
-        pages.append(Page(urls.year(y), "archive.html", {
-            "page": {"title": f"{y} 年归档", "description": f"{y} 年的 {len(by_year[y])} 篇文章与笔记", "kind": "list",
-                     "url": urls.year(y), "breadcrumbs": [{"label": "归档", "href": urls.href(urls.archive())}]},
-            "years": [{"year": y, "href": urls.href(urls.year(y)), "entries": _listing(by_year[y])}],
-        }, every_doc, f"archive:{y}"))
+    for e in get("docs"):
+        by_year[e["year"]].append(e)
+    years = sorted(by_year, reverse=True) if year is None else [year]
+    count = sum(len(by_year[y]) for y in years)
+    page = {"title": "归档", "description": f"按年份归档的 {count} 篇文章与笔记", "kind": "list", "url": urls.archive()}
+    if year is not None:
+        page = {"title": f"{year} 年归档", "description": f"{year} 年的 {count} 篇文章与笔记", "kind": "list",
+                "url": urls.year(year), "breadcrumbs": [{"label": "归档", "href": urls.href(urls.archive())}]}
+    return {"page": page,
+            "years": [{"year": y, "href": urls.href(urls.year(y)), "entries": by_year[y]} for y in years]}
 
-    pages.append(Page(urls.not_found(), "404.html", {
-        "page": {"title": "页面不存在", "description": "404", "kind": "404", "url": urls.not_found()},
-    }, frozenset(), "404"))
+
+def _not_found_context(get, urls: Urls) -> dict:
+    return {"page": {"title": "页面不存在", "description": "404", "kind": "404", "url": urls.not_found()}}
+
+
+def blog_pages(entries: list[dict], urls: Urls) -> list[Page]:
+    """entries: the `docs` value (newest first)."""
+    docs = ("docs",)
+    pages = [Page(urls.home(), "home.html", _home_context, (urls,), ("docs", "papers"), "home", (ENTRY,))]
+    pages += [Page(e["url"], "document.html", _document_context, (urls, e["source"]), (f"doc:{e['source']}",), e["source"])
+              for e in entries]
+    pages += [Page(urls.notes_index(), "list.html", _kind_context, (urls, "note"), docs, "note index", (ENTRY,)),
+              Page(urls.posts_index(), "list.html", _kind_context, (urls, "post"), docs, "post index", (ENTRY,))]
+    for key, (_, make_url, index_url) in TERMS.items():
+        pages += [Page(getattr(urls, make_url)(name), "list.html", _term_context, (urls, key, name), docs,
+                       f"{key}:{name}", (ENTRY,)) for name in _terms(entries, key)]
+        pages.append(Page(getattr(urls, index_url)(), "terms.html", _terms_index_context, (urls, key), docs,
+                          f"{key} index"))
+    pages.append(Page(urls.archive(), "archive.html", _archive_context, (urls, None), docs, "archive"))
+    pages += [Page(urls.year(y), "archive.html", _archive_context, (urls, y), docs, f"archive:{y}")
+              for y in sorted({e["year"] for e in entries}, reverse=True)]
+    pages.append(Page(urls.not_found(), "404.html", _not_found_context, (urls,), (), "404"))
     return pages

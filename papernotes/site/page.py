@@ -1,14 +1,18 @@
-"""A page: where it goes, which template draws it, the plain data it gets, what it depends on."""
+"""A page: where it goes, which template draws it, and the graph values it is made from."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Callable
 
 
-@dataclass
+@dataclass(frozen=True)
 class Page:
     url: str  # site-relative URL, e.g. 'notes/x/' (urls.output_file gives the file)
     template: str
-    context: dict[str, Any] | Callable[[], dict[str, Any]]  # a callable is only called if the page renders
-    deps: frozenset[str] = field(default_factory=frozenset)  # source paths this page reads ("*" = everything)
-    origin: str = ""  # who made it, for collision messages
+    # make(get, *args) -> template context. `get(name)` returns a graph value the page declared in
+    # `inputs`; it is called only when the page renders, and may read the model through `get` alone.
+    make: Callable[..., dict[str, Any]]
+    args: tuple = ()  # plain values (str, int) naming what the page is about; part of its fingerprint
+    inputs: tuple[str, ...] = ()  # graph values it reads: "site" is implied, see site/graph.py
+    origin: str = ""  # who made it, for collision messages and "write the saved file's pages first"
+    fragments: tuple[str, ...] = ()  # item templates whose pre-rendered HTML it shows (_paper_item.html)

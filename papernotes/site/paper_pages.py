@@ -1,36 +1,55 @@
 """A page per paper, and the paginated /papers/ index with filter links."""
 from __future__ import annotations
 
-from collections import Counter, defaultdict
-from functools import partial
+from collections import Counter
 from typing import Callable
 
 from markupsafe import Markup
 
-from ..model.records import Paper
+from ..model.link import NoteRef
+from ..model.paper import Paper
+from .graph import Graph, digest_of, digest_text
 from .page import Page
-
-# List pages show paper summaries only, which change only with the model's shape (a full render).
-LISTS = frozenset()
-from .research import Research, venue_label
+from .research import PaperIndex
 
 RELATED = 6
+ITEM = "_paper_item.html"
 
 
-def _related(research: Research, paper: Paper) -> list[dict]:
+def add_paper_values(graph: Graph, papers: list[Paper], abstracts: dict[str, tuple[str, str]],
+                     notes: dict[str, list[NoteRef]], docs: dict[str, dict], bibtex: Callable[[Paper], str],
+                     bibkeys: dict[str, str]) -> None:
+    """One `paper:<key>` value per paper: what only its own page shows.
+
+    `abstracts`: key -> (abstract html, digest of what made it); `docs`: document path -> its entry.
+    """
+    for paper in papers:
+        html, html_digest = abstracts.get(paper.key, ("", ""))
+        refs = []
+        for ref in notes.get(paper.key, ()):
+            doc = docs.get(ref.doc_path)
+            if doc is not None:
+                refs.append({"title": doc["title"], "kind_label": doc["kind_label"], "heading": ref.heading,
+                             "href": doc["href"] + (f"#{ref.anchor}" if ref.anchor else "")})
+        digest = digest_text(paper.digest or repr(paper), repr(paper.topics), html_digest, bibkeys.get(paper.key, ""),
+                             digest_of(refs) if refs else "")
+        graph.add(f"paper:{paper.key}", digest, (paper, Markup(html), refs, bibtex))
+
+
+def _related(index: PaperIndex, summary: dict) -> list[dict]:
     """Papers sharing authors (strongest) or topics; deterministic, a handful."""
     scores: Counter = Counter()
-    for name in paper.authors:
-        for other in research.by_author.get(name, ()):
-            if other.key != paper.key:
-                scores[other.key] += 10
-    if len(scores) < RELATED and paper.topics != ("other",):
+    for name in summary["all_authors"]:
+        for other in index.by_author.get(name, ()):
+            if other["key"] != summary["key"]:
+                scores[other["key"]] += 10
+    if len(scores) < RELATED and summary["topics"] != ["other"]:
         # Same venue, shared topics: look only near this paper in each (venue, topic) list.
-        for topic in paper.topics:
-            for other_key in research.venue_topic_neighbours(paper, topic, 3 * RELATED):
+        for topic in summary["topics"]:
+            for other_key in index.venue_topic_neighbours(summary, topic, 3 * RELATED):
                 scores[other_key] += 1
     best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:RELATED]
-    return [research.summary(research.by_key[k]) for k, _ in best]
+    return index.listed(index.by_key[k] for k, _ in best)
 
 
 def _links(paper: Paper) -> list[dict]:
@@ -49,97 +68,72 @@ def _links(paper: Paper) -> list[dict]:
     return links
 
 
-def paper_view(research: Research, paper: Paper, bibtex: Callable[[Paper], str]) -> dict:
-    urls = research.urls
-    view = dict(research.summary(paper))  # a copy: the summary is shared by every list
-    view.pop("html", None)
-    _, abstract_html = research.html.get(paper.key, ("", ""))
-    notes = []
-    for ref in research.notes.get(paper.key, ()):
-        doc = research.docs.get(ref.doc_path)
-        if doc is None:
-            continue
-        notes.append({"title": doc["title"], "kind_label": doc["kind_label"], "heading": ref.heading,
-                      "href": doc["href"] + (f"#{ref.anchor}" if ref.anchor else "")})
-    view.update({
-        "authors": [{"name": a, "href": urls.href(research.author_url(a))} for a in paper.authors],
-        "more_authors": 0,
-        "topics": research.topic_links(paper),
-        "links": _links(paper),
-        "abstract_html": Markup(abstract_html),
-        "date": paper.date or "",
-        "has_code": paper.has_code,
-        "affiliation": paper.affiliation or "",
-        "bibtex": bibtex(paper),
-        "notes": notes,
-        "listed_in": [{"where": f"{r.source.path}:{r.source.line}", "format": r.format} for r in paper.records],
-        "related": _related(research, paper),
-    })
-    return view
-
-
-def paper_pages(research: Research, bibtex: Callable[[Paper], str]) -> list[Page]:
-    pages = []
-    for paper in research.papers:
-        url = research.paper_url(paper)
-        pages.append(Page(url, "paper.html", partial(_paper_context, research, paper, url, bibtex),
-                          research.deps([paper]) | frozenset(r.doc_path for r in research.notes.get(paper.key, ())),
-            f"paper:{paper.key}"))
-    return pages + _papers_index(research)
-
-
-def _paper_context(research: Research, paper: Paper, url: str, bibtex) -> dict:
-    urls = research.urls
-    view = paper_view(research, paper, bibtex)
+def _paper_context(get, key: str) -> dict:
+    index: PaperIndex = get("papers")
+    paper, abstract_html, notes, bibtex = get(f"paper:{key}")
+    summary = index.by_key[key]
+    urls = index.urls
+    view = {**summary, "authors": summary["author_links"], "more_authors": 0, "topics": summary["topic_links"],
+            "links": _links(paper), "abstract_html": abstract_html, "date": paper.date or "",
+            "has_code": paper.has_code, "affiliation": paper.affiliation or "", "bibtex": bibtex(paper),
+            "notes": notes, "related": _related(index, summary),
+            "listed_in": [{"where": f"{r.source.path}:{r.source.line}", "format": r.format} for r in paper.records]}
     crumbs = [{"label": "论文", "href": urls.href(urls.papers_index())}]
-    if view["venue"]:
-        crumbs.append({"label": view["venue_label"], "href": view["venue"]["href"]})
+    if summary["venue"]:
+        crumbs.append({"label": summary["venue_label"], "href": summary["venue"]["href"]})
     description = (paper.title_zh + " · " if paper.title_zh else "") + ", ".join(paper.authors[:3])
-    return {"page": {"title": paper.title, "description": description or venue_label(paper) or "论文",
-                     "kind": "paper", "url": url, "breadcrumbs": crumbs},
+    return {"page": {"title": paper.title, "description": description or summary["venue_label"] or "论文",
+                     "kind": "paper", "url": summary["url"], "breadcrumbs": crumbs},
             "paper": view}
 
 
-def _papers_index(research: Research) -> list[Page]:
-    urls = research.urls
-    per_page = research.per_page
-    papers = research.papers
-    total_pages = max(1, -(-len(papers) // per_page))
-    venues = Counter(venue_label(p) or "未知" for p in papers)
-    topics = Counter(t for p in papers for t in p.topics)
-    years = Counter(p.year for p in papers if p.year)
-    filters = {
-        "venues": [{"label": v, "count": c, "href": urls.href(_venue_url(research, v))}
-                   for v, c in sorted(venues.items(), key=lambda kv: (kv[0] == "未知", kv[0]))],
+def paper_pages(index: PaperIndex) -> list[Page]:
+    pages = [Page(s["url"], "paper.html", _paper_context, (s["key"],), ("papers", f"paper:{s['key']}"),
+                  f"paper:{s['key']}", (ITEM,)) for s in index.summaries]
+    return pages + _papers_index(index)
+
+
+def _filters(index: PaperIndex) -> dict:
+    urls = index.urls
+    venues = Counter((s["venue_name"], s["year"]) if s["venue_name"] else (None, None) for s in index.summaries)
+    topics = Counter(t for s in index.summaries for t in s["topics"])
+    years = Counter(s["year"] for s in index.summaries if s["year"])
+    return {
+        "venues": [{"label": (f"{v} {y}" if y else v) if v else "未知", "count": c, "href": urls.href(urls.venue(v, y if v else None))}
+                   for (v, y), c in sorted(venues.items(), key=lambda kv: (kv[0][0] is None, _label(*kv[0])))],
         "years": [{"label": str(y), "count": years[y], "href": urls.href(urls.papers_year(y))}
                   for y in sorted(years, reverse=True)],
-        "topics": [{"label": research.topics[t].name, "count": c, "href": urls.href(urls.topic(t))}
+        "topics": [{"label": index.topics[t].name, "count": c, "href": urls.href(urls.topic(t))}
                    for t, c in sorted(topics.items(), key=lambda kv: (kv[0] == "other", -kv[1], kv[0]))],
     }
-    pages = []
-    for number in range(1, total_pages + 1):
-        chunk = papers[(number - 1) * per_page: number * per_page]
-        url = urls.papers_page(number)
-        pages.append(Page(url, "papers.html", partial(_index_context, research, url, number, total_pages, chunk,
-                                                      filters), LISTS, f"papers:{number}"))
-    by_year: dict[int, list[Paper]] = defaultdict(list)
-    for paper in papers:
-        if paper.year:
-            by_year[paper.year].append(paper)
-    for year, chunk in sorted(by_year.items()):
-        url = urls.papers_year(year)
-        pages.append(Page(url, "papers.html", partial(_year_context, research, url, year, chunk, filters),
-                          LISTS, f"papers-year:{year}"))
+
+
+def _label(venue: str | None, year: int | None) -> str:
+    return (f"{venue} {year}" if year else venue) if venue else "未知"
+
+
+def _papers_index(index: PaperIndex) -> list[Page]:
+    urls = index.urls
+    total_pages = max(1, -(-len(index.summaries) // index.per_page))
+    pages = [Page(urls.papers_page(n), "papers.html", _index_context, (n,), ("papers",), f"papers:{n}", (ITEM,))
+             for n in range(1, total_pages + 1)]
+    years = sorted({s["year"] for s in index.summaries if s["year"]})
+    pages += [Page(urls.papers_year(y), "papers.html", _year_context, (y,), ("papers",), f"papers-year:{y}", (ITEM,))
+              for y in years]
     return pages
 
 
-def _index_context(research: Research, url: str, number: int, total_pages: int, chunk, filters) -> dict:
-    urls = research.urls
+def _index_context(get, number: int) -> dict:
+    index: PaperIndex = get("papers")
+    urls = index.urls
+    total = len(index.summaries)
+    total_pages = max(1, -(-total // index.per_page))
+    chunk = index.summaries[(number - 1) * index.per_page: number * index.per_page]
+    url = urls.papers_page(number)
     return {
         "page": {"title": "论文" if number == 1 else f"论文 · 第 {number} 页",
-                 "description": f"全部 {len(research.papers)} 篇论文，按年份与会议排序", "kind": "list", "url": url},
-        "heading": "全部论文", "total": len(research.papers), "papers": [research.summary(p) for p in chunk],
-        "filters": filters,
+                 "description": f"全部 {total} 篇论文，按年份与会议排序", "kind": "list", "url": url},
+        "heading": "全部论文", "total": total, "papers": index.listed(chunk), "filters": _filters(index),
         "pagination": {"number": number, "total": total_pages,
                        "prev": urls.href(urls.papers_page(number - 1)) if number > 1 else "",
                        "next": urls.href(urls.papers_page(number + 1)) if number < total_pages else "",
@@ -147,20 +141,14 @@ def _index_context(research: Research, url: str, number: int, total_pages: int, 
     }
 
 
-def _year_context(research: Research, url: str, year: int, chunk, filters) -> dict:
-    urls = research.urls
+def _year_context(get, year: int) -> dict:
+    index: PaperIndex = get("papers")
+    urls = index.urls
+    chunk = [s for s in index.summaries if s["year"] == year]
     return {
         "page": {"title": f"{year} 年的论文", "description": f"{year} 年的 {len(chunk)} 篇论文", "kind": "list",
-                 "url": url, "breadcrumbs": [{"label": "论文", "href": urls.href(urls.papers_index())}]},
-        "heading": f"{year} 年的论文", "total": len(chunk), "papers": [research.summary(p) for p in chunk],
-        "filters": filters, "pagination": None,
+                 "url": urls.papers_year(year), "breadcrumbs": [{"label": "论文", "href": urls.href(urls.papers_index())}]},
+        "heading": f"{year} 年的论文", "total": len(chunk), "papers": index.listed(chunk),
+        "filters": _filters(index), "pagination": None,
     }
 
-
-def _venue_url(research: Research, label: str) -> str:
-    if label == "未知":
-        return research.urls.venue(None)
-    name, _, year = label.rpartition(" ")
-    if year.isdigit() and name:
-        return research.urls.venue(name, int(year))
-    return research.urls.venue(label)

@@ -1,23 +1,36 @@
-"""The research index: slugs, labels and summary views shared by paper, author, venue and topic pages."""
+"""The research index: the `papers` graph value, shared by every list of papers.
+
+It holds one *summary* per paper (plain data: title, links, venue, year, authors,
+topics) and the groupings the list pages use (by author, venue, topic), made
+from the summaries alone. It never hands out a Paper object, so its digest --
+the digests of all summaries, the topic rules and the page size -- covers all
+that a list page can show. What only a paper's own page shows (abstract,
+BibTeX, notes, sources) is the `paper:<key>` value (site/paper_pages.py).
+"""
 from __future__ import annotations
 
 import functools
+import hashlib
 import unicodedata
+from bisect import bisect_left
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Callable
 
 from markupsafe import Markup, escape
 
 from ..config import TopicRule
-from ..model.link import NoteRef
-from ..model.records import Paper
+from ..memo import Memo
+from ..model.paper import Paper
+from .graph import digest_of
 from .urls import Urls, unique_slugs
 
+SHOWN_AUTHORS = 6
 
-def venue_label(paper: Paper) -> str:
-    if paper.venue:
-        return f"{paper.venue} {paper.year}" if paper.year else paper.venue
+
+def venue_label(venue: str | None, year: int | None) -> str:
+    if venue:
+        return f"{venue} {year}" if year else venue
     return ""
 
 
@@ -27,98 +40,113 @@ def sort_key(paper: Paper) -> tuple:
 
 
 @dataclass
-class Research:
-    papers: list[Paper]
+class PaperIndex:
+    summaries: list[dict]  # in list order (sort_key)
     topics: dict[str, TopicRule]  # slug -> rule (incl. "other")
-    notes: dict[str, list[NoteRef]]  # paper key -> places in documents
-    docs: dict[str, dict]  # document path -> document view
-    html: dict[str, tuple[str, str]]  # paper key -> (title html, abstract html), math rendered
     urls: Urls
-    per_page: int = 50
-    render_item: Callable[[dict], str] | None = None  # the _paper_item.html template, set by the build
-    item_cache: dict | None = None  # rendered list items kept between builds, keyed by what they show
-    summaries: dict | None = None  # paper key -> summary; the caller may keep it while the model's shape stays
-    paper_slug: dict[str, str] = field(default_factory=dict)
-    author_slug: dict[str, str] = field(default_factory=dict)
-    by_author: dict[str, list[Paper]] = field(default_factory=dict)
+    per_page: int
+    digest: str
+    author_slug: dict[str, str]
+    render_item: Callable[[dict], Markup]  # a summary -> its <li> (the _paper_item.html fragment)
 
-    def __post_init__(self):
-        self.papers = sorted(self.papers, key=sort_key)
-        self.by_key = {p.key: p for p in self.papers}
-        self.paper_slug = unique_slugs([(p.key, p.title) for p in sorted(self.papers, key=lambda p: p.key)])
-        authors: dict[str, list[Paper]] = defaultdict(list)
-        for paper in self.papers:
-            for name in dict.fromkeys(paper.authors):
-                authors[name].append(paper)
+    def __post_init__(self) -> None:
+        self.by_key = {s["key"]: s for s in self.summaries}
+        authors: dict[str, list[dict]] = defaultdict(list)
+        for s in self.summaries:
+            for name in dict.fromkeys(s["all_authors"]):
+                authors[name].append(s)
         self.by_author = dict(sorted(authors.items(), key=lambda kv: author_sort_key(kv[0])))
-        self.author_slug = unique_slugs([(name, name) for name in sorted(self.by_author)])
-        self._summaries: dict[str, dict] = {} if self.summaries is None else self.summaries
+        self._vt_index: dict[tuple, list[str]] | None = None
 
-    # -- links ------------------------------------------------------------------
-    def paper_url(self, paper: Paper) -> str:
-        return self.urls.paper(self.paper_slug[paper.key])
+    @functools.cached_property
+    def by_venue(self) -> dict[str | None, list[dict]]:
+        out: dict[str | None, list[dict]] = defaultdict(list)
+        for s in self.summaries:
+            out[s["venue_name"]].append(s)
+        return out
 
-    def author_url(self, name: str) -> str:
-        return self.urls.author(self.author_slug[name])
+    @functools.cached_property
+    def by_topic(self) -> dict[str, list[dict]]:
+        out: dict[str, list[dict]] = defaultdict(list)
+        for s in self.summaries:
+            for slug in s["topics"]:
+                out[slug].append(s)
+        return out
 
-    def topic_links(self, paper: Paper) -> list[dict]:
-        return [{"slug": s, "name": self.topics[s].name, "name_zh": self.topics[s].name_zh,
-                 "href": self.urls.href(self.urls.topic(s))} for s in paper.topics if s in self.topics]
+    def listed(self, summaries) -> list[dict]:
+        """Summaries as list items: each with its pre-rendered `html` (made once, shared by every list)."""
+        return [{**s, "html": self.render_item(s)} for s in summaries]
 
-    def venue_link(self, paper: Paper) -> dict | None:
-        if not paper.venue:
-            return None
-        return {"label": venue_label(paper), "name": paper.venue, "href": self.urls.href(self.urls.venue(paper.venue, paper.year)),
-                "venue_href": self.urls.href(self.urls.venue(paper.venue))}
+    def author_href(self, name: str) -> str:
+        return self.urls.href(self.urls.author(self.author_slug[name]))
 
-    def summary(self, paper: Paper) -> dict:
-        """The one-line view of a paper used by every list (made once per paper; pages share it)."""
-        cached = self._summaries.get(paper.key)
-        if cached is None:
-            cached = self._summaries[paper.key] = self._summary(paper)
-            if self.render_item is not None:
-                shown = (cached["title_html"], cached["title_zh"], cached["href"], cached["venue_label"],
-                         cached["year"], tuple((a["name"], a["href"]) for a in cached["authors"]),
-                         cached["more_authors"], cached["authors_truncated"], cached["has_notes"])
-                item = self.item_cache.get(paper.key) if self.item_cache is not None else None
-                if item is None or item[0] != shown:
-                    item = (shown, Markup(self.render_item(cached)))
-                    if self.item_cache is not None:
-                        self.item_cache[paper.key] = item
-                cached["html"] = item[1]
-        return cached
+    def topic_link(self, slug: str) -> dict:
+        rule = self.topics[slug]
+        return {"slug": slug, "name": rule.name, "name_zh": rule.name_zh, "href": self.urls.href(self.urls.topic(slug))}
 
-    def _summary(self, paper: Paper) -> dict:
-        title_html, _ = self.html.get(paper.key, (escape(paper.title), ""))
-        return {
-            "key": paper.key, "title": paper.title, "title_html": Markup(title_html),
-            "title_zh": paper.title_zh or "", "href": self.urls.href(self.paper_url(paper)),
-            "venue": self.venue_link(paper), "venue_label": venue_label(paper), "year": paper.year,
-            "authors": [{"name": a, "href": self.urls.href(self.author_url(a))} for a in paper.authors[:6]],
-            "more_authors": max(0, len(paper.authors) - 6), "authors_truncated": paper.authors_truncated,
-            "has_notes": bool(self.notes.get(paper.key)),
-        }
-
-    def venue_topic_neighbours(self, paper: Paper, topic: str, limit: int) -> list[str]:
-        """Keys of papers with the same venue and topic, nearest to `paper` in key order."""
-        if not hasattr(self, "_vt_index"):
+    def venue_topic_neighbours(self, summary: dict, topic: str, limit: int) -> list[str]:
+        """Keys of papers with the same venue and topic, nearest to this one in key order."""
+        if self._vt_index is None:
             index: dict[tuple, list[str]] = defaultdict(list)
-            for p in sorted(self.papers, key=lambda p: p.key):
-                for t in p.topics:
-                    index[(p.venue, t)].append(p.key)
+            for s in sorted(self.summaries, key=lambda s: s["key"]):
+                for t in s["topics"]:
+                    index[(s["venue_name"], t)].append(s["key"])
             self._vt_index = index
-        keys = self._vt_index.get((paper.venue, topic), [])
-        from bisect import bisect_left
-
-        at = bisect_left(keys, paper.key)
+        keys = self._vt_index.get((summary["venue_name"], topic), [])
+        at = bisect_left(keys, summary["key"])
         lo = max(0, at - limit // 2)
-        return [k for k in keys[lo:lo + limit + 1] if k != paper.key]
+        return [k for k in keys[lo:lo + limit + 1] if k != summary["key"]]
 
-    def deps(self, papers) -> frozenset[str]:
-        paths: set[str] = set()
-        for p in papers:
-            paths.update(r.source.path for r in p.records)
-        return frozenset(paths)
+
+def paper_slugs(papers: list[Paper]) -> dict[str, str]:
+    return unique_slugs([(p.key, p.title) for p in sorted(papers, key=lambda p: p.key)])
+
+
+def build_index(papers: list[Paper], topics: dict[str, TopicRule], noted: set[str], title_html: dict[str, str],
+                urls: Urls, per_page: int, slugs: dict[str, str], memo: Memo,
+                render_item: Callable[[dict], Markup]) -> PaperIndex:
+    """`noted`: keys of papers some document is about; `title_html`: key -> title with math rendered."""
+    ordered = sorted(papers, key=sort_key)
+    names = sorted({a for p in ordered for a in p.authors})
+    author_slug = unique_slugs([(n, n) for n in names])
+    rules = hashlib.sha256(repr(sorted((s, r.name, r.name_zh, r.keywords) for s, r in topics.items())).encode()).hexdigest()
+    summaries, digests = [], []
+    for paper in ordered:
+        slugs_of_authors = tuple(author_slug[a] for a in paper.authors)
+        html = title_html.get(paper.key) or str(escape(paper.title))
+        inputs = (paper.key, paper.title, paper.title_zh, paper.venue, paper.year, paper.authors,
+                  paper.authors_truncated, paper.topics, slugs[paper.key], slugs_of_authors,
+                  paper.key in noted, html, urls.base_url, rules)
+        summary, digest = memo.get(("summary", inputs),
+                                   lambda: _summary(paper, html, slugs, slugs_of_authors, paper.key in noted, topics, urls))
+        summaries.append(summary)
+        digests.append(digest)
+    digest = hashlib.sha256("\0".join([rules, str(per_page), *digests]).encode()).hexdigest()
+    return PaperIndex(summaries, topics, urls, per_page, digest, author_slug, render_item)
+
+
+def _summary(paper: Paper, title_html: str, slugs: dict[str, str], author_slugs: tuple[str, ...], has_notes: bool,
+             topics: dict[str, TopicRule], urls: Urls) -> tuple[dict, str]:
+    """The one-line view of a paper every list shows, and its digest."""
+    label = venue_label(paper.venue, paper.year)
+    venue = None
+    if paper.venue:
+        venue = {"label": label, "name": paper.venue, "href": urls.href(urls.venue(paper.venue, paper.year)),
+                 "venue_href": urls.href(urls.venue(paper.venue))}
+    authors = [{"name": a, "href": urls.href(urls.author(s))} for a, s in zip(paper.authors, author_slugs)]
+    summary = {
+        "key": paper.key, "title": paper.title, "title_html": Markup(title_html), "title_zh": paper.title_zh or "",
+        "url": urls.paper(slugs[paper.key]), "href": urls.href(urls.paper(slugs[paper.key])),
+        "venue": venue, "venue_name": paper.venue, "venue_label": label, "year": paper.year,
+        "authors": authors[:SHOWN_AUTHORS], "all_authors": list(paper.authors), "author_links": authors,
+        "more_authors": max(0, len(paper.authors) - SHOWN_AUTHORS), "authors_truncated": paper.authors_truncated,
+        "has_notes": has_notes, "topics": list(paper.topics),
+        "topic_links": [{"slug": s, "name": topics[s].name, "name_zh": topics[s].name_zh,
+                         "href": urls.href(urls.topic(s))} for s in paper.topics if s in topics],
+    }
+    digest = digest_of(summary)
+    summary["digest"] = digest  # what the pre-rendered list item is keyed by
+    return summary, digest
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -132,6 +160,6 @@ def initial(name: str) -> str:
     return first if "A" <= first <= "Z" else "#"
 
 
-def year_counts(papers: list[Paper]) -> list[tuple[str, int]]:
-    counts = Counter(p.year for p in papers if p.year)
+def year_counts(summaries: list[dict]) -> list[tuple[str, int]]:
+    counts = Counter(s["year"] for s in summaries if s["year"])
     return [(str(y), counts[y]) for y in sorted(counts)]

@@ -49,6 +49,9 @@ class Urls:
         self.base_path = parts.path if parts.path.startswith("/") else "/" + parts.path
         self._hrefs: dict[str, str] = {}
 
+    def __repr__(self) -> str:  # part of page fingerprints: stable across processes
+        return f"Urls({self.base_url!r})"
+
     # -- turning a site-relative path ("papers/x/") into links ---------------
     def href(self, rel: str) -> str:
         """Root-relative link under the base path: 'papers/x/' -> '/notes/papers/x/'."""

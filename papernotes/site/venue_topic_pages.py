@@ -2,115 +2,121 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from functools import partial
 
-from ..model.records import Paper
 from .charts import heat_map
 from .page import Page
+from .research import PaperIndex
 
-# List pages show paper summaries only, which change only with the model's shape (a full render).
-LISTS = frozenset()
-from .research import Research, venue_label
-
-
-def _by_topic(research: Research, papers: list[Paper]) -> list[dict]:
-    groups: dict[str, list[Paper]] = defaultdict(list)
-    for paper in papers:
-        for slug in paper.topics:
-            groups[slug].append(paper)
-    order = [slug for slug in research.topics if slug in groups]
-    return [{"name": research.topics[s].name, "name_zh": research.topics[s].name_zh,
-             "href": research.urls.href(research.urls.topic(s)), "id": f"topic-{s}",
-             "papers": [research.summary(p) for p in groups[s]]} for s in order]
+ITEM = "_paper_item.html"
+UNKNOWN_NOTE = ("这些论文的来源没有给出会议或期刊信息（例如 Hugging Face 每日论文、作者主页抓取），"
+                "papernotes 不会猜测。")
 
 
-def venue_pages(research: Research) -> list[Page]:
-    urls = research.urls
+def _by_topic(index: PaperIndex, summaries: list[dict]) -> list[dict]:
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for s in summaries:
+        for slug in s["topics"]:
+            groups[slug].append(s)
+    return [{**index.topic_link(slug), "id": f"topic-{slug}", "papers": index.listed(groups[slug])}
+            for slug in index.topics if slug in groups]
+
+
+def venue_pages(index: PaperIndex) -> list[Page]:
+    urls = index.urls
     pages = []
-    by_venue: dict[str | None, list[Paper]] = defaultdict(list)
-    for paper in research.papers:
-        by_venue[paper.venue].append(paper)
-    index = []
+    by_venue = index.by_venue
     for venue in sorted((v for v in by_venue if v), key=str.casefold):
-        papers = by_venue[venue]
-        years = sorted({p.year for p in papers if p.year}, reverse=True)
-        url = urls.venue(venue)
-        year_links = [{"label": f"{venue} {y}", "year": y, "href": urls.href(urls.venue(venue, y)),
-                       "count": sum(p.year == y for p in papers)} for y in years]
-        index.append({"label": venue, "href": urls.href(url), "count": len(papers), "years": year_links})
-        pages.append(_venue_page(research, url, venue, papers, year_links,
-                                 [{"label": "会议", "href": urls.href(urls.venues_index())}]))
-        for y in years:
-            chosen = [p for p in papers if p.year == y]
-            pages.append(_venue_page(research, urls.venue(venue, y), f"{venue} {y}", chosen, [],
-                                     [{"label": "会议", "href": urls.href(urls.venues_index())},
-                                      {"label": venue, "href": urls.href(url)}]))
-    unknown = by_venue.get(None, [])
-    pages.append(_venue_page(research, urls.venue(None), "会议未知", unknown, [],
-                             [{"label": "会议", "href": urls.href(urls.venues_index())}],
-                             note="这些论文的来源没有给出会议或期刊信息（例如 Hugging Face 每日论文、作者主页抓取），"
-                                  "papernotes 不会猜测。"))
-    pages.append(Page(urls.venues_index(), "venues.html", {
-        "page": {"title": "会议", "description": f"{len(index)} 个会议/期刊", "kind": "list", "url": urls.venues_index()},
-        "venues": index,
-        "unknown": {"href": urls.href(urls.venue(None)), "count": len(unknown)},
-    }, LISTS, "venues"))
+        pages.append(Page(urls.venue(venue), "venue.html", _venue_context, (venue, None), ("papers",),
+                          f"venue:{venue}", (ITEM,)))
+        for year in sorted({s["year"] for s in by_venue[venue] if s["year"]}, reverse=True):
+            pages.append(Page(urls.venue(venue, year), "venue.html", _venue_context, (venue, year), ("papers",),
+                              f"venue:{venue} {year}", (ITEM,)))
+    pages.append(Page(urls.venue(None), "venue.html", _venue_context, (None, None), ("papers",), "venue:会议未知",
+                      (ITEM,)))
+    pages.append(Page(urls.venues_index(), "venues.html", _venues_index_context, (), ("papers",), "venues"))
     return pages
 
 
-def _venue_page(research, url, title, papers, year_links, crumbs, note="") -> Page:
-    def context() -> dict:
-        return {
-            "page": {"title": title, "description": f"{title}：{len(papers)} 篇论文", "kind": "venue", "url": url,
-                     "breadcrumbs": crumbs},
-            "venue": {"title": title, "count": len(papers), "years": year_links, "note": note,
-                      "topics": _by_topic(research, papers)},
-        }
-    return Page(url, "venue.html", context, LISTS, f"venue:{title}")
+def _year_links(index: PaperIndex, venue: str, summaries: list[dict]) -> list[dict]:
+    years = sorted({s["year"] for s in summaries if s["year"]}, reverse=True)
+    return [{"label": f"{venue} {y}", "year": y, "href": index.urls.href(index.urls.venue(venue, y)),
+             "count": sum(s["year"] == y for s in summaries)} for y in years]
 
 
-def topic_pages(research: Research) -> list[Page]:
-    urls = research.urls
-    pages = []
-    by_topic: dict[str, list[Paper]] = defaultdict(list)
-    for paper in research.papers:
-        for slug in paper.topics:
-            by_topic[slug].append(paper)
-    slugs = [s for s in research.topics if s in by_topic]
-    for slug in slugs:
-        pages.append(Page(urls.topic(slug), "topic.html", partial(_topic_context, research, slug, by_topic[slug]),
-                          LISTS, f"topic:{slug}"))
-    pages.append(Page(urls.topics_index(), "topics.html", partial(_topics_index_context, research, slugs, by_topic),
-                      LISTS, "topics"))
+def _venue_context(get, venue: str | None, year: int | None) -> dict:
+    index: PaperIndex = get("papers")
+    urls = index.urls
+    chosen = index.by_venue.get(venue, [])
+    crumbs = [{"label": "会议", "href": urls.href(urls.venues_index())}]
+    year_links = []
+    if venue is None:
+        title = "会议未知"
+    elif year is None:
+        title, year_links = venue, _year_links(index, venue, chosen)
+    else:
+        title = f"{venue} {year}"
+        chosen = [s for s in chosen if s["year"] == year]
+        crumbs.append({"label": venue, "href": urls.href(urls.venue(venue))})
+    return {
+        "page": {"title": title, "description": f"{title}：{len(chosen)} 篇论文", "kind": "venue",
+                 "url": urls.venue(venue, year), "breadcrumbs": crumbs},
+        "venue": {"title": title, "count": len(chosen), "years": year_links,
+                  "note": UNKNOWN_NOTE if venue is None else "", "topics": _by_topic(index, chosen)},
+    }
+
+
+def _venues_index_context(get) -> dict:
+    index: PaperIndex = get("papers")
+    urls = index.urls
+    by_venue = index.by_venue
+    venues = [{"label": v, "href": urls.href(urls.venue(v)), "count": len(by_venue[v]),
+               "years": _year_links(index, v, by_venue[v])} for v in sorted((v for v in by_venue if v), key=str.casefold)]
+    return {
+        "page": {"title": "会议", "description": f"{len(venues)} 个会议/期刊", "kind": "list", "url": urls.venues_index()},
+        "venues": venues,
+        "unknown": {"href": urls.href(urls.venue(None)), "count": len(by_venue.get(None, []))},
+    }
+
+
+def topic_pages(index: PaperIndex) -> list[Page]:
+    urls = index.urls
+    present = index.by_topic
+    pages = [Page(urls.topic(slug), "topic.html", _topic_context, (slug,), ("papers",), f"topic:{slug}", (ITEM,))
+             for slug in index.topics if slug in present]
+    pages.append(Page(urls.topics_index(), "topics.html", _topics_index_context, (), ("papers",), "topics"))
     return pages
 
 
-def _topic_context(research: Research, slug: str, papers: list[Paper]) -> dict:
-    urls = research.urls
-    rule = research.topics[slug]
-    url = urls.topic(slug)
-    groups: dict[str, list[Paper]] = defaultdict(list)
-    for paper in papers:
-        groups[venue_label(paper) or "会议未知"].append(paper)
+def _topic_context(get, slug: str) -> dict:
+    index: PaperIndex = get("papers")
+    urls = index.urls
+    rule = index.topics[slug]
+    chosen = index.by_topic[slug]
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for s in chosen:
+        groups[s["venue_label"] or "会议未知"].append(s)
     return {
         "page": {"title": rule.name + (f"（{rule.name_zh}）" if rule.name_zh else ""),
-                 "description": f"主题 {rule.name}：{len(papers)} 篇论文", "kind": "topic", "url": url,
+                 "description": f"主题 {rule.name}：{len(chosen)} 篇论文", "kind": "topic", "url": urls.topic(slug),
                  "breadcrumbs": [{"label": "主题", "href": urls.href(urls.topics_index())}]},
-        "topic": {"name": rule.name, "name_zh": rule.name_zh, "keywords": list(rule.keywords), "count": len(papers),
-                  "groups": [{"label": g, "papers": [research.summary(p) for p in groups[g]]}
+        "topic": {"name": rule.name, "name_zh": rule.name_zh, "keywords": list(rule.keywords), "count": len(chosen),
+                  "groups": [{"label": g, "papers": index.listed(groups[g])}
                              for g in sorted(groups, key=lambda g: (g == "会议未知", g))]},
     }
 
 
-def _topics_index_context(research: Research, slugs: list[str], by_topic: dict) -> dict:
-    urls = research.urls
-    columns = sorted({venue_label(p) for p in research.papers if p.venue})
-    if any(not p.venue for p in research.papers):
+def _topics_index_context(get) -> dict:
+    index: PaperIndex = get("papers")
+    urls = index.urls
+    by_slug = index.by_topic
+    slugs = [s for s in index.topics if s in by_slug]
+    columns = sorted({s["venue_label"] for s in index.summaries if s["venue_name"]})
+    if any(not s["venue_name"] for s in index.summaries):
         columns.append("未知")
-    cells = Counter((t, venue_label(p) or "未知") for p in research.papers for t in p.topics)
+    cells = Counter((t, s["venue_label"] or "未知") for s in index.summaries for t in s["topics"])
     return {
         "page": {"title": "主题", "description": f"{len(slugs)} 个研究主题", "kind": "list", "url": urls.topics_index()},
-        "topics": [{"name": research.topics[s].name, "name_zh": research.topics[s].name_zh,
-                    "href": urls.href(urls.topic(s)), "count": len(by_topic[s])} for s in slugs],
-        "heat_map": heat_map([(s, research.topics[s].name) for s in slugs], columns, cells, "主题 × 会议年份 论文数热力图"),
+        "topics": [{"name": index.topics[s].name, "name_zh": index.topics[s].name_zh,
+                    "href": urls.href(urls.topic(s)), "count": len(by_slug[s])} for s in slugs],
+        "heat_map": heat_map([(s, index.topics[s].name) for s in slugs], columns, cells, "主题 × 会议年份 论文数热力图"),
     }

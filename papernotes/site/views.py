@@ -6,15 +6,18 @@ import datetime as dt
 from markupsafe import Markup
 
 from ..sources.documents import Document
+from .graph import digest_of, digest_text
 from .urls import Urls
 
 KIND_LABEL = {"post": "文章", "note": "笔记"}
 
 
-def document_view(doc: Document, date: dt.datetime, html: str, excerpt_html: str, urls: Urls) -> dict:
+def document_view(doc: Document, date: dt.datetime, html: str, excerpt_html: str, html_digest: str,
+                  urls: Urls) -> dict:
+    """`html_digest`: a digest of everything the rendered HTML was made from (see render/batch.py)."""
     url = urls.document(doc.kind, doc.slug)
     description = doc.description or _plain_excerpt(doc)
-    return {
+    view = {
         "kind": doc.kind,
         "kind_label": KIND_LABEL.get(doc.kind, doc.kind),
         "title": doc.title,
@@ -31,13 +34,12 @@ def document_view(doc: Document, date: dt.datetime, html: str, excerpt_html: str
         "tags": [{"name": t, "href": urls.href(urls.tag(t))} for t in doc.tags],
         "categories": [{"name": c, "href": urls.href(urls.category(c))} for c in doc.categories],
         "html": html if isinstance(html, Markup) else Markup(html),  # our renderer's output, never scraped text
-        "paper_links": {},  # heading id -> (paper href, title): filled by linking, applied when the page renders
         # Before <!--more--> when there is a marker, else the description as text.
         "excerpt_html": Markup(excerpt_html) if excerpt_html.strip() else Markup("<p>%s</p>") % description,
         "meta": dict(doc.extra),  # unknown front-matter keys, e.g. comment_title
-        "papers": [],
-        "deps": [],
     }
+    view["digest"] = digest_text(html_digest, digest_of({k: v for k, v in view.items() if k != "html"}))
+    return view
 
 
 def _plain_excerpt(doc: Document, limit: int = 120) -> str:

@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 
 from papernotes.diagnostics import warning
-from papernotes.model.authors import split_authors
-from papernotes.model.records import PaperRecord, ReadResult, SourceSpan
-from papernotes.model.text import clean_tex_residue, collapse_ws
+from papernotes.sources.authors import split_authors
+from papernotes.sources.records import PaperRecord, ReadResult, SourceSpan
+from papernotes.sources.text import clean_tex_residue, collapse_ws
 
 FORMAT = "author_profile"
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from papernotes.diagnostics import error, warning
-from papernotes.model.records import ReadResult
+from papernotes.sources.records import ReadResult
 from papernotes.sources import author_profile, hexo_paperlist, hf_papers, note_sections, paperlist_md
 
 READERS: dict[str, Callable[[str, str], ReadResult]] = {

@@ -8,8 +8,8 @@ its position in the pair and by length.
 from __future__ import annotations
 
 from papernotes.diagnostics import warning
-from papernotes.model.records import PaperRecord, ReadResult, SourceSpan
-from papernotes.model.text import clean_tex_residue, collapse_ws
+from papernotes.sources.records import PaperRecord, ReadResult, SourceSpan
+from papernotes.sources.text import clean_tex_residue, collapse_ws
 
 FORMAT = "hf_papers"
 

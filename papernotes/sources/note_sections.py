@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 
-from papernotes.model.records import PaperRecord, ReadResult, SourceSpan
+from papernotes.sources.records import PaperRecord, ReadResult, SourceSpan
 from papernotes.sources.frontmatter import front_matter_end
-from papernotes.model.text import collapse_ws
-from papernotes.model.venues import venue_from_heading
+from papernotes.sources.text import collapse_ws
+from papernotes.sources.venues import venue_from_heading
 
 FORMAT = "note_sections"
 

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 
 from papernotes.diagnostics import error, warning
-from papernotes.model.authors import split_authors
-from papernotes.model.records import PaperRecord, ReadResult, SourceSpan
-from papernotes.model.venues import normalize_venue
+from papernotes.sources.authors import split_authors
+from papernotes.sources.records import PaperRecord, ReadResult, SourceSpan
+from papernotes.sources.venues import normalize_venue
 from papernotes.sources.scraped_html import clean_html, join_fragments
 
 FORMAT = "paperlist_md"

@@ -4,8 +4,8 @@ from hypothesis import given, settings, strategies as st
 from sitebuild import seed_records
 
 from papernotes.model.merge import merge_records, normalize_author, normalize_venue, paper_key
-from papernotes.model.records import PaperRecord, SourceSpan
-from papernotes.model.text import clean_tex_residue
+from papernotes.sources.records import PaperRecord, SourceSpan
+from papernotes.sources.text import clean_tex_residue
 
 
 

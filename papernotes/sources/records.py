@@ -51,30 +51,3 @@ class ReadResult:
 
     records: tuple[PaperRecord, ...] = ()
     diagnostics: tuple = ()  # tuple[Diagnostic, ...]
-
-
-@dataclass
-class Paper:
-    """A merged paper: one per normalized title key."""
-
-    key: str
-    title: str
-    title_zh: str | None = None
-    authors: tuple[str, ...] = ()
-    authors_truncated: bool = False
-    venue: str | None = None
-    year: int | None = None
-    date: str | None = None
-    url: str | None = None
-    doi: str | None = None
-    arxiv: str | None = None
-    abstract: str | None = None
-    has_code: bool = False
-    affiliation: str | None = None
-    topics: tuple[str, ...] = ()
-    links: tuple[str, ...] = ()  # every distinct URL seen for this paper
-    records: tuple[PaperRecord, ...] = field(default_factory=tuple)  # provenance, in source order
-
-    @property
-    def sources(self) -> tuple[SourceSpan, ...]:
-        return tuple(r.source for r in self.records)

@@ -1,0 +1,89 @@
+"""The one dependency graph: what each page reads, digested once per build.
+
+Every value a page may read is registered here under a name (`papers`, `docs`,
+`paper:<key>`, `doc:<path>`, `site`) with a digest of everything in it. A page
+declares the names it reads; its context function gets a reader that hands out
+those values and refuses any other, so a page cannot read what its fingerprint
+does not cover. A page's fingerprint is the hash of its template closure, its
+arguments and the digests of its inputs; the writer renders a page exactly when
+that fingerprint differs from the one its file was last written with.
+
+This is the model of Eleventy's dependency map and Hugo's identities, kept
+small: values are digested from their full contents (or from the full inputs
+they were made of), so a missed change can only come from a value whose digest
+leaves something out -- and the oracle test (tests/test_incremental_oracle.py)
+hunts for exactly that.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from typing import Any, Callable
+
+from .page import Page
+
+
+def _default(value: Any):
+    if isinstance(value, (set, frozenset)):
+        return sorted(value)
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if hasattr(value, "__html__"):
+        return str(value)
+    if isinstance(value, tuple):
+        return list(value)
+    return repr(value)
+
+
+def digest_of(value: Any) -> str:
+    """A stable digest of plain data (dicts, lists, strings, numbers, dates, Markup)."""
+    raw = json.dumps(value, sort_keys=True, ensure_ascii=False, default=_default, separators=(",", ":"))
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def digest_text(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+
+
+class UndeclaredInput(KeyError):
+    """A page read a value it did not declare: its fingerprint would miss that value's changes."""
+
+
+class Graph:
+    """name -> (digest, value) for one build."""
+
+    def __init__(self) -> None:
+        self._digests: dict[str, str] = {}
+        self._values: dict[str, Any] = {}
+
+    def add(self, name: str, digest: str, value: Any) -> None:
+        if name in self._digests:
+            raise ValueError(f"graph value {name!r} added twice")
+        self._digests[name] = digest
+        self._values[name] = value
+
+    def digest(self, name: str) -> str:
+        return self._digests[name]
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._digests
+
+    def reader(self, page: Page) -> Callable[[str], Any]:
+        allowed = frozenset(page.inputs)
+
+        def get(name: str) -> Any:
+            if name not in allowed:
+                raise UndeclaredInput(f"page {page.url or '/'} reads {name!r} but declares only {sorted(allowed)}")
+            return self._values[name]
+
+        return get
+
+    def context(self, page: Page) -> dict:
+        return page.make(self.reader(page), *page.args)
+
+    def fingerprint(self, page: Page, templates_digest: str) -> str:
+        """Template closure + the page's identity and arguments + the digests of what it reads."""
+        parts = [templates_digest, page.url, page.template, repr(page.args)]
+        parts += [f"{name}={self._digests[name]}" for name in page.inputs]
+        return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
