@@ -10,6 +10,7 @@ import datetime as dt
 import fnmatch
 import os
 import subprocess
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,8 +109,10 @@ class FileResult:
     failed: bool = False
 
 
-def _read_one(config: SiteConfig, path: Path, kind: str | None) -> FileResult:
+def _read_one(config: SiteConfig, path: Path, kind: str | None, last: FileResult | None = None) -> FileResult:
     src, diags = read_file(config.root, path)
+    if last is not None and src.digest and last.source.digest == src.digest and not last.failed:
+        return last  # the same bytes: the same records
     if src.text is None:
         return FileResult(src, diagnostics=tuple(diags), failed=True)
     doc, records = None, ()
@@ -130,15 +133,31 @@ def _read_one(config: SiteConfig, path: Path, kind: str | None) -> FileResult:
     return FileResult(src, doc, tuple(records), tuple(diags), failed)
 
 
+RACY_NS = 2_000_000_000  # a file changed this soon before it was read may change again unseen (coarse mtimes)
+
+
+def _stamp(path: Path, kind: str | None):
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (kind, st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
+
+
 def load_content(config: SiteConfig, cache: dict | None = None, keep_last_good: bool = False) -> Content:
     """Read every content file; with `cache` (kept by the caller between builds) only changed files are read.
 
-    With `keep_last_good` (the dev server), a file that is broken right now (a half-saved note) keeps
-    the document and paper records of its last good version, so the site around it does not change;
-    its errors are still reported.
+    A file is re-read when its stat changed, or when it was modified so shortly before it was last read
+    that a later edit could keep the same stat (git's "racy clean" rule); it is re-parsed only when its
+    bytes changed. With `keep_last_good` (the dev server), a file that is broken right now (a half-saved
+    note) keeps the document and paper records of its last good version, so the site around it does not
+    change; its errors are still reported.
     """
     root = config.root
     cache = {} if cache is None else cache
+    if cache.get("@formats") != config.formats:  # what a file is read as depends on these overrides
+        cache.clear()
+        cache["@formats"] = config.formats
     content = Content()
     seen: set[str] = set()
     wanted = [(kind, path) for kind, folder in (("post", config.posts_dir), ("note", config.notes_dir))
@@ -147,19 +166,17 @@ def load_content(config: SiteConfig, cache: dict | None = None, keep_last_good: 
     for kind, path in wanted:
         rel = path.relative_to(root).as_posix()
         seen.add(rel)
-        try:
-            st = path.stat()
-            stamp = (kind, st.st_mtime_ns, st.st_size)
-        except OSError:
-            stamp = None
+        stamp = _stamp(path, kind)
         hit = cache.get(rel)
-        if hit is None or stamp is None or hit[0] != stamp:
-            fresh = _read_one(config, path, kind)
+        if hit is None or stamp is None or hit[0] != stamp or hit[1] - stamp[1] < RACY_NS:
+            read_at = time.time_ns()
+            same_kind = hit is not None and hit[0] is not None and hit[0][0] == kind
+            fresh = _read_one(config, path, kind, hit[2] if same_kind else None)
             if keep_last_good and fresh.failed and hit is not None:
-                prev = hit[1]  # the last good version (or what was kept of it while the file stays broken)
+                prev = hit[2]  # the last good version (or what was kept of it while the file stays broken)
                 fresh = FileResult(prev.source, prev.document, prev.records, fresh.diagnostics, failed=True)
-            hit = cache[rel] = (stamp, fresh)
-        result = hit[1]
+            hit = cache[rel] = (stamp, read_at, fresh)
+        result = hit[2]
         content.files[rel] = result.source
         content.diagnostics += result.diagnostics
         content.records += result.records
@@ -167,20 +184,27 @@ def load_content(config: SiteConfig, cache: dict | None = None, keep_last_good: 
             content.failed.add(rel)
         if result.document is not None:
             content.documents.append(result.document)
-    for gone in set(cache) - seen - {"@git", "@mtime"}:
+    for gone in set(cache) - seen - {"@git", "@formats"}:
         del cache[gone]
 
     undated = [d for d in content.documents if d.date is None]
     if undated:
-        if "@git" not in cache:  # one git call per builder: the dev loop edits files git has not seen yet
-            cache["@git"] = git_dates(root)
-        dates = cache["@git"]
-        first_seen = cache.setdefault("@mtime", {})  # a file saved again and again keeps one date
+        head = _git_head(root)
+        if "@git" not in cache or cache["@git"][0] != head:  # one `git log` per commit, not per rebuild
+            cache["@git"] = (head, git_dates(root) if head else {})
+        dates = cache["@git"][1]
         for doc in undated:
-            if doc.path not in dates and doc.path not in first_seen:
-                first_seen[doc.path] = _mtime(root / doc.path)
-            content.fallback_dates[doc.path] = dates.get(doc.path) or first_seen[doc.path]
+            content.fallback_dates[doc.path] = dates.get(doc.path) or _mtime(root / doc.path)
     return content
+
+
+def _git_head(root: Path) -> str | None:
+    """The commit checked out (and whether files are staged), or None outside git."""
+    try:
+        done = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=20)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
 
 
 def _mtime(path: Path) -> dt.datetime:

@@ -25,9 +25,30 @@ from .site.graph import digest_of
 MANIFEST = ".papernotes-manifest"
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """Compiled templates shared by every environment of this process, keyed by Jinja by the
+    template's name and a checksum of its source (so an edited template is compiled again)."""
+
+    def __init__(self) -> None:
+        self._code = Memo(limit=2_000)
+
+    def load_bytecode(self, bucket) -> None:
+        code = self._code.peek(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self._code.put(bucket.key, bucket.bytecode_to_string())
+
+
+_COMPILED = _CompiledTemplates()
+_REFERENCES = Memo(limit=2_000)  # digest of a template's source -> the templates it names
+
+
 def make_environment(templates_dir: Path) -> jinja2.Environment:
     return jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates_dir)),
+        bytecode_cache=_COMPILED,
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -142,7 +163,8 @@ class SiteWriter:
             seen.add(current)
             try:
                 source = self.env.loader.get_source(self.env, current)[0]
-                refs = list(jinja2.meta.find_referenced_templates(self.env.parse(source)))
+                refs = _REFERENCES.get(hashlib.sha256(source.encode("utf-8")).hexdigest(),
+                                       lambda: list(jinja2.meta.find_referenced_templates(self.env.parse(source))))
             except jinja2.TemplateError:
                 continue  # a missing or broken template fails when the page renders, naming the page
             if None in refs:
