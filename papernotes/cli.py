@@ -5,16 +5,31 @@ import argparse
 import sys
 from pathlib import Path
 
-from .pipeline import Builder, BuildOptions
+from .commands.common import options_from
 
 
-def _project_root() -> Path:
-    """The folder holding site_src/: the current directory, else the checkout this package lives in."""
-    cwd = Path.cwd()
-    if (cwd / "site_src").is_dir():
-        return cwd
-    here = Path(__file__).resolve().parent.parent
-    return here if (here / "site_src").is_dir() else cwd
+def cmd_build(args) -> int:
+    from .commands.build import run_build
+
+    return run_build(options_from(args), strict=args.strict)
+
+
+def cmd_export(args) -> int:
+    from .commands.export import run_export
+
+    return run_export(options_from(args), args.format, args.out)
+
+
+def cmd_serve(args) -> int:
+    from .commands.serve import run_serve
+
+    return run_serve(options_from(args), host=args.host, port=args.port, open_browser=args.open)
+
+
+def cmd_deploy(args) -> int:
+    from .commands.deploy import run_deploy
+
+    return run_deploy(options_from(args), push=not args.no_push, branch=args.branch, message=args.message)
 
 
 def _common(parser: argparse.ArgumentParser, short_output: bool = True) -> None:
@@ -24,59 +39,6 @@ def _common(parser: argparse.ArgumentParser, short_output: bool = True) -> None:
     parser.add_argument("--base-url", default=None, help="public URL of the site, e.g. https://user.github.io/notes/")
     parser.add_argument("--no-search", dest="search", action="store_false",
                         help="skip the Pagefind search index (faster; the search page then finds nothing)")
-
-
-def _options(args) -> BuildOptions:
-    root = _project_root()
-    return BuildOptions(project=root, source=(args.source or root / "site_src").resolve(),
-                        output=(args.output or root / "output").resolve(), base_url=args.base_url,
-                        search=args.search)
-
-
-def _print_report(report, source: Path, stream=None) -> None:
-    """Diagnostics name files relative to the current directory, so editors can jump to them."""
-    from dataclasses import replace
-
-    stream = stream or sys.stderr
-
-    for diag in report.diagnostics:
-        path = source / diag.path
-        if path.exists():
-            try:
-                diag = replace(diag, path=str(path.relative_to(Path.cwd())))
-            except ValueError:
-                diag = replace(diag, path=str(path))
-        print(diag.format(), file=stream)
-    print(report.summary(), file=stream)
-
-
-def cmd_build(args) -> int:
-    options = _options(args)
-    builder = Builder(options)
-    try:
-        report = builder.build()
-    finally:
-        builder.close()
-    _print_report(report, options.source)
-    return report.exit_code(args.strict)
-
-
-def cmd_export(args) -> int:
-    from .export_cmd import run_export
-
-    return run_export(_options(args), args.format, args.out)
-
-
-def cmd_serve(args) -> int:
-    from .dev.serve_cmd import run_serve
-
-    return run_serve(_options(args), host=args.host, port=args.port, open_browser=args.open)
-
-
-def cmd_deploy(args) -> int:
-    from .deploy import run_deploy
-
-    return run_deploy(_options(args), push=not args.no_push, branch=args.branch, message=args.message)
 
 
 def make_parser() -> argparse.ArgumentParser:

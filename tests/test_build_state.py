@@ -29,7 +29,7 @@ def test_new_process_renders_only_what_changed(tmp_path):
     # This copy is not in git, so the undated note's date is its mtime: keep it, or the archive moves.
     os.utime(note, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
     edited = _build(project, source, out)
-    assert 0 < edited.rendered_pages < 100
+    assert edited.rendered == ["notes/cvpr2022-generative-models/index.html"]  # lists and papers show nothing new
     assert "新的一段笔记" in (out / "notes/cvpr2022-generative-models/index.html").read_text(encoding="utf-8")
 
     (out / "archive/index.html").unlink()  # a file removed by hand is rendered again
@@ -73,5 +73,40 @@ def test_page_template_change_rerenders_only_its_pages(tmp_path):
         base = project / "templates" / "base.html"
         base.write_text(base.read_text(encoding="utf-8").replace("跳到正文", "跳到正文。"), encoding="utf-8")
         assert builder.build({base}).rendered_pages == first.rendered_pages
+    finally:
+        builder.close()
+
+
+def test_a_note_edit_rerenders_the_pages_that_show_it_not_the_paper_lists(tmp_path):
+    """Issue 9: the pages a note's title appears on re-render; paper, author, venue and topic lists do not."""
+    project, source = project_copy(tmp_path)
+    builder = Builder(BuildOptions(project=project, source=source, output=tmp_path / "out", search=False, dev=True))
+    try:
+        builder.build()
+        note = source / "notes" / "cvpr2022-generative-models.md"
+        note.write_text("---\ntitle: 生成模型论文笔记\n---\n" + note.read_text(encoding="utf-8"), encoding="utf-8")
+        report = builder.build({note})
+        tops = {path.split("/", 1)[0] if "/" in path else path for path in report.rendered}
+        assert "notes" in tops and "index.html" in tops  # the note, the notes index, the home page
+        # The papers its sections are about show the note's new title; no list of papers changes.
+        papers = [p for p in report.rendered if p.startswith("papers/")]
+        assert 0 < len(papers) <= 8 and not any(p.startswith("papers/page") or p == "papers/index.html" for p in papers)
+        assert not tops & {"authors", "venues", "topics"}
+        assert "生成模型论文笔记" in (tmp_path / "out" / papers[0]).read_text(encoding="utf-8")
+    finally:
+        builder.close()
+
+
+def test_an_abstract_edit_rerenders_only_that_papers_page(tmp_path):
+    project, source = project_copy(tmp_path)
+    builder = Builder(BuildOptions(project=project, source=source, output=tmp_path / "out", search=False, dev=True))
+    try:
+        builder.build()
+        listing = source / "papers" / "cvpr-2023-list19.md"
+        text = listing.read_text(encoding="utf-8")
+        listing.write_text(text.replace("given video-language correspondence only", "given only correspondence", 1),
+                           encoding="utf-8")
+        report = builder.build({listing})
+        assert len(report.rendered) == 1 and report.rendered[0].startswith("papers/weakly-supervised-temporal")
     finally:
         builder.close()

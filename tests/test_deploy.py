@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from papernotes.deploy import run_deploy
+from papernotes.commands.deploy import run_deploy
 from papernotes.pipeline import BuildOptions
 
 ROOT = Path(__file__).resolve().parents[1]

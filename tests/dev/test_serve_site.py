@@ -24,7 +24,7 @@ import pytest
 from bs4 import BeautifulSoup
 from sitebuild import raw_get
 
-from papernotes.dev.serve_cmd import run_serve
+from papernotes.commands.serve import run_serve
 from papernotes.dev.server import OVERLAY_ID
 from papernotes.pipeline import Builder, BuildOptions
 

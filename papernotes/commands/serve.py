@@ -7,7 +7,7 @@ from pathlib import Path
 from ..config import load_config
 from ..pipeline import Builder, BuildOptions
 from ..site.urls import Urls
-from .run import BuildOutcome, serve
+from ..dev.run import BuildOutcome, serve
 
 
 def outcome_of(report) -> BuildOutcome:

@@ -4,9 +4,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .diagnostics import Diagnostics
-from .export import export_papers
-from .pipeline import Builder, BuildOptions
+from ..diagnostics import Diagnostics
+from ..export import export_papers
+from ..pipeline import Builder, BuildOptions
 
 
 def run_export(options: BuildOptions, fmt: str, out: str = "-") -> int:

@@ -11,7 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from .pipeline import Builder, BuildOptions
+from ..pipeline import Builder, BuildOptions
+from .common import print_report
 
 
 def _say(message: str) -> None:
@@ -36,8 +37,6 @@ def _branch_head(repo: Path, branch: str) -> str | None:
 def run_deploy(options: BuildOptions, push: bool = True, branch: str = "gh-pages",
                message: str = "Publish site") -> int:
     """Exit status: 0 published, 1 the build or git failed, 2 nothing to publish into (no repository)."""
-    from .cli import _print_report  # cli imports this module lazily; the report looks the same as `build`
-
     project = Path(options.project)
     repo = git_toplevel(project) if project.is_dir() else None
     if repo is None:
@@ -49,7 +48,7 @@ def run_deploy(options: BuildOptions, push: bool = True, branch: str = "gh-pages
         report = builder.build()
     finally:
         builder.close()
-    _print_report(report, options.source, stream=sys.stderr)  # resolved now, not at import time
+    print_report(report, options.source, stream=sys.stderr)  # resolved now, not at import time
     if report.errors:
         _say(f"not published: the build had {report.errors} error(s); fix them and run deploy again")
         return 1

@@ -1,0 +1,1 @@
+"""The commands, side by side: build, serve, export, deploy. Each drives the same pipeline."""
