@@ -1,4 +1,5 @@
 """Thin entry point: `python build.py [build|serve|export|deploy] ...`."""
+
 import sys
 
 from papernotes.cli import main

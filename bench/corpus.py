@@ -16,6 +16,7 @@ byte-identical files (no clock, no hash randomisation, sorted iteration).
 
 CLI: ``python bench/corpus.py OUT --notes N --papers M [--seed S]``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -58,11 +59,15 @@ Estimation|Depth Estimation|Optical Flow|Scene Graph Generation|Visual Place Rec
 Generation|Image Editing|Super-Resolution|Domain Adaptation|Visual Grounding|Action Recognition|Person
 Re-Identification|Avatar Reconstruction|Motion Retargeting|Layout Generation|Image Inpainting|Style
 Transfer|3D Shape Completion|Novel View Synthesis|Video Prediction|Anomaly Detection|Image Retrieval|Hand
-Mesh Recovery|Lane Detection|Instance Segmentation|Visual Question Answering|Sign Language Translation""".replace("\n", " ").split("|")
+Mesh Recovery|Lane Detection|Instance Segmentation|Visual Question Answering|Sign Language Translation""".replace(
+    "\n", " "
+).split("|")
 T_HOW = """Uncertainty-Guided Self-Training|Knowledge Graph Augmented Transformers|Latent Diffusion|Masked
 Autoencoders|Optimal Transport|Neural Parametric Heads|Implicit Templates|Contrastive Alignment|Learned
 Priors|Hypernetworks|State Space Models|Vector Quantization|Graph Neural Networks|Attention Pooling|Score
-Distillation|Prompt Tuning|Mixture of Experts|Cycle Consistency|Token Merging|Frequency Decomposition""".replace("\n", " ").split("|")
+Distillation|Prompt Tuning|Mixture of Experts|Cycle Consistency|Token Merging|Frequency Decomposition""".replace(
+    "\n", " "
+).split("|")
 ACRONYM = "ABCDEFGHIKLMNOPRSTUVWXZ"
 
 EN_SENT = [
@@ -93,15 +98,42 @@ ZH_SENT = [
     "通过一个跨模态注意力模块（Cross-modal Attention Module）得到最终的特征图。",
     "训练时冻结了编码器，只微调解码器和映射网络。",
 ]
-ZH_LIST = ["感知损失。选择不同的feature map作为输入。", "GAN损失。统计不同尺度上的损失。",
-           "关键点损失。对于有效关键点的损失。", "增加多头注意力的head数量。", "将LN放在前面。",
-           "修改了残差连接，如图所示。", "删除了最后的全连接层。", "数据增强：随机裁剪与颜色抖动。"]
+ZH_LIST = [
+    "感知损失。选择不同的feature map作为输入。",
+    "GAN损失。统计不同尺度上的损失。",
+    "关键点损失。对于有效关键点的损失。",
+    "增加多头注意力的head数量。",
+    "将LN放在前面。",
+    "修改了残差连接，如图所示。",
+    "删除了最后的全连接层。",
+    "数据增强：随机裁剪与颜色抖动。",
+]
 TAGS = ["CVPR2023", "diffusion", "GAN", "NeRF", "talking-head", "deepfake", "transformer", "3D", "video", "survey"]
 NOTE_TOPICS = ["生成模型", "扩散模型", "三维重建", "人脸生成", "深度伪造检测", "视频理解", "跨模态生成", "神经辐射场"]
-SYMS = ["x", "y", "z", "w", "h", "u", "v", "s", "t", "\\theta", "\\phi", "\\psi", "\\mu", "\\sigma", "\\alpha", "\\beta"]
+SYMS = [
+    "x",
+    "y",
+    "z",
+    "w",
+    "h",
+    "u",
+    "v",
+    "s",
+    "t",
+    "\\theta",
+    "\\phi",
+    "\\psi",
+    "\\mu",
+    "\\sigma",
+    "\\alpha",
+    "\\beta",
+]
 CALS = ["\\mathcal{L}", "\\mathcal{D}", "\\mathcal{F}", "\\mathbf{I}", "\\mathbf{x}", "\\mathbf{W}", "\\hat{x}"]
 COMMON_MATH = ["F_g", "L_0", "\\|.\\|_0", "f_{\\theta}", "x_{d,n}", "\\lambda", "T^{\\top}"]
-CODE = ["python", "import torch\n\ndef loss_fn(pred, target, weight={w}):\n    return weight * torch.mean((pred - target) ** 2)\n"]
+CODE = [
+    "python",
+    "import torch\n\ndef loss_fn(pred, target, weight={w}):\n    return weight * torch.mean((pred - target) ** 2)\n",
+]
 
 
 class _Gen:
@@ -154,11 +186,11 @@ class _Gen:
         head, tail = " ".join(words[:cut]), " ".join(words[cut:])
         kind = r.randrange(3)
         if kind == 0:
-            sup = f'<sup {XMLNS}>1</sup>'
+            sup = f"<sup {XMLNS}>1</sup>"
             return [head, sup, sup, tail]
         if kind == 1:
-            return [head + " ", f'<tex {XMLNS}>$R^{{{r.randint(2, 9)}}}$</tex>', " " + tail]
-        return [head, f'<inf {XMLNS}>2</inf>', tail]
+            return [head + " ", f"<tex {XMLNS}>$R^{{{r.randint(2, 9)}}}$</tex>", " " + tail]
+        return [head, f"<inf {XMLNS}>2</inf>", tail]
 
     def paper_file(self, page: int, pages: int, titles: list[str], authors: list[str], first_index: int) -> str:
         r = self.rng
@@ -170,13 +202,21 @@ class _Gen:
             abstract = self.abstract_lines()
             head = "" if k == 0 else IND
             lines = [
-                f"{head}## [{idx}] {title}", "",
-                f"{IND}**Authors**: *{names}*", "",
-                f"{IND}**Conference**: *cvpr 2023*", "",
-                f"{IND}**URL**: [{doi}]({doi})", "",
-                f"{IND}**Abstract**:", "",
-                IND + abstract[0], *abstract[1:], "",
-                f"{IND}----", "",
+                f"{head}## [{idx}] {title}",
+                "",
+                f"{IND}**Authors**: *{names}*",
+                "",
+                f"{IND}**Conference**: *cvpr 2023*",
+                "",
+                f"{IND}**URL**: [{doi}]({doi})",
+                "",
+                f"{IND}**Abstract**:",
+                "",
+                IND + abstract[0],
+                *abstract[1:],
+                "",
+                f"{IND}----",
+                "",
             ]
             blocks.append("\n".join(lines))
         nav = []
@@ -193,25 +233,31 @@ class _Gen:
         if r.random() < 0.2:
             return r.choice(COMMON_MATH)
         a, b = r.choice(SYMS), r.choice(SYMS)
-        return r.choice([
-            f"{a}_{{{r.randint(0, 99)}}}",
-            f"{a}^{{{r.randint(2, 9)}}} + {b}_{{i,{r.randint(1, 50)}}}",
-            f"\\lambda_{{{r.randint(1, 30)}}} = {r.randint(1, 999) / 100}",
-            f"f_{{{a}}}({b}) \\in \\mathbb{{R}}^{{{r.randint(2, 1024)}}}",
-            f"{r.choice(CALS)}_{{{a}}}",
-        ])
+        return r.choice(
+            [
+                f"{a}_{{{r.randint(0, 99)}}}",
+                f"{a}^{{{r.randint(2, 9)}}} + {b}_{{i,{r.randint(1, 50)}}}",
+                f"\\lambda_{{{r.randint(1, 30)}}} = {r.randint(1, 999) / 100}",
+                f"f_{{{a}}}({b}) \\in \\mathbb{{R}}^{{{r.randint(2, 1024)}}}",
+                f"{r.choice(CALS)}_{{{a}}}",
+            ]
+        )
 
     def display_math(self) -> str:
         r = self.rng
         rows = []
         for _ in range(r.randint(2, 4)):
             c, a, b = r.choice(CALS), r.choice(SYMS), r.choice(SYMS)
-            rows.append(r.choice([
-                f"& +\\lambda_{{{r.randint(1, 20)}}} {c}_{{{a}}}\\left({b}_{{i}}, \\hat{{{b}}}_{{{r.randint(0, 40)}}}\\right)",
-                f"& \\sum_{{i=1}}^{{{r.choice('NKMT')}}} w_{{i {r.randint(1, 9)}}} \\cdot e^{{{a}_i \\cdot {b}_j / \\beta}}",
-                f"& \\left\\|{c}_{{{a}}} - {b}_{{{r.randint(0, 99)}}}\\right\\|_{r.randint(1, 2)}^{r.randint(1, 3)}",
-                f"& \\mathbb{{E}}_{{{a} \\sim p_{{{r.randint(0, 9)}}}}}\\left[\\log D({b})\\right]",
-            ]))
+            rows.append(
+                r.choice(
+                    [
+                        f"& +\\lambda_{{{r.randint(1, 20)}}} {c}_{{{a}}}\\left({b}_{{i}}, \\hat{{{b}}}_{{{r.randint(0, 40)}}}\\right)",
+                        f"& \\sum_{{i=1}}^{{{r.choice('NKMT')}}} w_{{i {r.randint(1, 9)}}} \\cdot e^{{{a}_i \\cdot {b}_j / \\beta}}",
+                        f"& \\left\\|{c}_{{{a}}} - {b}_{{{r.randint(0, 99)}}}\\right\\|_{r.randint(1, 2)}^{r.randint(1, 3)}",
+                        f"& \\mathbb{{E}}_{{{a} \\sim p_{{{r.randint(0, 9)}}}}}\\left[\\log D({b})\\right]",
+                    ]
+                )
+            )
         rows[0] = f"{r.choice(CALS)}_{{{r.randint(0, 999)}}}= " + rows[0]
         return "$$\n\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}\n$$"
 
@@ -229,8 +275,10 @@ class _Gen:
             out += [self.en_sentence() + " " + self.en_sentence(), ""]
         out += ["损失函数：", self.display_math(), ""]
         items = r.sample(ZH_LIST, r.randint(2, 4))
-        out += [f"{i}. {item}含${self.inline_math()}$。" if r.random() < 0.4 else f"{i}. {item}"
-                for i, item in enumerate(items, 1)] + [""]
+        out += [
+            f"{i}. {item}含${self.inline_math()}$。" if r.random() < 0.4 else f"{i}. {item}"
+            for i, item in enumerate(items, 1)
+        ] + [""]
         if r.random() < 0.5:
             out += ["### Method", "", self.zh_paragraph(), "", f"- {r.choice(ZH_LIST)}", f"- {r.choice(ZH_LIST)}", ""]
         if r.random() < 0.4:
@@ -246,8 +294,11 @@ class _Gen:
         r = self.rng
         date = dt.date(2021, 1, 1) + dt.timedelta(days=r.randrange(4 * 365))
         tags = sorted(r.sample(TAGS, r.randint(1, 3)))
-        picked = r.sample(titles, min(len(titles), r.randint(3, 6))) if titles else \
-            [self.title() for _ in range(r.randint(3, 6))]
+        picked = (
+            r.sample(titles, min(len(titles), r.randint(3, 6)))
+            if titles
+            else [self.title() for _ in range(r.randint(3, 6))]
+        )
         code_at = r.randrange(len(picked))
         head = [
             "---",
@@ -276,7 +327,7 @@ def generate(target: Path, notes: int, papers: int, seed: int = 0) -> None:
     titles = gen.titles(papers)
     pages = (papers + RECORDS_PER_FILE - 1) // RECORDS_PER_FILE
     for page in range(pages):
-        chunk = titles[page * RECORDS_PER_FILE:(page + 1) * RECORDS_PER_FILE]
+        chunk = titles[page * RECORDS_PER_FILE : (page + 1) * RECORDS_PER_FILE]
         text = gen.paper_file(page, pages, chunk, authors, page * RECORDS_PER_FILE)
         (target / "papers" / f"cvpr-2023-list{page:02d}.md").write_text(text, encoding="utf-8")
     for number in range(1, notes + 1):

@@ -24,6 +24,7 @@ all in one run so the ratios compare like with like:
 Prints a table, then one JSON line (the last line of stdout). Stdlib only.
 Timings are wall-clock on whatever machine runs this; compare the ratios.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -254,8 +255,7 @@ def main(argv: list[str] | None = None) -> int:
         clean = timed_build(project, source, output)
         pages = count_html(output)
         warm = timed_build(project, source, output)
-        latency = edit_latency(project, source, output, args.edits,
-                               ready_timeout=max(60.0, 5 * clean["seconds"]))
+        latency = edit_latency(project, source, output, args.edits, ready_timeout=max(60.0, 5 * clean["seconds"]))
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
@@ -296,8 +296,10 @@ def main(argv: list[str] | None = None) -> int:
         ("pages / second (clean)", f"{result['pages_per_second']}"),
         ("peak RSS clean / warm", f"{clean['rss_mib']:.1f} MiB / {warm['rss_mib']:.1f} MiB"),
         ("serve", latency["status"]),
-        ("edit -> page latency", f"median {ms(result['latency_median_ms'])}, p90 {ms(result['latency_p90_ms'])}"
-                                 f" over {len(samples)} edits"),
+        (
+            "edit -> page latency",
+            f"median {ms(result['latency_median_ms'])}, p90 {ms(result['latency_p90_ms'])} over {len(samples)} edits",
+        ),
         ("latency / warm build", "n/a" if med is None else f"{result['latency_over_warm']:.3f}"),
     ]
     width = max(len(name) for name, _ in rows)

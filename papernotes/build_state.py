@@ -6,6 +6,7 @@ templates, config and content are inside each page's fingerprint. The state is r
 build starts and written when it ends without errors, so a killed or failed build leaves none
 and the next build renders everything.
 """
+
 from __future__ import annotations
 
 import hashlib

@@ -1,4 +1,5 @@
 """Command line: build (default), serve, export, deploy."""
+
 from __future__ import annotations
 
 import argparse
@@ -37,8 +38,12 @@ def _common(parser: argparse.ArgumentParser, short_output: bool = True) -> None:
     names = ("--output", "-o") if short_output else ("--output",)
     parser.add_argument(*names, type=Path, default=None, help="output folder (default: output/)")
     parser.add_argument("--base-url", default=None, help="public URL of the site, e.g. https://user.github.io/notes/")
-    parser.add_argument("--no-search", dest="search", action="store_false",
-                        help="skip the Pagefind search index (faster; the search page then finds nothing)")
+    parser.add_argument(
+        "--no-search",
+        dest="search",
+        action="store_false",
+        help="skip the Pagefind search index (faster; the search page then finds nothing)",
+    )
 
 
 def make_parser() -> argparse.ArgumentParser:

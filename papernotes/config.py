@@ -1,4 +1,5 @@
 """site_src/site.yaml -> SiteConfig: defaults, validation, file:line errors."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,7 +43,7 @@ class SiteConfig:
     def aliases(self) -> dict[str, str]:
         return dict(self.author_aliases)
 
-    def with_base_url(self, base_url: str) -> "SiteConfig":
+    def with_base_url(self, base_url: str) -> SiteConfig:
         from dataclasses import replace
 
         return replace(self, base_url=base_url)
@@ -89,7 +90,9 @@ def parse_config(root: Path, text: str, path: str = CONFIG_NAME) -> tuple[SiteCo
         if isinstance(ppp, int) and ppp > 0:
             values["papers_per_page"] = ppp
         else:
-            diags.append(error(path, _line_of_key(text, "papers_per_page"), "'papers_per_page' must be a positive integer"))
+            diags.append(
+                error(path, _line_of_key(text, "papers_per_page"), "'papers_per_page' must be a positive integer")
+            )
     values["formats"] = _string_pairs(data.get("formats"), "formats", text, path, diags)
     values["author_aliases"] = _string_pairs(data.get("author_aliases"), "author_aliases", text, path, diags)
     if "topics" in data and data["topics"] is not None:
@@ -128,8 +131,11 @@ def _topics(value, text, path, diags) -> tuple[TopicRule, ...]:
         if not isinstance(keywords, list):
             diags.append(warning(path, line, f"topic {item['slug']}: 'keywords' must be a list"))
             keywords = []
-        rules.append(TopicRule(str(item["slug"]), str(item["name"]), str(item.get("name_zh") or ""),
-                               tuple(str(k) for k in keywords)))
+        rules.append(
+            TopicRule(
+                str(item["slug"]), str(item["name"]), str(item.get("name_zh") or ""), tuple(str(k) for k in keywords)
+            )
+        )
     return tuple(rules)
 
 

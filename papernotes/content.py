@@ -4,6 +4,7 @@ Walks the content folders, decodes files, hands the text to the pure readers
 and returns what they made. Dates a post does not state come from git (the
 last commit that touched the file), else the file's mtime — never "now".
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,10 +17,10 @@ from pathlib import Path
 
 from .config import SiteConfig
 from .diagnostics import Diagnostic, error
-from .sources.records import PaperRecord
 from .sources.decode import decode_source
 from .sources.detect import detect_format, read_listing
 from .sources.documents import Document, read_document
+from .sources.records import PaperRecord
 
 DOC_SUFFIXES = {".md", ".markdown"}
 LISTING_SUFFIXES = {".md", ".markdown", ".txt"}
@@ -48,8 +49,11 @@ def _files_under(root: Path, folder: str, suffixes: set[str]) -> list[Path]:
     found = []
     for dirpath, dirnames, filenames in os.walk(base):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        found += [Path(dirpath, name) for name in filenames
-                  if not name.startswith(".") and os.path.splitext(name)[1].lower() in suffixes]
+        found += [
+            Path(dirpath, name)
+            for name in filenames
+            if not name.startswith(".") and os.path.splitext(name)[1].lower() in suffixes
+        ]
     return sorted(found)
 
 
@@ -75,12 +79,17 @@ def read_file(root: Path, path: Path) -> tuple[SourceFile, list[Diagnostic]]:
 def git_dates(root: Path) -> dict[str, dt.datetime]:
     """Last commit date of every file under root, in one git call."""
     try:
-        top = subprocess.run(["git", "-C", str(root), "rev-parse", "--show-toplevel"],
-                             capture_output=True, text=True, timeout=20)
+        top = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--show-toplevel"], capture_output=True, text=True, timeout=20
+        )
         if top.returncode != 0:
             return {}
-        log = subprocess.run(["git", "-C", str(root), "log", "--format=@%cI", "--name-only", "--", "."],
-                             capture_output=True, text=True, timeout=60)
+        log = subprocess.run(
+            ["git", "-C", str(root), "log", "--format=@%cI", "--name-only", "--", "."],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     except (OSError, subprocess.SubprocessError):
         return {}
     toplevel = Path(top.stdout.strip()).resolve()
@@ -160,8 +169,11 @@ def load_content(config: SiteConfig, cache: dict | None = None, keep_last_good: 
         cache["@formats"] = config.formats
     content = Content()
     seen: set[str] = set()
-    wanted = [(kind, path) for kind, folder in (("post", config.posts_dir), ("note", config.notes_dir))
-              for path in _files_under(root, folder, DOC_SUFFIXES)]
+    wanted = [
+        (kind, path)
+        for kind, folder in (("post", config.posts_dir), ("note", config.notes_dir))
+        for path in _files_under(root, folder, DOC_SUFFIXES)
+    ]
     wanted += [(None, path) for path in _files_under(root, config.papers_dir, LISTING_SUFFIXES)]
     for kind, path in wanted:
         rel = path.relative_to(root).as_posix()

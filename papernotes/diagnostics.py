@@ -3,6 +3,7 @@
 Readers and renderers return them; the build collects them and prints each once
 as ``path:line: level: message``. Nothing here raises or prints by itself.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

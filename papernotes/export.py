@@ -4,6 +4,7 @@ Every format carries the same fields (``FIELDS``). Output is deterministic:
 papers in key order, stable BibTeX keys (``hu2022text``; a collision gets
 ``b``, ``c``… in paper-key order, so the first paper keeps the plain key).
 """
+
 from __future__ import annotations
 
 import csv
@@ -16,14 +17,48 @@ from papernotes.model.paper import Paper
 from papernotes.sources.text import split_math
 
 FIELDS = (
-    "title", "title_zh", "authors", "authors_truncated", "venue", "year", "date",
-    "url", "doi", "arxiv", "abstract", "topics", "sources",
+    "title",
+    "title_zh",
+    "authors",
+    "authors_truncated",
+    "venue",
+    "year",
+    "date",
+    "url",
+    "doi",
+    "arxiv",
+    "abstract",
+    "topics",
+    "sources",
 )
 FORMATS = ("json", "csv", "bibtex")
 _LIST_SEP = "; "
 _STOPWORDS = {
-    "a", "an", "the", "on", "of", "for", "with", "to", "in", "and", "from", "by", "via",
-    "towards", "toward", "is", "are", "your", "what", "how", "when", "do", "does", "can", "all",
+    "a",
+    "an",
+    "the",
+    "on",
+    "of",
+    "for",
+    "with",
+    "to",
+    "in",
+    "and",
+    "from",
+    "by",
+    "via",
+    "towards",
+    "toward",
+    "is",
+    "are",
+    "your",
+    "what",
+    "how",
+    "when",
+    "do",
+    "does",
+    "can",
+    "all",
 }
 
 
@@ -65,7 +100,9 @@ def _csv(papers: list[Paper]) -> str:
     for p in papers:
         row = paper_fields(p)
         writer.writerow(
-            _LIST_SEP.join(v) if isinstance(v, list) else ("" if v is None else str(v).lower() if isinstance(v, bool) else v)
+            _LIST_SEP.join(v)
+            if isinstance(v, list)
+            else ("" if v is None else str(v).lower() if isinstance(v, bool) else v)
             for v in (row[f] for f in FIELDS)
         )
     return buf.getvalue()
@@ -123,8 +160,16 @@ def _suffix(n: int) -> str:
 
 
 _BIB_SPECIAL = {
-    "\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%",
-    "$": r"\$", "#": r"\#", "_": r"\_", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "&": r"\&",
+    "%": r"\%",
+    "$": r"\$",
+    "#": r"\#",
+    "_": r"\_",
+    "~": r"\textasciitilde{}",
+    "^": r"\textasciicircum{}",
 }
 
 

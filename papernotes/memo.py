@@ -4,10 +4,12 @@ A wrong key can only cost time: a key that includes every input can never
 return a value those inputs would not make. Least recently used entries are
 dropped past `limit`, so a long dev session does not grow without bound.
 """
+
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Callable, Hashable, TypeVar
+from collections.abc import Callable, Hashable
+from typing import TypeVar
 
 T = TypeVar("T")
 

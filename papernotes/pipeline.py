@@ -7,6 +7,7 @@ file was written with. The dev server keeps one Builder (its memos and the
 fingerprints in memory); a new process reads the fingerprints of the last good
 build from the state file. Every other cache is a memo keyed by its full inputs.
 """
+
 from __future__ import annotations
 
 import gc
@@ -68,9 +69,11 @@ class BuildReport:
         return 1 if self.errors or (strict and self.warnings) else 0
 
     def summary(self) -> str:
-        return (f"built {self.pages} pages ({self.rendered_pages} rendered, {len(self.written)} files written, "
-                f"{len(self.removed)} removed) with {self.errors} errors and {self.warnings} warnings "
-                f"in {self.seconds:.2f}s")
+        return (
+            f"built {self.pages} pages ({self.rendered_pages} rendered, {len(self.written)} files written, "
+            f"{len(self.removed)} removed) with {self.errors} errors and {self.warnings} warnings "
+            f"in {self.seconds:.2f}s"
+        )
 
 
 class Builder:
@@ -100,20 +103,14 @@ class Builder:
         digests = {path: f.digest for path, f in content.files.items()}
         docs, paper_html = self.renderer.render(content.documents, digests, papers, diags)  # render
         self.writer.begin()
-        bibtex = (bibtex_entry, self.whole.get(("bibkeys", tuple((p.key, p.digest) for p in papers)),
-                                              lambda: bibtex_keys(papers)))
-        graph, pages, entries, _ = assemble(config, content, papers, topics, docs, paper_html, urls,  # pages
-                                            self.writer.fragment, bibtex, self.memo, self.whole)
-        page_urls = [p.url for p in pages]
-        assets = {**static_assets(opts.project, urls, diags, config.cname),
-                  **document_images(opts.source, content.documents, docs, urls),
-                  **self.whole.get(("feeds", repr(config), graph.digest("docs"), tuple(page_urls)),
-                                  lambda: feed_files(config, urls, entries, page_urls))}
+        graph, pages, entries = self._pages(config, content, papers, topics, docs, paper_html, urls)  # pages
+        assets = self._assets(config, content, docs, urls, graph, pages, entries, diags)
         previous = self._previous_fingerprints()
         forget_state(self.cache, opts.output)  # a build killed while writing must not leave a state behind
-        written = self.writer.write(pages, graph, urls, site_context(config, urls), diags, previous, assets,  # write
-                                    keep_failed=content.failed if opts.dev else set(),
-                                    first=self._site_paths(changed))
+        keep, first = content.failed if opts.dev else set(), self._site_paths(changed)
+        written = self.writer.write(
+            pages, graph, urls, site_context(config, urls), diags, previous, assets, keep, first
+        )
         if opts.search and self._index_again(written, changed):
             found = run_pagefind(opts.output, urls.searchable_folders())  # search, over the finished HTML
             self._index_trusted = not any(d.level == "error" for d in found)
@@ -121,10 +118,10 @@ class Builder:
         self.fingerprints = written.fingerprints
         if not diags.errors:
             save_state(self.cache, opts.output, self.code, written.fingerprints, opts.search and self._index_trusted)
-        report = BuildReport(pages=len(pages), written=written.written, removed=written.removed,
-                             rendered_pages=written.rendered, rendered=written.rendered_paths,
-                             node_processes=self.renderer.node_processes() - nodes_before,
-                             diagnostics=sorted(diags, key=lambda d: (d.path, d.line, d.level, d.message)))
+        report = BuildReport(len(pages), 0.0, sorted(diags, key=lambda d: (d.path, d.line, d.level, d.message)))
+        report.written, report.removed, report.rendered = written.written, written.removed, written.rendered_paths
+        report.rendered_pages = written.rendered
+        report.node_processes = self.renderer.node_processes() - nodes_before
         report.seconds = time.perf_counter() - started
         if opts.dev:
             # The memos are long-lived: move them out of the cyclic GC's way, so collections during
@@ -132,6 +129,24 @@ class Builder:
             gc.collect()
             gc.freeze()
         return report
+
+    def _pages(self, config, content, papers, topics, docs, paper_html, urls):
+        keys = self.whole.get(("bibkeys", tuple((p.key, p.digest) for p in papers)), lambda: bibtex_keys(papers))
+        graph, pages, entries, _ = assemble(
+            config, content, papers, topics, docs, paper_html, urls,
+            self.writer.fragment, (bibtex_entry, keys), self.memo, self.whole,
+        )  # fmt: skip
+        return graph, pages, entries
+
+    def _assets(self, config, content, docs, urls, graph, pages, entries, diags) -> dict:
+        """Every file that is not a page: static/, stylesheets and fonts, images of notes, feeds, sitemap."""
+        page_urls = [p.url for p in pages]
+        feeds_key = ("feeds", repr(config), graph.digest("docs"), tuple(page_urls))
+        return {
+            **static_assets(self.options.project, urls, diags, config.cname),
+            **document_images(self.options.source, content.documents, docs, urls),
+            **self.whole.get(feeds_key, lambda: feed_files(config, urls, entries, page_urls)),
+        }
 
     def read_model(self, diags: Diagnostics):
         """site_src/ -> (config, content, merged papers with topics, topic set): what `export` needs too."""
@@ -154,7 +169,10 @@ class Builder:
         """The fingerprints the files in output/ were written with: this builder's last build, else the
         state a good build in another process left (valid only for the same code)."""
         if self.fingerprints is None:
-            self.fingerprints, self._index_trusted = load_state(self.cache, self.options.output, self.code) or ({}, False)
+            self.fingerprints, self._index_trusted = load_state(self.cache, self.options.output, self.code) or (
+                {},
+                False,
+            )
         return self.fingerprints
 
     def _index_again(self, written, changed) -> bool:

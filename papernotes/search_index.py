@@ -15,6 +15,7 @@ Why the detours:
   byte-identical index and costs nothing to rebuild.
 - Problems come back as Diagnostics; nothing here raises into the build.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -102,8 +103,9 @@ def run_pagefind(output: Path, folders: tuple[str, ...] | None = None) -> list[D
         return [error(where, 0, f"search index not built: Pagefind is not installed; run {INSTALL_HINT}")]
     diags: list[Diagnostic] = []
     if not extended:
-        diags.append(warning(where, 0, "Pagefind without the extended binary does not segment Chinese; "
-                                       f"run {INSTALL_HINT}"))
+        diags.append(
+            warning(where, 0, f"Pagefind without the extended binary does not segment Chinese; run {INSTALL_HINT}")
+        )
     fresh: Path | None = None
     try:
         _remove_leftovers(output)
@@ -116,13 +118,20 @@ def run_pagefind(output: Path, folders: tuple[str, ...] | None = None) -> list[D
             pass
         fresh = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=output))
         glob = ["--glob", "{" + ",".join(folders) + "}/**/*.html"] if folders else []
-        done = subprocess.run([str(binary), "--site", str(output), "--output-path", str(fresh), "--quiet", *glob],
-                              capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
+        done = subprocess.run(
+            [str(binary), "--site", str(output), "--output-path", str(fresh), "--quiet", *glob],
+            capture_output=True,
+            text=True,
+            timeout=TIMEOUT_SECONDS,
+        )
         if done.returncode != 0 or not (fresh / "pagefind.js").is_file():
             detail = (done.stderr or done.stdout).strip().splitlines()
             message = detail[-1] if detail else f"exit status {done.returncode}"
-            return diags + [error(where, 0, f"search index not built: Pagefind failed: {message}; "
-                                            f"the previous index (if any) is kept")]
+            return diags + [
+                error(
+                    where, 0, f"search index not built: Pagefind failed: {message}; the previous index (if any) is kept"
+                )
+            ]
         (fresh / STAMP).write_text(digest, encoding="utf-8")
         _swap_in(output, fresh)
         fresh = None
@@ -131,8 +140,9 @@ def run_pagefind(output: Path, folders: tuple[str, ...] | None = None) -> list[D
                 diags.append(warning(where, 0, f"Pagefind: {line.strip()}"))
         return diags
     except (OSError, subprocess.SubprocessError) as exc:
-        return diags + [error(where, 0, f"search index not built: {type(exc).__name__}: {exc}; "
-                                        f"check that {INSTALL_HINT} works")]
+        return diags + [
+            error(where, 0, f"search index not built: {type(exc).__name__}: {exc}; check that {INSTALL_HINT} works")
+        ]
     finally:
         if fresh is not None:
             shutil.rmtree(fresh, ignore_errors=True)

@@ -5,6 +5,7 @@ server never serves half a page and a killed build leaves the old file. A file
 whose bytes did not change is not rewritten (its mtime tells the dev loop what
 moved). Two pages claiming one output path is an error, never an overwrite.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -101,8 +102,11 @@ def check_collisions(claims: list[tuple[str, str]]) -> tuple[dict[str, str], lis
     diags = []
     for path, owner in claims:
         if path in owners and owners[path] != owner:
-            diags.append(error(owner.split(":")[0], 0,
-                               f"output path collision: {path} is made by both {owners[path]} and {owner}"))
+            diags.append(
+                error(
+                    owner.split(":")[0], 0, f"output path collision: {path} is made by both {owners[path]} and {owner}"
+                )
+            )
             continue
         owners.setdefault(path, owner)
     return owners, diags
@@ -163,8 +167,10 @@ class SiteWriter:
             seen.add(current)
             try:
                 source = self.env.loader.get_source(self.env, current)[0]
-                refs = _REFERENCES.get(hashlib.sha256(source.encode("utf-8")).hexdigest(),
-                                       lambda: list(jinja2.meta.find_referenced_templates(self.env.parse(source))))
+                refs = _REFERENCES.get(
+                    hashlib.sha256(source.encode("utf-8")).hexdigest(),
+                    lambda: list(jinja2.meta.find_referenced_templates(self.env.parse(source))),
+                )
             except jinja2.TemplateError:
                 continue  # a missing or broken template fails when the page renders, naming the page
             if None in refs:
@@ -180,20 +186,33 @@ class SiteWriter:
                 closure |= self._closure(name)
             sources = self._sources or {}
             self._closures[key] = hashlib.sha256(
-                "\0".join(f"{n}={sources.get(n, 'missing')}" for n in sorted(closure)).encode()).hexdigest()
+                "\0".join(f"{n}={sources.get(n, 'missing')}" for n in sorted(closure)).encode()
+            ).hexdigest()
         return self._closures[key]
 
     def fragment(self, template: str, name: str):
         """A callable rendering one small template (a list item) for a value with a known digest;
         made once per (template closure, value) and shared by every list that shows it."""
+
         def render(value, digest: str) -> Markup:
             key = (self.templates_digest((template,)), digest)
             return self._items.get(key, lambda: Markup(self.env.get_template(template).render({name: value})))
+
         return render
 
     # -- pages and files ----------------------------------------------------------
-    def write(self, pages, graph, urls, site: dict, diags, previous: dict[str, str], assets: dict,
-              keep_failed: set[str] = frozenset(), first: set[str] = frozenset()) -> WriteReport:
+    def write(
+        self,
+        pages,
+        graph,
+        urls,
+        site: dict,
+        diags,
+        previous: dict[str, str],
+        assets: dict,
+        keep_failed: set[str] = frozenset(),
+        first: set[str] = frozenset(),
+    ) -> WriteReport:
         """Render every page whose fingerprint differs from `previous` (output path -> fingerprint of
         the file there) or whose file is missing; write it if its bytes changed; then the assets.
 
@@ -225,12 +244,19 @@ class SiteWriter:
             try:
                 context = graph.context(page)
                 context["site"] = site
-                context["page"] = {"breadcrumbs": [], "section": page.url.split("/", 1)[0], **context["page"],
-                                   "canonical": urls.absolute(page.url)}
+                context["page"] = {
+                    "breadcrumbs": [],
+                    "section": page.url.split("/", 1)[0],
+                    **context["page"],
+                    "canonical": urls.absolute(page.url),
+                }
                 html = self.env.get_template(page.template).render(context)
             except Exception as exc:  # a template bug names the page instead of killing the build
-                diags.error(f"templates/{page.template}", getattr(exc, "lineno", 0) or 0,
-                            f"rendering {page.url or '/'}: {type(exc).__name__}: {exc}")
+                diags.error(
+                    f"templates/{page.template}",
+                    getattr(exc, "lineno", 0) or 0,
+                    f"rendering {page.url or '/'}: {type(exc).__name__}: {exc}",
+                )
                 continue
             report.rendered += 1
             report.rendered_paths.append(rel)

@@ -1,4 +1,5 @@
 """Shared fixtures: the project root, a built copy of the seed site, HTML parsing."""
+
 from __future__ import annotations
 
 import shutil

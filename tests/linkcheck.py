@@ -1,4 +1,5 @@
 """A link checker over a built output folder: every internal href/src must resolve to a file."""
+
 from __future__ import annotations
 
 from html.parser import HTMLParser
@@ -36,7 +37,7 @@ def resolve(output: Path, base_path: str, page_url: str, link: str) -> tuple[Pat
         path = unquote(parts.path)
         if not path.startswith(base_path):
             raise AssertionError(f"{page_url}: link {link} escapes the base path {base_path}")
-        rel = path[len(base_path):]
+        rel = path[len(base_path) :]
     elif parts.path == "":
         rel = page_url
     else:

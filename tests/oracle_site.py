@@ -4,6 +4,7 @@ Used by the incremental-build oracle: after every edit, the long-lived dev build
 (as `serve` keeps it), a new builder reading the warm state file (as a new
 `python build.py` does) and a clean build from nothing must write the same bytes.
 """
+
 from __future__ import annotations
 
 import os
@@ -16,14 +17,20 @@ from papernotes.pipeline import Builder, BuildOptions
 ROOT = Path(__file__).resolve().parents[1]
 
 PAPERS = [
-    ("Text to Image Generation with Semantic-Spatial Aware GAN", "Kai Hu, Wentong Liao, Michael Ying Yang",
-     "We generate images from text with a GAN and spatial attention."),
+    (
+        "Text to Image Generation with Semantic-Spatial Aware GAN",
+        "Kai Hu, Wentong Liao, Michael Ying Yang",
+        "We generate images from text with a GAN and spatial attention.",
+    ),
     ("Diffusion Models Beat Everything", "Ada Lovelace, Kai Hu", "A diffusion model with $x_t = \\sqrt{a} x_0$ noise."),
     ("Talking Head Synthesis from Audio", "Grace Hopper, Alan Turing", "We synthesize a talking head video."),
     ("Robust Point Cloud Registration", "Alan Turing, Edsger Dijkstra", "Registration of 3D point clouds."),
 ]
-EXTRA_PAPER = ("Few-shot Image Generation with Attribute Groups", "Ada Lovelace, Barbara Liskov",
-               "Attribute group editing for few-shot image generation.")
+EXTRA_PAPER = (
+    "Few-shot Image Generation with Attribute Groups",
+    "Ada Lovelace, Barbara Liskov",
+    "Attribute group editing for few-shot image generation.",
+)
 
 NOTE_SNIPPETS = [
     "\n新的一段笔记，公式 $L_{rec} = \\|x - \\hat x\\|_1$ 与 $y_0$。\n",
@@ -35,7 +42,8 @@ NOTE_SNIPPETS = [
     "\n- 列表项一\n  - 嵌套项\n- 列表项二\n",
 ]
 NEW_NOTES = {
-    "notes/new-note.md": "---\ntitle: 新笔记\ndate: 2024-03-01\ntags: [GAN]\n---\n\n[TOC]\n\n## " + PAPERS[0][0]
+    "notes/new-note.md": "---\ntitle: 新笔记\ndate: 2024-03-01\ntags: [GAN]\n---\n\n[TOC]\n\n## "
+    + PAPERS[0][0]
     + "\n\n公式 $a^2 + b^2 = c^2$。\n",
     "notes/sub/deep.md": "# 无日期的笔记\n\n正文 $\\alpha$。\n\n![pic](img/pic.png)\n",
 }
@@ -50,17 +58,20 @@ TEMPLATE_MARKS = {  # template -> text after which a marker is inserted
     "venue.html": "{% block content %}",
 }
 # Issue 9's two-line feature: each paper's topic names in its list item.
-TOPICS_IN_ITEMS = ('<li class="paper-item">',
-                   '<li class="paper-item"><span class="item-topics">{% for t in p.topic_links %}{{ t.name }} '
-                   '{% endfor %}</span>')
+TOPICS_IN_ITEMS = (
+    '<li class="paper-item">',
+    '<li class="paper-item"><span class="item-topics">{% for t in p.topic_links %}{{ t.name }} {% endfor %}</span>',
+)
 
 
 def listing_text(papers: list[tuple[str, str, str]]) -> str:
     """A seed-003 style conference list page (flat layout)."""
     records = []
     for n, (title, authors, abstract) in enumerate(papers):
-        records.append(f"## [{n + 1}] {title}\n\n**Authors**: *{authors}*\n\n**Conference**: *cvpr 2023*\n\n"
-                       f"**URL**: [https://doi.org/10.1/{n}](https://doi.org/10.1/{n})\n\n**Abstract**:\n\n{abstract}\n\n")
+        records.append(
+            f"## [{n + 1}] {title}\n\n**Authors**: *{authors}*\n\n**Conference**: *cvpr 2023*\n\n"
+            f"**URL**: [https://doi.org/10.1/{n}](https://doi.org/10.1/{n})\n\n**Abstract**:\n\n{abstract}\n\n"
+        )
     return "----\n\n".join(records) + "[Go to the catalog section](README.md)"
 
 
@@ -100,8 +111,10 @@ categories:
 正文 $E = mc^2$。
 """
 
-HF = ("Scaling Vision Transformers to Huge Sizes\n\nWe scale vision transformers 10\\% further.\n\n"
-      "Video Diffusion for Everyone\n\nA video diffusion model for talking head generation.")
+HF = (
+    "Scaling Vision Transformers to Huge Sizes\n\nWe scale vision transformers 10\\% further.\n\n"
+    "Video Diffusion for Everyone\n\nA video diffusion model for talking head generation."
+)
 
 SITE_YAML = "title: 小站\nbase_url: https://example.github.io/notes/\npapers_per_page: 50\n"
 
@@ -154,7 +167,9 @@ def apply(site: Site, edit: tuple) -> set[Path]:
         path = src / args[0]
         if not path.exists():
             return set()
-        path.write_text(path.read_text(encoding="utf-8") + NOTE_SNIPPETS[args[1] % len(NOTE_SNIPPETS)], encoding="utf-8")
+        path.write_text(
+            path.read_text(encoding="utf-8") + NOTE_SNIPPETS[args[1] % len(NOTE_SNIPPETS)], encoding="utf-8"
+        )
         return {path}
     if kind == "note_add":
         rel = sorted(NEW_NOTES)[args[0] % len(NEW_NOTES)]
@@ -174,9 +189,13 @@ def apply(site: Site, edit: tuple) -> set[Path]:
     if kind == "post_edit":
         path = src / "posts/cvpr.md"
         text = path.read_text(encoding="utf-8") if path.exists() else POST
-        change = [("title: CVPR 论文梳理", "title: CVPR 论文梳理（修订）"), ("tags: [CVPR2023, Talking Head]", "tags: [GAN]"),
-                  ("date: 2023-06-01 10:00:00", "date: 2021-01-02 08:00:00"), ("摘要段落。", "新的摘要，含 $x$。"),
-                  ("<!--more-->\n", "")][args[0] % 5]
+        change = [
+            ("title: CVPR 论文梳理", "title: CVPR 论文梳理（修订）"),
+            ("tags: [CVPR2023, Talking Head]", "tags: [GAN]"),
+            ("date: 2023-06-01 10:00:00", "date: 2021-01-02 08:00:00"),
+            ("摘要段落。", "新的摘要，含 $x$。"),
+            ("<!--more-->\n", ""),
+        ][args[0] % 5]
         path.write_text(text.replace(*change), encoding="utf-8")
         return {path}
     if kind == "listing":
@@ -195,8 +214,12 @@ def apply(site: Site, edit: tuple) -> set[Path]:
         return {_edit_template(site, args[0], args[1])}
     if kind == "config":
         path = src / "site.yaml"
-        extra = ["title: 另一个站名\n", "papers_per_page: 2\n", "author_aliases:\n  Kai Hu: Kai Hu (HKU)\n",
-                 "description: 新的描述\n"][args[0] % 4]
+        extra = [
+            "title: 另一个站名\n",
+            "papers_per_page: 2\n",
+            "author_aliases:\n  Kai Hu: Kai Hu (HKU)\n",
+            "description: 新的描述\n",
+        ][args[0] % 4]
         path.write_text(SITE_YAML + extra, encoding="utf-8")
         return {path}
     raise ValueError(kind)
@@ -218,8 +241,11 @@ def _edit_listing(site: Site, what: int, which: int) -> Path:
         papers.append(EXTRA_PAPER)
     elif papers:  # authors
         title, authors, abstract = papers[n]
-        papers[n] = (title, authors + ", Kai Hu" if "Kai Hu" not in authors else authors.replace("Kai Hu", "Kaiming He"),
-                     abstract)
+        papers[n] = (
+            title,
+            authors + ", Kai Hu" if "Kai Hu" not in authors else authors.replace("Kai Hu", "Kaiming He"),
+            abstract,
+        )
     return site.write("papers/cvpr-2023.md", listing_text(papers))
 
 

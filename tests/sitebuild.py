@@ -1,4 +1,5 @@
 """Helpers the tests share: the project root, building a site, parsing HTML."""
+
 from __future__ import annotations
 
 import shutil

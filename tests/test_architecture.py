@@ -1,4 +1,5 @@
 """STYLE rule 10: layers import one way (sources -> model -> render -> site -> write; dev and cli on top)."""
+
 from __future__ import annotations
 
 import ast
@@ -31,7 +32,7 @@ def _imports(path: Path) -> set[str]:
     for node in ast.walk(tree):
         if isinstance(node, ast.ImportFrom):
             if node.level:
-                base = list(here[:-node.level])
+                base = list(here[: -node.level])
                 mod = ".".join(base + ([node.module] if node.module else []))
             elif node.module and node.module.startswith("papernotes"):
                 mod = node.module.removeprefix("papernotes").lstrip(".")
@@ -117,8 +118,11 @@ def test_build_reads_like_a_pipeline():
 
 def test_no_module_is_a_grab_bag():
     assert not list(PACKAGE.rglob("utils.py"))
-    long = [p.relative_to(PACKAGE).as_posix() for p in PACKAGE.rglob("*.py")
-            if len(p.read_text(encoding="utf-8").splitlines()) > 400]
+    long = [
+        p.relative_to(PACKAGE).as_posix()
+        for p in PACKAGE.rglob("*.py")
+        if len(p.read_text(encoding="utf-8").splitlines()) > 400
+    ]
     assert long == [], f"modules over 400 lines: {long}"
 
 

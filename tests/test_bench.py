@@ -2,6 +2,7 @@
 
 No timing asserts: timings depend on the machine and never go in tests.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -16,9 +17,23 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCH = ROOT / "bench"
 
 RESULT_KEYS = {
-    "notes", "papers", "seed", "html_pages", "corpus_seconds", "clean_seconds", "warm_seconds",
-    "warm_over_clean", "clean_reported_seconds", "warm_reported_seconds", "pages_per_second",
-    "peak_rss_mib_clean", "peak_rss_mib_warm", "serve", "edits", "latency_median_ms", "latency_p90_ms",
+    "notes",
+    "papers",
+    "seed",
+    "html_pages",
+    "corpus_seconds",
+    "clean_seconds",
+    "warm_seconds",
+    "warm_over_clean",
+    "clean_reported_seconds",
+    "warm_reported_seconds",
+    "pages_per_second",
+    "peak_rss_mib_clean",
+    "peak_rss_mib_warm",
+    "serve",
+    "edits",
+    "latency_median_ms",
+    "latency_p90_ms",
     "latency_over_warm",
 }
 
@@ -41,8 +56,13 @@ def test_generate_is_deterministic(tmp_path):
     first, second = _tree_bytes(tmp_path / "a"), _tree_bytes(tmp_path / "b")
     assert first == second
     assert sorted(first) == [
-        "notes/note-0001.md", "notes/note-0002.md", "notes/note-0003.md", "notes/note-0004.md",
-        "papers/cvpr-2023-list00.md", "papers/cvpr-2023-list01.md", "papers/cvpr-2023-list02.md",
+        "notes/note-0001.md",
+        "notes/note-0002.md",
+        "notes/note-0003.md",
+        "notes/note-0004.md",
+        "papers/cvpr-2023-list00.md",
+        "papers/cvpr-2023-list01.md",
+        "papers/cvpr-2023-list02.md",
         "site.yaml",
     ]
     corpus.generate(tmp_path / "c", notes=4, papers=450, seed=4)
@@ -92,9 +112,22 @@ def test_notes_link_to_generated_papers(tmp_path):
 
 def test_run_end_to_end(tmp_path):
     proc = subprocess.run(
-        [sys.executable, str(BENCH / "run.py"), "--notes", "5", "--papers", "200", "--edits", "2",
-         "--keep", str(tmp_path / "work")],
-        cwd=tmp_path, capture_output=True, text=True, timeout=600,
+        [
+            sys.executable,
+            str(BENCH / "run.py"),
+            "--notes",
+            "5",
+            "--papers",
+            "200",
+            "--edits",
+            "2",
+            "--keep",
+            str(tmp_path / "work"),
+        ],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
     assert proc.returncode == 0, proc.stdout + proc.stderr
     result = json.loads(proc.stdout.strip().splitlines()[-1])

@@ -1,4 +1,5 @@
 """Issue 2: builds that meet missing tools, code, and math in unusual places."""
+
 from __future__ import annotations
 
 import shutil
@@ -22,9 +23,14 @@ def test_missing_katex_package_says_how_to_fix_and_shows_tex(tmp_path):
         (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, project / name)
     src, out = _small_site(tmp_path, "\n质能方程 $E=mc^2$。\n")
     shutil.copytree(src, project / "site_src")
-    proc = subprocess.run([sys.executable, "build.py", "--output", str(out)], cwd=project,
-                          capture_output=True, text=True, timeout=300,
-                          env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    proc = subprocess.run(
+        [sys.executable, "build.py", "--output", str(out)],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
     assert proc.returncode == 1
     assert "katex is not installed" in proc.stderr and "npm ci" in proc.stderr
     page = soup(out / "notes/n/index.html")
@@ -46,8 +52,10 @@ def test_fenced_code_is_highlighted_and_math_inside_code_untouched(tmp_path):
 
 
 def test_math_in_heading_list_item_table_and_currency(tmp_path):
-    body = ("\n[TOC]\n\n## 损失 $L_0$ 范数\n\n- 列表 $a_i$ 项\n\n| 列 | 值 |\n|---|---|\n| $x^2$ | 1 |\n\n"
-            "价格 $5 and $10，转义 \\$ 符号。\n")
+    body = (
+        "\n[TOC]\n\n## 损失 $L_0$ 范数\n\n- 列表 $a_i$ 项\n\n| 列 | 值 |\n|---|---|\n| $x^2$ | 1 |\n\n"
+        "价格 $5 and $10，转义 \\$ 符号。\n"
+    )
     src, out = _small_site(tmp_path, body)
     report = build_site(src, out)
     assert report.errors == 0

@@ -1,4 +1,5 @@
 """Issue 2 acceptance: the seed site builds with posts, notes, math, TOC and assets."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,8 +18,9 @@ POST = "posts/cvpr2022-papers/index.html"
 
 def test_readme_build_command_exits_zero_and_writes_index(tmp_path):
     out = tmp_path / "out"
-    proc = subprocess.run([sys.executable, "build.py", "--output", str(out)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, "build.py", "--output", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300
+    )
     assert proc.returncode == 0, proc.stderr
     assert (out / "index.html").is_file()
     summary = proc.stderr.strip().splitlines()[-1]
@@ -45,10 +47,16 @@ def test_broken_formula_and_missing_image_are_shown_and_reported(tmp_path):
     (src / "notes").mkdir(parents=True)
     (src / "notes" / "broken.md").write_text(
         "---\ntitle: Broken\ndate: 2024-01-02\n---\n\n正文第一段。\n\n公式 $\\frac{1}{$ 坏了。\n\n![示意图](img/none.png)\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
-    proc = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--strict", "--source", str(src),
-                           "--output", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "build", "--strict", "--source", str(src), "--output", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert proc.returncode == 1
     assert re.search(r"notes/broken\.md:8: warning: KaTeX: ", proc.stderr), proc.stderr
     assert re.search(r"notes/broken\.md:10: warning: image not found: img/none\.png", proc.stderr), proc.stderr
@@ -61,8 +69,13 @@ def test_broken_formula_and_missing_image_are_shown_and_reported(tmp_path):
     assert page.select('img[src="img/none.png"]') == []
     assert "正文第一段" in page.get_text()
     # Without --strict, warnings alone do not fail the build.
-    plain = subprocess.run([sys.executable, str(ROOT / "build.py"), "--source", str(src), "--output", str(out)],
-                           cwd=ROOT, capture_output=True, text=True, timeout=300)
+    plain = subprocess.run(
+        [sys.executable, str(ROOT / "build.py"), "--source", str(src), "--output", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert plain.returncode == 0, plain.stderr
 
 
@@ -100,8 +113,14 @@ def test_post_page_excerpt_tags_category_and_date(seed_site):
     home = soup(output / "index.html")
     entry = [e for e in home.select(".entry") if "CVPR2022论文梳理" in e.get_text()][0]
     assert entry.select_one(".entry-excerpt").get_text().strip() == "CVPR2022"
-    for tag in ["cvpr2022", "multimodal", "vision-language", "image-generation", "face-generation",
-                "deepfake-detection"]:
+    for tag in [
+        "cvpr2022",
+        "multimodal",
+        "vision-language",
+        "image-generation",
+        "face-generation",
+        "deepfake-detection",
+    ]:
         assert (output / "tags" / tag / "index.html").is_file(), tag
     assert len(post.select(".doc-meta .tag")) == 6
     assert (output / "categories/paper/index.html").is_file()
@@ -139,8 +158,9 @@ def test_two_builds_are_byte_identical_and_warm_build_starts_no_node(tmp_path, s
 def _pagefind_unstable(rel: str) -> bool:
     """Pagefind (upstream) writes its filter tables in hash-map order, so those files and the
     entry/meta files naming them differ between runs; pages, assets and the word index do not."""
-    return rel.startswith("pagefind/") and (rel.startswith("pagefind/filter/") or rel.endswith(
-        (".pf_meta", "pagefind-entry.json", ".papernotes-inputs")))
+    return rel.startswith("pagefind/") and (
+        rel.startswith("pagefind/filter/") or rel.endswith((".pf_meta", "pagefind-entry.json", ".papernotes-inputs"))
+    )
 
 
 def _pagefind_names_only(files_a: list[str], files_b: list[str]) -> bool:

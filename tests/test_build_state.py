@@ -1,4 +1,5 @@
 """Warm builds in a new process: only pages whose inputs changed since the last good build render."""
+
 from __future__ import annotations
 
 import os
@@ -40,8 +41,9 @@ def test_new_process_renders_only_what_changed(tmp_path):
     template.write_text(template.read_text(encoding="utf-8").replace("跳到正文", "跳到正文 "), encoding="utf-8")
     assert _build(project, source, out).rendered_pages == first.pages
 
-    (source / "site.yaml").write_text((source / "site.yaml").read_text(encoding="utf-8") + "\npapers_per_page: 40\n",
-                                      encoding="utf-8")
+    (source / "site.yaml").write_text(
+        (source / "site.yaml").read_text(encoding="utf-8") + "\npapers_per_page: 40\n", encoding="utf-8"
+    )
     assert _build(project, source, out).rendered_pages > first.pages - 10  # config change: full render
 
 
@@ -104,8 +106,9 @@ def test_an_abstract_edit_rerenders_only_that_papers_page(tmp_path):
         builder.build()
         listing = source / "papers" / "cvpr-2023-list19.md"
         text = listing.read_text(encoding="utf-8")
-        listing.write_text(text.replace("given video-language correspondence only", "given only correspondence", 1),
-                           encoding="utf-8")
+        listing.write_text(
+            text.replace("given video-language correspondence only", "given only correspondence", 1), encoding="utf-8"
+        )
         report = builder.build({listing})
         assert len(report.rendered) == 1 and report.rendered[0].startswith("papers/weakly-supervised-temporal")
     finally:

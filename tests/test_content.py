@@ -1,4 +1,5 @@
 """Reading site_src/: format overrides from site.yaml, garbage and encodings never crash the build."""
+
 from __future__ import annotations
 
 from pathlib import Path

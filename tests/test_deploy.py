@@ -1,4 +1,5 @@
 """`deploy`: gh-pages holds exactly output/ (+ .nojekyll); a non-git folder is refused cleanly; the Pages workflow."""
+
 from __future__ import annotations
 
 import os
@@ -19,10 +20,15 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture
 def git_env(monkeypatch, tmp_path):
     """A fresh CI machine has no git identity; never let git climb out of tmp_path into a real repo."""
-    for key, value in {"GIT_AUTHOR_NAME": "Test", "GIT_AUTHOR_EMAIL": "test@example.com",
-                       "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.com",
-                       "GIT_CEILING_DIRECTORIES": str(tmp_path), "GIT_CONFIG_NOSYSTEM": "1",
-                       "HOME": str(tmp_path)}.items():
+    for key, value in {
+        "GIT_AUTHOR_NAME": "Test",
+        "GIT_AUTHOR_EMAIL": "test@example.com",
+        "GIT_COMMITTER_NAME": "Test",
+        "GIT_COMMITTER_EMAIL": "test@example.com",
+        "GIT_CEILING_DIRECTORIES": str(tmp_path),
+        "GIT_CONFIG_NOSYSTEM": "1",
+        "HOME": str(tmp_path),
+    }.items():
         monkeypatch.setenv(key, value)
 
 
@@ -64,8 +70,7 @@ def test_deploy_commits_output_to_gh_pages(tmp_path, git_env, capsys):
     assert on_branch == on_disk | {".nojekyll"}
     assert "index.html" in on_branch and any(p.startswith("notes/") for p in on_branch)
     for rel in ("index.html", "static/style.css", sorted(p for p in on_branch if p.startswith("notes/"))[0]):
-        blob = subprocess.run(["git", "show", f"gh-pages:{rel}"], cwd=project, check=True,
-                              capture_output=True).stdout
+        blob = subprocess.run(["git", "show", f"gh-pages:{rel}"], cwd=project, check=True, capture_output=True).stdout
         assert blob == (output / rel).read_bytes(), rel
 
     # The work tree, the index and the current branch are untouched.
@@ -91,8 +96,13 @@ def test_push_failure_is_reported_not_raised(tmp_path, git_env, capsys):
 
 def test_not_a_git_repository_exits_2_with_a_message(tmp_path, git_env):
     project = make_project(tmp_path / "plain")
-    done = subprocess.run([sys.executable, "build.py", "deploy", "--no-push"], cwd=project,
-                          capture_output=True, text=True, env=os.environ.copy())
+    done = subprocess.run(
+        [sys.executable, "build.py", "deploy", "--no-push"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        env=os.environ.copy(),
+    )
     assert done.returncode == 2, done.stderr
     assert f"deploy: {project} is not a git repository; run git init" in done.stderr
     assert "Traceback" not in done.stderr
@@ -102,8 +112,9 @@ def test_not_a_git_repository_exits_2_with_a_message(tmp_path, git_env):
 def test_build_errors_block_the_deploy(tmp_path, git_env, capsys):
     project = make_project(tmp_path / "notes")
     git(project, "init", "-q", "-b", "main")
-    (project / "templates" / "document.html").write_text("{% extends 'base.html' %}{% block content %}"
-                                                          "{{ no_such_variable }}{% endblock %}")
+    (project / "templates" / "document.html").write_text(
+        "{% extends 'base.html' %}{% block content %}{{ no_such_variable }}{% endblock %}"
+    )
     assert run_deploy(options(project), push=False) == 1
     assert "not published: the build had" in capsys.readouterr().err
     assert git(project, "branch", "--list", "gh-pages") == ""
@@ -117,8 +128,13 @@ def test_pages_workflow_has_the_steps():
 
     build = workflow["jobs"]["build"]["steps"]
     uses = [step.get("uses", "").split("@")[0] for step in build]
-    for action in ("actions/checkout", "actions/setup-python", "actions/setup-node", "actions/configure-pages",
-                   "actions/upload-pages-artifact"):
+    for action in (
+        "actions/checkout",
+        "actions/setup-python",
+        "actions/setup-node",
+        "actions/configure-pages",
+        "actions/upload-pages-artifact",
+    ):
         assert action in uses, action
     by_action = {step.get("uses", "").split("@")[0]: step for step in build}
     assert by_action["actions/setup-python"]["with"]["python-version"] == "3.11"
@@ -128,7 +144,9 @@ def test_pages_workflow_has_the_steps():
     run = "\n".join(step.get("run", "") for step in build)
     assert "npm ci" in run and "pip install" in run
     assert '--base-url "${{ steps.pages.outputs.base_url }}/"' in run
-    assert uses.index("actions/configure-pages") < next(i for i, s in enumerate(build) if "build.py" in s.get("run", ""))
+    assert uses.index("actions/configure-pages") < next(
+        i for i, s in enumerate(build) if "build.py" in s.get("run", "")
+    )
 
     deploy = workflow["jobs"]["deploy"]
     assert deploy["needs"] == "build" and deploy["environment"]["name"] == "github-pages"

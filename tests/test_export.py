@@ -1,4 +1,5 @@
 """Export of the merged seed papers as JSON, CSV and BibTeX."""
+
 import csv
 import io
 import json

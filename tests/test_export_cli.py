@@ -1,4 +1,5 @@
 """Issue 3: `python build.py export --format json|csv|bibtex [-o FILE]` on the seeds."""
+
 from __future__ import annotations
 
 import csv
@@ -12,8 +13,13 @@ from sitebuild import ROOT
 
 
 def _export(fmt: str, *extra: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "build.py", "export", "--format", fmt, *extra], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "build.py", "export", "--format", fmt, *extra],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_json_export_has_every_paper_with_topics_and_sources():

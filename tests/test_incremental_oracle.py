@@ -6,6 +6,7 @@ one the site is rebuilt by the long-lived dev builder (as `serve` does), by a
 new builder that reads the warm state file (as a new `python build.py` does),
 and from nothing, and the three output folders must be identical.
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -59,7 +60,7 @@ def run_sequence(root: Path, katex_cache: Path, edits: list[tuple]) -> None:
             dev_report = dev.build(touched)
             warm_report = build_once(options(site, root / "warm-out"))
             clean_report, clean = clean_build(site, katex_cache, root / "clean")
-            what = f"after {edits[:step + 1]}"
+            what = f"after {edits[: step + 1]}"
             assert [d.format() for d in dev_report.diagnostics] == [d.format() for d in clean_report.diagnostics], what
             assert [d.format() for d in warm_report.diagnostics] == [d.format() for d in clean_report.diagnostics], what
             assert differences(clean, root / "dev-out") == [], f"dev server differs from a clean build {what}"
@@ -81,8 +82,11 @@ def test_adding_a_missing_image_replaces_its_placeholder(tmp_path, katex_cache):
 
 
 def test_deleting_a_shown_image_then_editing_other_files(tmp_path, katex_cache):
-    run_sequence(tmp_path, katex_cache, [("image_add", 0, 1), ("image_delete", 0), ("post_edit", 3),
-                                         ("listing", 0, 1), ("image_add", 0, 2)])
+    run_sequence(
+        tmp_path,
+        katex_cache,
+        [("image_add", 0, 1), ("image_delete", 0), ("post_edit", 3), ("listing", 0, 1), ("image_add", 0, 2)],
+    )
 
 
 def test_topic_names_in_list_items_follow_an_abstract_edit(tmp_path, katex_cache):
@@ -91,9 +95,21 @@ def test_topic_names_in_list_items_follow_an_abstract_edit(tmp_path, katex_cache
 
 
 def test_renames_deletes_and_config_in_one_session(tmp_path, katex_cache):
-    run_sequence(tmp_path, katex_cache, [("note_add", 1), ("image_add", 1, 0), ("doc_rename", "notes/sub/deep.md"),
-                                         ("config", 1), ("listing", 3, 0), ("listing", 2, 0), ("template", 2, 0),
-                                         ("doc_delete", "notes/generative.md"), ("config", 2)])
+    run_sequence(
+        tmp_path,
+        katex_cache,
+        [
+            ("note_add", 1),
+            ("image_add", 1, 0),
+            ("doc_rename", "notes/sub/deep.md"),
+            ("config", 1),
+            ("listing", 3, 0),
+            ("listing", 2, 0),
+            ("template", 2, 0),
+            ("doc_delete", "notes/generative.md"),
+            ("config", 2),
+        ],
+    )
 
 
 @pytest.mark.slow
@@ -116,14 +132,19 @@ def test_a_fixed_sequence_on_the_full_seed_site(tmp_path, katex_cache):
         lambda: note.write_text(note.read_text(encoding="utf-8") + "\n新增 $x_1$ 与 diffusion。\n", encoding="utf-8"),
         lambda: (site.source / "notes/image/GenerativeModel").mkdir(parents=True, exist_ok=True),
         lambda: (site.source / "notes/image/GenerativeModel/1681642179358.png").write_bytes(b"\x89PNG fake"),
-        lambda: listing.write_text(listing.read_text(encoding="utf-8").replace("weakly supervised", "diffusion", 1),
-                                   encoding="utf-8"),
-        lambda: item.write_text(item.read_text(encoding="utf-8").replace(
-            '<li class="paper-item">', '<li class="paper-item">{% for t in p.topic_links %}{{ t.name }}{% endfor %}'),
-            encoding="utf-8"),
+        lambda: listing.write_text(
+            listing.read_text(encoding="utf-8").replace("weakly supervised", "diffusion", 1), encoding="utf-8"
+        ),
+        lambda: item.write_text(
+            item.read_text(encoding="utf-8").replace(
+                '<li class="paper-item">', '<li class="paper-item">{% for t in p.topic_links %}{{ t.name }}{% endfor %}'
+            ),
+            encoding="utf-8",
+        ),
         lambda: (site.source / "notes/image/GenerativeModel/1681642179358.png").unlink(),
         lambda: (site.source / "site.yaml").write_text(
-            (site.source / "site.yaml").read_text(encoding="utf-8") + "\npapers_per_page: 30\n", encoding="utf-8"),
+            (site.source / "site.yaml").read_text(encoding="utf-8") + "\npapers_per_page: 30\n", encoding="utf-8"
+        ),
     ]
     dev = Builder(options(site, tmp_path / "dev-out", dev=True))
     try:

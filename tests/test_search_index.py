@@ -3,6 +3,7 @@ Chinese search in real Chromium, and the /search/ page UI (templates/search.html
 
 The site lives under a sub-path (/sub/) as a GitHub project site would, so nothing may assume /pagefind/.
 """
+
 from __future__ import annotations
 
 import functools
@@ -34,18 +35,23 @@ PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{
 
 PAGES = {
     "notes/loss/index.html": dict(
-        title="扩散模型损失函数笔记", filters='<span data-pagefind-filter="type:note"></span>'
-        '<span data-pagefind-filter="topic:Diffusion"></span>',
-        body=f"<p>{CHINESE}：重建损失、感知损失与对抗损失。</p><h2 id='recon'>重建损失</h2><p>像素级 L2。</p>"),
+        title="扩散模型损失函数笔记",
+        filters='<span data-pagefind-filter="type:note"></span><span data-pagefind-filter="topic:Diffusion"></span>',
+        body=f"<p>{CHINESE}：重建损失、感知损失与对抗损失。</p><h2 id='recon'>重建损失</h2><p>像素级 L2。</p>",
+    ),
     "posts/faces/index.html": dict(
-        title="Face generation roundup", filters='<span data-pagefind-filter="type:post"></span>'
+        title="Face generation roundup",
+        filters='<span data-pagefind-filter="type:post"></span>'
         '<span data-pagefind-filter="venue:CVPR"></span><span data-pagefind-filter="year:2023"></span>',
-        body="<p>StyleGAN based face generation and deepfake detection, &lt;script&gt; is text here.</p>"),
+        body="<p>StyleGAN based face generation and deepfake detection, &lt;script&gt; is text here.</p>",
+    ),
     "papers/talking-heads/index.html": dict(
-        title="Talking Heads", filters='<span data-pagefind-filter="type:paper"></span>'
+        title="Talking Heads",
+        filters='<span data-pagefind-filter="type:paper"></span>'
         '<span data-pagefind-filter="venue:ICCV"></span><span data-pagefind-filter="year:2021"></span>'
         '<span data-pagefind-filter="topic:Face Generation"></span>',
-        body="<p>One-shot talking head synthesis with a keypoint-based generator.</p>"),
+        body="<p>One-shot talking head synthesis with a keypoint-based generator.</p>",
+    ),
 }
 
 
@@ -55,8 +61,9 @@ def write_site(site: Path, pages: dict[str, dict] = PAGES) -> None:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(PAGE.format(nav=NAV_ONLY, **fields), encoding="utf-8")
     # A page without data-pagefind-body is not indexed once others have it.
-    (site / "index.html").write_text(f"<!doctype html><html lang='zh-CN'><body>{NAV_ONLY} 损失函数</body></html>",
-                                     encoding="utf-8")
+    (site / "index.html").write_text(
+        f"<!doctype html><html lang='zh-CN'><body>{NAV_ONLY} 损失函数</body></html>", encoding="utf-8"
+    )
 
 
 def bundle_files(site: Path) -> dict[str, bytes]:
@@ -72,6 +79,7 @@ def site(tmp_path) -> Path:
 
 
 # --- the index on disk ---------------------------------------------------------
+
 
 def test_bundle_is_written_and_reruns_are_stable(site):
     assert run_pagefind(site) == []
@@ -122,8 +130,9 @@ def test_missing_pagefind_is_a_diagnostic(site, monkeypatch):
 def test_failing_pagefind_keeps_the_previous_index(site, monkeypatch):
     assert run_pagefind(site) == []
     before = bundle_files(site)
-    (site / "notes/loss/index.html").write_text(PAGE.format(nav="", title="changed", filters="", body="x"),
-                                                encoding="utf-8")
+    (site / "notes/loss/index.html").write_text(
+        PAGE.format(nav="", title="changed", filters="", body="x"), encoding="utf-8"
+    )
     monkeypatch.setattr(search_index, "_pagefind_executable", lambda: (Path("/bin/false"), True))
     diags = run_pagefind(site)
     assert [d.level for d in diags] == ["error"] and "Pagefind failed" in diags[0].message
@@ -140,6 +149,7 @@ def test_non_extended_binary_warns_about_chinese(site, monkeypatch):
 
 # --- in the browser --------------------------------------------------------------
 
+
 def _browser_available() -> bool:
     if Path(CHROMIUM).exists():
         return True
@@ -152,8 +162,12 @@ needs_browser = pytest.mark.skipif(not _browser_available(), reason=f"{CHROMIUM}
 
 
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".js": "text/javascript",
-                      ".mjs": "text/javascript", ".wasm": "application/wasm"}
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript",
+        ".mjs": "text/javascript",
+        ".wasm": "application/wasm",
+    }
 
     def log_message(self, *args):
         pass
@@ -180,9 +194,17 @@ def browser():
 
     with sync_playwright() as p:
         chromium = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"])
+            executable_path=CHROMIUM,
+            headless=True,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         try:
             yield chromium
         finally:
@@ -241,13 +263,27 @@ def render_search_page(site: Path) -> None:
 
     urls = Urls("https://example.github.io/sub/")
     site_context = make_site_context(SiteConfig(root=ROOT / "site_src", base_url=urls.base_url), urls)
-    html = make_environment(ROOT / "templates").get_template("search.html").render(
-        site=site_context,
-        page={"title": "搜索", "description": "", "kind": "search", "section": "search", "breadcrumbs": [],
-              "canonical": urls.absolute(urls.search())},
-        search={"bundle_href": urls.href("pagefind/"), "query_param": "q",
+    html = (
+        make_environment(ROOT / "templates")
+        .get_template("search.html")
+        .render(
+            site=site_context,
+            page={
+                "title": "搜索",
+                "description": "",
+                "kind": "search",
+                "section": "search",
+                "breadcrumbs": [],
+                "canonical": urls.absolute(urls.search()),
+            },
+            search={
+                "bundle_href": urls.href("pagefind/"),
+                "query_param": "q",
                 "script_href": urls.href(urls.static("search.js")),
-                "stylesheet_href": urls.href(urls.static("search.css"))})
+                "stylesheet_href": urls.href(urls.static("search.css")),
+            },
+        )
+    )
     target = site / "search" / "index.html"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(html, encoding="utf-8")
@@ -279,16 +315,23 @@ def test_search_page_reads_q_shows_results_and_filters(site, served, browser):
     assert "损失" in marks and "函数" in marks  # the query is segmented into words, each highlighted
 
     groups = page.locator("#search-filters details[data-filter]")
-    assert [groups.nth(i).get_attribute("data-filter") for i in range(groups.count())] == \
-        ["type", "venue", "year", "topic"]
+    assert [groups.nth(i).get_attribute("data-filter") for i in range(groups.count())] == [
+        "type",
+        "venue",
+        "year",
+        "topic",
+    ]
     assert page.locator("#search-filters details[data-filter=type] summary").inner_text() == "类型"
 
     # Filters alone (no words) list what they match, and the URL keeps the state.
     page.fill("#search-input", "")
     page.locator("#search-filters details[data-filter=type] input[value=paper]").check()
-    page.wait_for_function("document.querySelectorAll('#search-results .search-result').length === 1 && "
-                           "document.querySelector('#search-results a').getAttribute('href') === "
-                           "'/sub/papers/talking-heads/'", timeout=10_000)
+    page.wait_for_function(
+        "document.querySelectorAll('#search-results .search-result').length === 1 && "
+        "document.querySelector('#search-results a').getAttribute('href') === "
+        "'/sub/papers/talking-heads/'",
+        timeout=10_000,
+    )
     assert page.locator("#search-results .badge").inner_text() == "论文"
     assert page.locator("#search-results .search-result-meta").inner_text() == "ICCV · 2021"
     assert page.evaluate("location.search") == "?type=paper"
@@ -299,8 +342,7 @@ def test_search_page_reads_q_shows_results_and_filters(site, served, browser):
 def test_search_page_without_index_says_so(site, served, browser):
     render_search_page(site)
     page, problems = open_page(browser, served + "/sub/search/?q=x")
-    page.wait_for_function("document.getElementById('search-status').textContent.includes('pagefind')",
-                           timeout=10_000)
+    page.wait_for_function("document.getElementById('search-status').textContent.includes('pagefind')", timeout=10_000)
     # The only console complaint is the browser's own 404 for the missing bundle.
     assert problems and all("404" in p for p in problems), problems
     assert any(p.startswith("HTTP 404:") and p.endswith("/sub/pagefind/pagefind.js") for p in problems), problems

@@ -1,4 +1,5 @@
 """`python build.py [build]`: render site_src/ into output/ once."""
+
 from __future__ import annotations
 
 from ..pipeline import Builder, BuildOptions

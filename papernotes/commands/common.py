@@ -1,4 +1,5 @@
 """What every command shares: where the project is, the build options, how a report is printed."""
+
 from __future__ import annotations
 
 import sys
@@ -19,9 +20,13 @@ def project_root() -> Path:
 
 def options_from(args) -> BuildOptions:
     root = project_root()
-    return BuildOptions(project=root, source=(args.source or root / "site_src").resolve(),
-                        output=(args.output or root / "output").resolve(), base_url=args.base_url,
-                        search=args.search)
+    return BuildOptions(
+        project=root,
+        source=(args.source or root / "site_src").resolve(),
+        output=(args.output or root / "output").resolve(),
+        base_url=args.base_url,
+        search=args.search,
+    )
 
 
 def print_report(report, source: Path, stream=None) -> None:

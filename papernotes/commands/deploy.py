@@ -5,6 +5,7 @@ index and the current branch are never touched. It runs git in its current
 directory, so we run its command line with cwd = the repository instead of
 changing this process's directory.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -29,13 +30,15 @@ def git_toplevel(path: Path) -> Path | None:
 
 
 def _branch_head(repo: Path, branch: str) -> str | None:
-    done = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}"],
-                          cwd=repo, capture_output=True, text=True)
+    done = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", f"refs/heads/{branch}"], cwd=repo, capture_output=True, text=True
+    )
     return done.stdout.strip() or None
 
 
-def run_deploy(options: BuildOptions, push: bool = True, branch: str = "gh-pages",
-               message: str = "Publish site") -> int:
+def run_deploy(
+    options: BuildOptions, push: bool = True, branch: str = "gh-pages", message: str = "Publish site"
+) -> int:
     """Exit status: 0 published, 1 the build or git failed, 2 nothing to publish into (no repository)."""
     project = Path(options.project)
     repo = git_toplevel(project) if project.is_dir() else None
@@ -54,8 +57,17 @@ def run_deploy(options: BuildOptions, push: bool = True, branch: str = "gh-pages
         return 1
 
     before = _branch_head(repo, branch)
-    command = [sys.executable, "-m", "ghp_import", str(Path(options.output).resolve()),
-               "--branch", branch, "--message", message, "--no-jekyll"]
+    command = [
+        sys.executable,
+        "-m",
+        "ghp_import",
+        str(Path(options.output).resolve()),
+        "--branch",
+        branch,
+        "--message",
+        message,
+        "--no-jekyll",
+    ]
     if push:
         command.append("--push")
     try:
@@ -72,8 +84,10 @@ def run_deploy(options: BuildOptions, push: bool = True, branch: str = "gh-pages
         _say(f"committing {options.output} to {branch} failed" + (f":\n{tail}" if tail else ""))
         return 1
     if done.returncode != 0:
-        _say(f"committed {branch} at {after[:12]} but pushing it failed (is there an 'origin' remote you can "
-             f"push to?); retry with: git push origin {branch}" + (f"\n{tail}" if tail else ""))
+        _say(
+            f"committed {branch} at {after[:12]} but pushing it failed (is there an 'origin' remote you can "
+            f"push to?); retry with: git push origin {branch}" + (f"\n{tail}" if tail else "")
+        )
         return 1
     where = f"committed and pushed {branch}" if push else f"committed {branch} (not pushed: --no-push)"
     _say(f"{where} at {after[:12]} in {repo}")

@@ -1,4 +1,5 @@
 """`python build.py export --format json|csv|bibtex [-O FILE]`: every merged paper, with topics."""
+
 from __future__ import annotations
 
 import sys

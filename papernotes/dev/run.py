@@ -5,6 +5,7 @@ notes or papers), the watcher and the HTTP server -- the shape of MkDocs'
 `serve`. A failing or even crashing build never stops the server: the browser
 keeps the last good pages and shows the errors over them.
 """
+
 from __future__ import annotations
 
 import sys
@@ -12,9 +13,9 @@ import threading
 import time
 import traceback
 import webbrowser
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from papernotes.dev.server import DevServer, ReloadHub
 from papernotes.dev.watch import DEFAULT_WINDOW, Watcher
@@ -71,8 +72,10 @@ class _BuildLoop:
         if outcome.ok:
             _log(f"papernotes: build {number} ok ({what}, {len(outcome.changed)} output file(s) written, {took:.2f}s)")
         else:
-            _log(f"papernotes: build {number} FAILED ({what}, {len(outcome.messages)} message(s), {took:.2f}s)"
-                 " - still serving the last good pages")
+            _log(
+                f"papernotes: build {number} FAILED ({what}, {len(outcome.messages)} message(s), {took:.2f}s)"
+                " - still serving the last good pages"
+            )
             for message in outcome.messages[:MAX_TERMINAL_MESSAGES]:
                 _log(f"  {message}")
         return outcome
@@ -110,8 +113,9 @@ def serve(
 
     build = _BuildLoop(rebuild, hub)
     watcher = Watcher(watch_paths, build, ignore_dirs=[output_dir], window=debounce)
-    server_thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
-                                     name="papernotes-http", daemon=True)
+    server_thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.2}, name="papernotes-http", daemon=True
+    )
     try:
         # Watch before the first build so edits made during it are not lost;
         # the build lock makes the watcher wait for the initial build.

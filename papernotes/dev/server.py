@@ -8,6 +8,7 @@ what `python build.py build` would produce.
 Live reload uses Server-Sent Events: the browser keeps one GET open on
 `/__papernotes/events` and we push `reload`, `css` or `error` after each build.
 """
+
 from __future__ import annotations
 
 import html
@@ -196,7 +197,7 @@ NOT_FOUND_PAGE = (
 
 
 class DevRequestHandler(BaseHTTPRequestHandler):
-    server: "DevServer"
+    server: DevServer
     server_version = "papernotes-dev"
 
     # Requests are not logged: the terminal is for build results.
@@ -223,14 +224,14 @@ class DevRequestHandler(BaseHTTPRequestHandler):
                 self._serve_status(send_body)
             else:
                 self._not_found(send_body)
-        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError, socket.timeout):
+        except (TimeoutError, BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
             pass  # the browser went away; nothing to report
 
     def _endpoint_name(self, raw_path: str) -> str | None:
         # Answered at the root and under the site's base path alike.
         for prefix in (ENDPOINT_PREFIX, self.server.base_path + ENDPOINT_PREFIX[1:]):
             if raw_path.startswith(prefix):
-                return raw_path[len(prefix):]
+                return raw_path[len(prefix) :]
         return None
 
     def _serve_site(self, raw_path: str, send_body: bool) -> None:
@@ -239,7 +240,7 @@ class DevRequestHandler(BaseHTTPRequestHandler):
             return self._redirect(base)
         if not raw_path.startswith(base):
             return self._not_found(send_body)
-        target = self.server.resolve(raw_path[len(base):])
+        target = self.server.resolve(raw_path[len(base) :])
         if target is None:
             return self._not_found(send_body)
         if os.path.isdir(target):
@@ -314,7 +315,7 @@ class DevRequestHandler(BaseHTTPRequestHandler):
 
     def _write_event(self, name: str, data: str) -> None:
         lines = "".join(f"data: {line}\n" for line in data.split("\n"))
-        self.wfile.write(f"event: {name}\n{lines}\n".encode("utf-8"))
+        self.wfile.write(f"event: {name}\n{lines}\n".encode())
         self.wfile.flush()
 
 
@@ -332,8 +333,15 @@ class DevServer(ThreadingHTTPServer):
     daemon_threads = True  # open event streams must not keep the process alive
     block_on_close = False
 
-    def __init__(self, root: Path, hub: ReloadHub, host: str = "127.0.0.1", port: int = 8000,
-                 base_path: str = "/", keepalive: float = KEEPALIVE_SECONDS):
+    def __init__(
+        self,
+        root: Path,
+        hub: ReloadHub,
+        host: str = "127.0.0.1",
+        port: int = 8000,
+        base_path: str = "/",
+        keepalive: float = KEEPALIVE_SECONDS,
+    ):
         self.root = os.path.realpath(root)
         self.hub = hub
         self.base_path = normalize_base_path(base_path)

@@ -9,6 +9,7 @@ released as one more batch after it.
 
 This module is generic: it knows paths and a callback, nothing about notes.
 """
+
 from __future__ import annotations
 
 import fnmatch
@@ -17,8 +18,8 @@ import sys
 import threading
 import time
 import traceback
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
 from watchdog.events import (
     EVENT_TYPE_CREATED,

@@ -1,4 +1,5 @@
 """Notes <-> papers: which document sections are about which paper."""
+
 from __future__ import annotations
 
 import functools

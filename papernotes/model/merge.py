@@ -18,6 +18,7 @@ Field precedence (the first source in the order that has the field wins):
 - has_code: any source says so.
 Topics are not decided here (``Paper.topics`` stays empty).
 """
+
 from __future__ import annotations
 
 import functools
@@ -27,9 +28,9 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 
 from papernotes.diagnostics import Diagnostic, warning
+from papernotes.model.paper import Paper
 from papernotes.sources.authors import normalize_author
 from papernotes.sources.records import PaperRecord
-from papernotes.model.paper import Paper
 from papernotes.sources.text import clean_tex_residue, collapse_ws
 from papernotes.sources.venues import normalize_venue
 
@@ -66,8 +67,9 @@ def _first(recs: list[PaperRecord], attr: str):
     return None
 
 
-def _merge_group(key: str, recs: list[PaperRecord], aliases: Mapping[str, str],
-                 aliases_digest: str = "") -> tuple[Paper, list[Diagnostic]]:
+def _merge_group(
+    key: str, recs: list[PaperRecord], aliases: Mapping[str, str], aliases_digest: str = ""
+) -> tuple[Paper, list[Diagnostic]]:
     diags: list[Diagnostic] = []
     by_rank = sorted(recs, key=_rank)
 
@@ -82,11 +84,14 @@ def _merge_group(key: str, recs: list[PaperRecord], aliases: Mapping[str, str],
         venue, year = venue_recs[0].venue, venue_recs[0].year
         for other in venue_recs[1:]:
             if (other.venue, other.year) != (venue, year) and other.year is not None:
-                diags.append(warning(
-                    other.source.path, other.source.line,
-                    f"venue {other.venue} {other.year} conflicts with {venue} {year or ''} "
-                    f"from {venue_recs[0].source}; keeping the latter".replace(" ;", ";"),
-                ))
+                diags.append(
+                    warning(
+                        other.source.path,
+                        other.source.line,
+                        f"venue {other.venue} {other.year} conflicts with {venue} {year or ''} "
+                        f"from {venue_recs[0].source}; keeping the latter".replace(" ;", ";"),
+                    )
+                )
     if year is None:
         year = _first(by_rank, "year")
 
@@ -143,7 +148,11 @@ def merge_records(
     for rec in records:
         key = _cached_key(rec.title or "")
         if not key:
-            diags.append(warning(rec.source.path, rec.source.line, f"paper title {rec.title!r} has no letters or digits; skipped"))
+            diags.append(
+                warning(
+                    rec.source.path, rec.source.line, f"paper title {rec.title!r} has no letters or digits; skipped"
+                )
+            )
             continue
         groups.setdefault(key, []).append(rec)
     papers = []

@@ -1,4 +1,5 @@
 """The merged paper: what model/ makes of the records sources/ read."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

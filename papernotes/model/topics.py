@@ -4,6 +4,7 @@ A paper gets every topic whose keyword occurs in its title, Chinese title,
 abstract or the notes about it; a paper no rule matches goes to the explicit
 "other" topic, so nothing is hidden.
 """
+
 from __future__ import annotations
 
 import functools
@@ -14,9 +15,9 @@ from pathlib import Path
 import yaml
 
 from ..config import TopicRule
+from ..sources.venues import venue_from_heading
 from .paper import Paper
 from .topics_match import KeywordMatcher
-from ..sources.venues import venue_from_heading
 
 OTHER = TopicRule("other", "Other", "其他", ())
 _DEFAULTS = Path(__file__).resolve().parent.parent / "default_topics.yaml"
@@ -57,8 +58,16 @@ def topic_set(configured: tuple[TopicRule, ...] | None, tags: list[str]) -> Topi
     for tag in sorted(set(tags), key=str.casefold):
         if venue_from_heading(tag)[0]:  # CVPR2022 is a venue, not a topic
             continue
-        found = next((r.slug for r in rules if r.slug == _slug(tag) or r.name.casefold() == tag.casefold()
-                      or any(re.fullmatch(keyword_pattern(k), tag, re.I) for k in r.keywords)), None)
+        found = next(
+            (
+                r.slug
+                for r in rules
+                if r.slug == _slug(tag)
+                or r.name.casefold() == tag.casefold()
+                or any(re.fullmatch(keyword_pattern(k), tag, re.I) for k in r.keywords)
+            ),
+            None,
+        )
         if found is None:
             rule = TopicRule(_slug(tag), tag, "", (tag,))
             rules.append(rule)

@@ -3,6 +3,7 @@
 Matching 10,000 abstracts against ~100 keywords with look-behind regexes took
 15 s; tokenizing each text once and looking phrases up in a set is linear.
 """
+
 from __future__ import annotations
 
 import re
@@ -48,7 +49,7 @@ class KeywordMatcher:
         found: set[str] = set()
         for n in range(1, self.max_len + 1):
             for i in range(len(words) - n + 1):
-                slugs = self.phrases.get(tuple(words[i:i + n]))
+                slugs = self.phrases.get(tuple(words[i : i + n]))
                 if slugs:
                     found |= slugs
         for sub, slug in self.substrings:

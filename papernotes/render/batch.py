@@ -7,6 +7,7 @@ Pygments versions and which images exist; a paper's covers its text and where
 it came from; both add the KaTeX version), and each result carries that digest
 so the pages made from it can be fingerprinted without hashing the HTML.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -65,15 +66,21 @@ class RenderBatch:
     def node_processes(self) -> int:
         return self.processes_started + (self._katex.processes_started if self._katex else 0)
 
-    def render(self, documents: list[Document], digests: dict[str, str], papers: list[Paper],
-               diags: Diagnostics) -> tuple[dict[str, RenderedDocument], dict[str, RenderedPaper]]:
+    def render(
+        self, documents: list[Document], digests: dict[str, str], papers: list[Paper], diags: Diagnostics
+    ) -> tuple[dict[str, RenderedDocument], dict[str, RenderedPaper]]:
         """`digests`: document path -> digest of its file."""
         version = self._katex_version()
-        doc_keys = {d.path: hashlib.sha256(f"{self.documents.key(d, digests[d.path])}\0{version}".encode()).hexdigest()
-                    for d in documents}
+        doc_keys = {
+            d.path: hashlib.sha256(f"{self.documents.key(d, digests[d.path])}\0{version}".encode()).hexdigest()
+            for d in documents
+        }
         paper_keys = {p.key: _paper_key(p, version) for p in papers}
-        done_docs = {d.path: hit for d in documents if (hit := self._memo.peek(doc_keys[d.path])) is not None
-                     and self.documents.images_unchanged(d, hit.images)}
+        done_docs = {
+            d.path: hit
+            for d in documents
+            if (hit := self._memo.peek(doc_keys[d.path])) is not None and self.documents.images_unchanged(d, hit.images)
+        }
         done_papers = {k: hit for k, key in paper_keys.items() if (hit := self._memo.peek(key)) is not None}
         todo_docs = [d for d in documents if d.path not in done_docs]
         todo_papers = {}
@@ -131,12 +138,15 @@ class RenderBatch:
 
 def _paper_key(paper: Paper, katex_version: str) -> str:
     first = paper.records[0].source if paper.records else None
-    material = repr((paper.title, paper.abstract, first.path if first else "", first.line if first else 1, katex_version))
+    material = repr(
+        (paper.title, paper.abstract, first.path if first else "", first.line if first else 1, katex_version)
+    )
     return hashlib.sha256(material.encode("utf-8")).hexdigest()
 
 
-def _fill_document(doc: Document, body: RenderedMarkdown, excerpt: RenderedMarkdown | None, results: dict,
-                   digest: str) -> RenderedDocument:
+def _fill_document(
+    doc: Document, body: RenderedMarkdown, excerpt: RenderedMarkdown | None, results: dict, digest: str
+) -> RenderedDocument:
     html, diags = fill_math(body.html, body.formulas, results, doc.path)
     short = excerpt_html(fill_math(excerpt.html, excerpt.formulas, results, doc.path)[0]) if excerpt else ""
     # Our renderer's output from the author's Markdown, wrapped once (it is large).

@@ -1,4 +1,5 @@
 """Render posts and notes to HTML with math tokens, cached in memory and on disk by content hash."""
+
 from __future__ import annotations
 
 import hashlib
@@ -8,10 +9,11 @@ import re
 import tempfile
 from pathlib import Path
 
-from ..sources.documents import Document
 from ..memo import Memo
+from ..sources.documents import Document
 from .markdown import MarkdownRenderer, RenderedMarkdown
 from .math import protect_math
+
 
 def _code_version() -> str:
     """Cached results are only valid for the code that made them: hash our renderer and Markdown's version."""
@@ -56,8 +58,9 @@ class DocumentRenderer:
         if hit is None:
             exists = lambda src: self.image_exists(doc, src)  # noqa: E731
             body = self.markdown.render(doc.body, doc.path, doc.body_line, exists)
-            excerpt = (self.markdown.render(doc.excerpt, doc.path, doc.body_line, exists)
-                       if doc.excerpt is not None else None)
+            excerpt = (
+                self.markdown.render(doc.excerpt, doc.path, doc.body_line, exists) if doc.excerpt is not None else None
+            )
             hit = (body, excerpt)
             self._store(key, hit)
         return self._memory.get(key, lambda: hit)

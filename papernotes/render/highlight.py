@@ -1,4 +1,5 @@
 """Pygments CSS for fenced code: a light style plus a dark one under prefers-color-scheme."""
+
 from __future__ import annotations
 
 from pygments.formatters import HtmlFormatter
@@ -11,5 +12,7 @@ def pygments_css(selector: str = ".highlight") -> str:
     light = HtmlFormatter(style=LIGHT_STYLE).get_style_defs(selector)
     dark = HtmlFormatter(style=DARK_STYLE).get_style_defs(selector)
     dark = "\n".join("  " + line for line in dark.splitlines())
-    return (f"/* Pygments {LIGHT_STYLE} (light) and {DARK_STYLE} (dark) */\n{light}\n"
-            f"@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n")
+    return (
+        f"/* Pygments {LIGHT_STYLE} (light) and {DARK_STYLE} (dark) */\n{light}\n"
+        f"@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
+    )

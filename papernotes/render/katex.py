@@ -7,6 +7,7 @@ and IPC are paid once per build, not per formula.  Results, errors included, are
 kept in one sqlite file keyed by sha256(katex version, options, display, tex), so
 a warm rebuild starts no process at all.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -17,9 +18,9 @@ import sqlite3
 import subprocess
 import tempfile
 import weakref
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable
 
 # strict "ignore": notes are full of Unicode and \\ outside environments; we want
 # output, not warnings.  htmlAndMathml keeps the TeX in <annotation> for copy/paste.
@@ -92,7 +93,9 @@ class KatexRenderer:
             raise KatexUnavailable(self._death_message())
         reply = json.loads(line)
         if not isinstance(reply, list) or len(reply) != len(batch):
-            raise KatexUnavailable(f"the KaTeX worker sent a malformed reply: {line[:200].decode('utf-8', 'replace')!r}")
+            raise KatexUnavailable(
+                f"the KaTeX worker sent a malformed reply: {line[:200].decode('utf-8', 'replace')!r}"
+            )
         return [MathResult(r.get("html"), r.get("error")) for r in reply]
 
     def _process(self) -> subprocess.Popen:
@@ -140,7 +143,7 @@ class KatexRenderer:
             self._stderr = None
         self._cache.close()
 
-    def __enter__(self) -> "KatexRenderer":
+    def __enter__(self) -> KatexRenderer:
         return self
 
     def __exit__(self, *exc) -> None:

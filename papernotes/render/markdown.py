@@ -4,13 +4,14 @@ Math is protected before Markdown sees the text (render/math.py) and filled in
 after every document of the build is rendered, so KaTeX runs in one batch.
 Everything here is pure apart from the `image_exists` callback the build gives.
 """
+
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import markdown
 from markdown.extensions import Extension
@@ -94,7 +95,7 @@ class _NotesPreprocessor(Preprocessor):
 class _ImageTreeprocessor(Treeprocessor):
     """Missing relative images become a visible placeholder, not a broken <img>."""
 
-    def __init__(self, md, renderer: "MarkdownRenderer"):
+    def __init__(self, md, renderer: MarkdownRenderer):
         super().__init__(md)
         self.renderer = renderer
 
@@ -116,8 +117,9 @@ class _ImageTreeprocessor(Treeprocessor):
                     continue
                 alt = child.get("alt", "")
                 state["diagnostics"].append(warning(state["path"], line, f"image not found: {src}"))
-                holder = etree.Element("span", {"class": "missing-image", "role": "img",
-                                                "aria-label": f"missing image: {alt or src}"})
+                holder = etree.Element(
+                    "span", {"class": "missing-image", "role": "img", "aria-label": f"missing image: {alt or src}"}
+                )
                 label = etree.SubElement(holder, "span", {"class": "missing-image-alt"})
                 label.text = alt or "image"
                 code = etree.SubElement(holder, "code")
@@ -128,7 +130,7 @@ class _ImageTreeprocessor(Treeprocessor):
 
 
 class _PapernotesExtension(Extension):
-    def __init__(self, renderer: "MarkdownRenderer"):
+    def __init__(self, renderer: MarkdownRenderer):
         super().__init__()
         self.renderer = renderer
 
@@ -150,32 +152,52 @@ class MarkdownRenderer:
         self._state: dict = {}
         self.md = markdown.Markdown(
             extensions=[
-                "tables", "fenced_code", "footnotes", "sane_lists", "nl2br",
-                "codehilite", "toc", _PapernotesExtension(self),
+                "tables",
+                "fenced_code",
+                "footnotes",
+                "sane_lists",
+                "nl2br",
+                "codehilite",
+                "toc",
+                _PapernotesExtension(self),
             ],
             extension_configs={
                 "codehilite": {"css_class": "highlight", "guess_lang": False},
-                "toc": {"slugify": slugify_unicode, "marker": "[TOC]", "toc_class": "toc",
-                        "permalink": "#", "permalink_class": "headerlink",
-                        "permalink_title": "本节链接"},
+                "toc": {
+                    "slugify": slugify_unicode,
+                    "marker": "[TOC]",
+                    "toc_class": "toc",
+                    "permalink": "#",
+                    "permalink_class": "headerlink",
+                    "permalink_title": "本节链接",
+                },
             },
             lazy_ol=False,
             output_format="html",
         )
 
-    def render(self, text: str, path: str, first_line: int = 1,
-               image_exists: Callable[[str], bool] = lambda src: False) -> RenderedMarkdown:
+    def render(
+        self, text: str, path: str, first_line: int = 1, image_exists: Callable[[str], bool] = lambda src: False
+    ) -> RenderedMarkdown:
         text = join_broken_headings(text)
         protected, formulas = protect_math(text, first_line)
         image_lines: dict[str, list[int]] = defaultdict(list)
         for no, line in enumerate(text.split("\n"), first_line):
             for m in _IMAGE_SRC.finditer(line):
                 image_lines[m.group(2)].append(no)
-        self._state = {"path": path, "first_line": first_line, "image_exists": image_exists,
-                       "image_lines": image_lines, "images": [], "diagnostics": []}
+        self._state = {
+            "path": path,
+            "first_line": first_line,
+            "image_exists": image_exists,
+            "image_lines": image_lines,
+            "images": [],
+            "diagnostics": [],
+        }
         self.md.reset()
         # Permalink "#" signs are navigation, not content: keep them out of the search index.
-        html = self.md.convert(protected).replace('<a class="headerlink"', '<a class="headerlink" data-pagefind-ignore="all"')
+        html = self.md.convert(protected).replace(
+            '<a class="headerlink"', '<a class="headerlink" data-pagefind-ignore="all"'
+        )
         toc = [TocEntry(t["level"], t["id"], t["name"]) for t in _flatten(getattr(self.md, "toc_tokens", []))]
         state, self._state = self._state, {}
         return RenderedMarkdown(html, formulas, toc, state["images"], state["diagnostics"])
@@ -190,8 +212,9 @@ def _flatten(tokens):
 _default: MarkdownRenderer | None = None
 
 
-def render_markdown(text: str, path: str, first_line: int = 1,
-                    image_exists: Callable[[str], bool] = lambda src: False) -> RenderedMarkdown:
+def render_markdown(
+    text: str, path: str, first_line: int = 1, image_exists: Callable[[str], bool] = lambda src: False
+) -> RenderedMarkdown:
     global _default
     if _default is None:
         _default = MarkdownRenderer()
@@ -199,7 +222,7 @@ def render_markdown(text: str, path: str, first_line: int = 1,
 
 
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)  # with its data-pagefind-ignore
-_HEADING = re.compile(r'<h[1-6](?:\s[^>]*)?>(.*?)</h[1-6]>', re.S)
+_HEADING = re.compile(r"<h[1-6](?:\s[^>]*)?>(.*?)</h[1-6]>", re.S)
 
 
 def excerpt_html(html: str) -> str:

@@ -21,6 +21,7 @@ Decisions worth knowing (see tests/render/test_math.py for each):
 - `\\$` is left as is: the Markdown stage should list `$` among its escapable
   characters so it shows up as a plain dollar.
 """
+
 from __future__ import annotations
 
 import html
@@ -212,7 +213,7 @@ def _closing_dollars(line: str) -> int:
 def _skip_code_span(s: str, pos: int) -> int:
     """Position after the code span opened at pos, or after the backtick run if unmatched."""
     run = len(s) - pos - len(s[pos:].lstrip("`"))
-    m = re.compile(r"(?<!`)`{%d}(?!`)" % run).search(s, pos + run)
+    m = re.compile(rf"(?<!`)`{{{run}}}(?!`)").search(s, pos + run)
     return m.end() if m else pos + run
 
 

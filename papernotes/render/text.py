@@ -1,4 +1,5 @@
 """Scraped text (titles, abstracts) to HTML: always escaped, `$…$` math kept as math."""
+
 from __future__ import annotations
 
 import html

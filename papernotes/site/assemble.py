@@ -4,10 +4,11 @@ One function, `assemble`, in the order the values depend on each other: the
 paper index (every list of papers), each paper's own value, the documents' views
 and list entries, then the page families, each declaring what it reads.
 """
+
 from __future__ import annotations
 
 import datetime as dt
-from typing import Callable
+from collections.abc import Callable
 
 from ..config import SiteConfig
 from ..memo import Memo
@@ -28,38 +29,74 @@ from .views import document_view
 EPOCH = dt.datetime(1970, 1, 1)
 
 
-def assemble(config: SiteConfig, content, papers: list[Paper], topics: TopicSet, rendered_docs: dict,
-             rendered_papers: dict, urls: Urls, fragment: Callable, bibtex: tuple[Callable, dict],
-             memo: Memo, whole: Memo) -> tuple[Graph, list[Page], list[dict], PaperIndex]:
+def assemble(
+    config: SiteConfig,
+    content,
+    papers: list[Paper],
+    topics: TopicSet,
+    rendered_docs: dict,
+    rendered_papers: dict,
+    urls: Urls,
+    fragment: Callable,
+    bibtex: tuple[Callable, dict],
+    memo: Memo,
+    whole: Memo,
+) -> tuple[Graph, list[Page], list[dict], PaperIndex]:
     """`fragment(template, name)` renders list items (the writer's); `bibtex`: (entry maker, paper key -> bib key);
     `memo` keeps values per item, `whole` per collection."""
     graph = Graph()
-    refs = link_documents(papers, {d.path for d in content.documents},
-                          {path: r.toc for path, r in rendered_docs.items()})
+    refs = link_documents(
+        papers, {d.path for d in content.documents}, {path: r.toc for path, r in rendered_docs.items()}
+    )
     slugs = whole.get(("slugs", tuple((p.key, p.title) for p in papers)), lambda: paper_slugs(papers))
     title_html = {key: r.title_html for key, r in rendered_papers.items()}
-    index = build_index(papers, topics.by_slug(), set(refs), title_html, urls, config.papers_per_page, slugs, memo,
-                        render_item=_item_renderer(fragment("_paper_item.html", "p")))
+    index = build_index(
+        papers,
+        topics.by_slug(),
+        set(refs),
+        title_html,
+        urls,
+        config.papers_per_page,
+        slugs,
+        memo,
+        render_item=_item_renderer(fragment("_paper_item.html", "p")),
+    )
     graph.add("papers", index.digest, index)
 
     views = []
     for doc in content.documents:
         date = doc.date or content.fallback_dates.get(doc.path) or EPOCH
         r = rendered_docs[doc.path]
-        views.append(memo.get(("view", doc, date, r.digest, urls.base_url),
-                              lambda: document_view(doc, date, r.html, r.excerpt_html, r.digest, urls)))
+        views.append(
+            memo.get(
+                ("view", doc, date, r.digest, urls.base_url),
+                lambda: document_view(doc, date, r.html, r.excerpt_html, r.digest, urls),
+            )
+        )
     views.sort(key=lambda v: v["sort_key"], reverse=True)
     entries = add_document_values(graph, views, index, refs, fragment("_entry_item.html", "e"))
 
     abstracts = {key: (r.abstract_html, r.digest) for key, r in rendered_papers.items()}
     make_bibtex, bibkeys = bibtex
-    add_paper_values(graph, papers, abstracts, refs, {e["source"]: e for e in entries},
-                     lambda p: make_bibtex(p, bibkeys[p.key]), bibkeys)
-    pages = (blog_pages(entries, urls) + paper_pages(index) + author_pages(index) + venue_pages(index)
-             + topic_pages(index) + [search_page(urls)])
+    add_paper_values(
+        graph,
+        papers,
+        abstracts,
+        refs,
+        {e["source"]: e for e in entries},
+        lambda p: make_bibtex(p, bibkeys[p.key]),
+        bibkeys,
+    )
+    pages = (
+        blog_pages(entries, urls)
+        + paper_pages(index)
+        + author_pages(index)
+        + venue_pages(index)
+        + topic_pages(index)
+        + [search_page(urls)]
+    )
     return graph, pages, entries, index
 
 
 def _item_renderer(render: Callable) -> Callable[[dict], object]:
     return lambda summary: render(summary, summary["digest"])
-

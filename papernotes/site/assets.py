@@ -1,5 +1,6 @@
 """Files that are not pages: static/, the Pygments and KaTeX stylesheets and fonts, images of notes,
 .nojekyll and CNAME. Handed to the writer as data: output path -> bytes or the file to copy."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -3,10 +3,11 @@
 Graph values made here: `doc:<path>` (a document's own page: its HTML, the
 papers it is about) and `docs` (every document's list entry, newest first).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Callable
+from collections.abc import Callable
 
 from markupsafe import Markup
 
@@ -18,12 +19,31 @@ from .research import PaperIndex
 from .urls import Urls
 
 ENTRY = "_entry_item.html"
-ENTRY_FIELDS = ("kind", "kind_label", "title", "href", "url", "source", "date", "updated", "date_iso",
-                "date_display", "year", "excerpt_html", "tags", "categories")
+ENTRY_FIELDS = (
+    "kind",
+    "kind_label",
+    "title",
+    "href",
+    "url",
+    "source",
+    "date",
+    "updated",
+    "date_iso",
+    "date_display",
+    "year",
+    "excerpt_html",
+    "tags",
+    "categories",
+)
 
 
-def add_document_values(graph: Graph, views: list[dict], index: PaperIndex, notes: dict[str, list[NoteRef]],
-                        render_entry: Callable[[dict, str], Markup]) -> list[dict]:
+def add_document_values(
+    graph: Graph,
+    views: list[dict],
+    index: PaperIndex,
+    notes: dict[str, list[NoteRef]],
+    render_entry: Callable[[dict, str], Markup],
+) -> list[dict]:
     """`views`: document views (site/views.py), newest first. Adds `doc:<path>` and `docs`; returns the entries."""
     per_doc: dict[str, list] = defaultdict(list)
     for key in sorted(notes):
@@ -48,9 +68,16 @@ def _document_context(get, urls: Urls, path: str) -> dict:
     doc = get(f"doc:{path}")
     index = urls.notes_index() if doc["kind"] == "note" else urls.posts_index()
     return {
-        "page": {"title": doc["title"], "description": doc["description"], "kind": doc["kind"], "url": doc["url"],
-                 "breadcrumbs": [{"label": "首页", "href": urls.href(urls.home())},
-                                 {"label": doc["kind_label"], "href": urls.href(index)}]},
+        "page": {
+            "title": doc["title"],
+            "description": doc["description"],
+            "kind": doc["kind"],
+            "url": doc["url"],
+            "breadcrumbs": [
+                {"label": "首页", "href": urls.href(urls.home())},
+                {"label": doc["kind_label"], "href": urls.href(index)},
+            ],
+        },
         "doc": {**doc, "html": Markup(add_paper_links(doc["html"], doc["paper_links"]))},
     }
 
@@ -58,19 +85,31 @@ def _document_context(get, urls: Urls, path: str) -> dict:
 def _home_context(get, urls: Urls) -> dict:
     entries = get("docs")
     index: PaperIndex = get("papers")
-    stats = [{"label": label, "count": count, "href": urls.href(url)} for label, count, url in (
-        ("篇笔记与文章", len(entries), urls.archive()), ("篇论文", len(index.summaries), urls.papers_index()),
-        ("位作者", len(index.by_author), urls.authors_index()), ("个主题", len(index.by_topic), urls.topics_index()))]
-    return {"page": {"title": "", "description": "", "kind": "home", "url": urls.home()},
-            "entries": entries, "stats": stats}
+    stats = [
+        {"label": label, "count": count, "href": urls.href(url)}
+        for label, count, url in (
+            ("篇笔记与文章", len(entries), urls.archive()),
+            ("篇论文", len(index.summaries), urls.papers_index()),
+            ("位作者", len(index.by_author), urls.authors_index()),
+            ("个主题", len(index.by_topic), urls.topics_index()),
+        )
+    ]
+    return {
+        "page": {"title": "", "description": "", "kind": "home", "url": urls.home()},
+        "entries": entries,
+        "stats": stats,
+    }
 
 
 def _kind_context(get, urls: Urls, kind: str) -> dict:
     title = "笔记" if kind == "note" else "文章"
     url = urls.notes_index() if kind == "note" else urls.posts_index()
     chosen = [e for e in get("docs") if e["kind"] == kind]
-    return {"page": {"title": title, "description": f"全部{title}（{len(chosen)}）", "kind": "list", "url": url},
-            "heading": title, "entries": chosen}
+    return {
+        "page": {"title": title, "description": f"全部{title}（{len(chosen)}）", "kind": "list", "url": url},
+        "heading": title,
+        "entries": chosen,
+    }
 
 
 TERMS = {"tags": ("标签", "tag", "tags_index"), "categories": ("分类", "category", "categories_index")}
@@ -80,10 +119,17 @@ def _term_context(get, urls: Urls, key: str, name: str) -> dict:
     label, make_url, index_url = TERMS[key]
     chosen = [e for e in get("docs") if any(t["name"] == name for t in e[key])]
     url = getattr(urls, make_url)(name)
-    return {"page": {"title": f"{label}：{name}", "description": f"{label} {name} 下的 {len(chosen)} 篇文章与笔记",
-                     "kind": "list", "url": url,
-                     "breadcrumbs": [{"label": label, "href": urls.href(getattr(urls, index_url)())}]},
-            "heading": f"{label}：{name}", "entries": chosen}
+    return {
+        "page": {
+            "title": f"{label}：{name}",
+            "description": f"{label} {name} 下的 {len(chosen)} 篇文章与笔记",
+            "kind": "list",
+            "url": url,
+            "breadcrumbs": [{"label": label, "href": urls.href(getattr(urls, index_url)())}],
+        },
+        "heading": f"{label}：{name}",
+        "entries": chosen,
+    }
 
 
 def _terms(entries: list[dict], key: str) -> dict[str, int]:
@@ -97,9 +143,11 @@ def _terms(entries: list[dict], key: str) -> dict[str, int]:
 def _terms_index_context(get, urls: Urls, key: str) -> dict:
     label, make_url, index_url = TERMS[key]
     terms = _terms(get("docs"), key)
-    return {"page": {"title": label, "description": f"全部{label}", "kind": "list", "url": getattr(urls, index_url)()},
-            "heading": label,
-            "terms": [{"name": n, "href": urls.href(getattr(urls, make_url)(n)), "count": c} for n, c in terms.items()]}
+    return {
+        "page": {"title": label, "description": f"全部{label}", "kind": "list", "url": getattr(urls, index_url)()},
+        "heading": label,
+        "terms": [{"name": n, "href": urls.href(getattr(urls, make_url)(n)), "count": c} for n, c in terms.items()],
+    }
 
 
 def _archive_context(get, urls: Urls, year: int | None) -> dict:
@@ -110,10 +158,14 @@ def _archive_context(get, urls: Urls, year: int | None) -> dict:
     count = sum(len(by_year[y]) for y in years)
     page = {"title": "归档", "description": f"按年份归档的 {count} 篇文章与笔记", "kind": "list", "url": urls.archive()}
     if year is not None:
-        page = {"title": f"{year} 年归档", "description": f"{year} 年的 {count} 篇文章与笔记", "kind": "list",
-                "url": urls.year(year), "breadcrumbs": [{"label": "归档", "href": urls.href(urls.archive())}]}
-    return {"page": page,
-            "years": [{"year": y, "href": urls.href(urls.year(y)), "entries": by_year[y]} for y in years]}
+        page = {
+            "title": f"{year} 年归档",
+            "description": f"{year} 年的 {count} 篇文章与笔记",
+            "kind": "list",
+            "url": urls.year(year),
+            "breadcrumbs": [{"label": "归档", "href": urls.href(urls.archive())}],
+        }
+    return {"page": page, "years": [{"year": y, "href": urls.href(urls.year(y)), "entries": by_year[y]} for y in years]}
 
 
 def _not_found_context(get, urls: Urls) -> dict:
@@ -124,17 +176,34 @@ def blog_pages(entries: list[dict], urls: Urls) -> list[Page]:
     """entries: the `docs` value (newest first)."""
     docs = ("docs",)
     pages = [Page(urls.home(), "home.html", _home_context, (urls,), ("docs", "papers"), "home", (ENTRY,))]
-    pages += [Page(e["url"], "document.html", _document_context, (urls, e["source"]), (f"doc:{e['source']}",), e["source"])
-              for e in entries]
-    pages += [Page(urls.notes_index(), "list.html", _kind_context, (urls, "note"), docs, "note index", (ENTRY,)),
-              Page(urls.posts_index(), "list.html", _kind_context, (urls, "post"), docs, "post index", (ENTRY,))]
+    pages += [
+        Page(e["url"], "document.html", _document_context, (urls, e["source"]), (f"doc:{e['source']}",), e["source"])
+        for e in entries
+    ]
+    pages += [
+        Page(urls.notes_index(), "list.html", _kind_context, (urls, "note"), docs, "note index", (ENTRY,)),
+        Page(urls.posts_index(), "list.html", _kind_context, (urls, "post"), docs, "post index", (ENTRY,)),
+    ]
     for key, (_, make_url, index_url) in TERMS.items():
-        pages += [Page(getattr(urls, make_url)(name), "list.html", _term_context, (urls, key, name), docs,
-                       f"{key}:{name}", (ENTRY,)) for name in _terms(entries, key)]
-        pages.append(Page(getattr(urls, index_url)(), "terms.html", _terms_index_context, (urls, key), docs,
-                          f"{key} index"))
+        pages += [
+            Page(
+                getattr(urls, make_url)(name),
+                "list.html",
+                _term_context,
+                (urls, key, name),
+                docs,
+                f"{key}:{name}",
+                (ENTRY,),
+            )
+            for name in _terms(entries, key)
+        ]
+        pages.append(
+            Page(getattr(urls, index_url)(), "terms.html", _terms_index_context, (urls, key), docs, f"{key} index")
+        )
     pages.append(Page(urls.archive(), "archive.html", _archive_context, (urls, None), docs, "archive"))
-    pages += [Page(urls.year(y), "archive.html", _archive_context, (urls, y), docs, f"archive:{y}")
-              for y in sorted({e["year"] for e in entries}, reverse=True)]
+    pages += [
+        Page(urls.year(y), "archive.html", _archive_context, (urls, y), docs, f"archive:{y}")
+        for y in sorted({e["year"] for e in entries}, reverse=True)
+    ]
     pages.append(Page(urls.not_found(), "404.html", _not_found_context, (urls,), (), "404"))
     return pages

@@ -5,6 +5,7 @@ feed's <updated> is the newest entry's, so an unchanged site gives an
 unchanged feed (clean GitHub Pages diffs, no spurious feed-reader updates).
 All URLs handed in must already be absolute (ask `Urls.absolute`).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -49,8 +50,16 @@ def _serialise(root: ET.Element) -> bytes:
     return ET.tostring(root, encoding="utf-8", xml_declaration=True) + b"\n"
 
 
-def atom_feed(*, title: str, subtitle: str, author: str, site_url: str, feed_url: str,
-              entries: list[dict], language: str | None = None) -> bytes:
+def atom_feed(
+    *,
+    title: str,
+    subtitle: str,
+    author: str,
+    site_url: str,
+    feed_url: str,
+    entries: list[dict],
+    language: str | None = None,
+) -> bytes:
     """An Atom 1.0 feed. Entries: title, url (absolute), published, updated, summary_html, kind, categories.
 
     Entries are ordered newest first (ties by URL) whatever order they come in;
@@ -98,4 +107,4 @@ def sitemap_xml(urls: list[str]) -> bytes:
 
 def robots_txt(sitemap_url: str) -> bytes:
     """Allow everything and point at the sitemap (crawlers only read /robots.txt at a host's root)."""
-    return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n".encode("utf-8")
+    return f"User-agent: *\nAllow: /\n\nSitemap: {sitemap_url}\n".encode()

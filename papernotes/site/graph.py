@@ -14,12 +14,14 @@ they were made of), so a missed change can only come from a value whose digest
 leaves something out -- and the oracle test (tests/test_incremental_oracle.py)
 hunts for exactly that.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from .page import Page
 

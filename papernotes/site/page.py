@@ -1,8 +1,10 @@
 """A page: where it goes, which template draws it, and the graph values it is made from."""
+
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 
 @dataclass(frozen=True)

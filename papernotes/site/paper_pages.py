@@ -1,8 +1,9 @@
 """A page per paper, and the paginated /papers/ index with filter links."""
+
 from __future__ import annotations
 
 from collections import Counter
-from typing import Callable
+from collections.abc import Callable
 
 from markupsafe import Markup
 
@@ -16,9 +17,15 @@ RELATED = 6
 ITEM = "_paper_item.html"
 
 
-def add_paper_values(graph: Graph, papers: list[Paper], abstracts: dict[str, tuple[str, str]],
-                     notes: dict[str, list[NoteRef]], docs: dict[str, dict], bibtex: Callable[[Paper], str],
-                     bibkeys: dict[str, str]) -> None:
+def add_paper_values(
+    graph: Graph,
+    papers: list[Paper],
+    abstracts: dict[str, tuple[str, str]],
+    notes: dict[str, list[NoteRef]],
+    docs: dict[str, dict],
+    bibtex: Callable[[Paper], str],
+    bibkeys: dict[str, str],
+) -> None:
     """One `paper:<key>` value per paper: what only its own page shows.
 
     `abstracts`: key -> (abstract html, digest of what made it); `docs`: document path -> its entry.
@@ -29,10 +36,21 @@ def add_paper_values(graph: Graph, papers: list[Paper], abstracts: dict[str, tup
         for ref in notes.get(paper.key, ()):
             doc = docs.get(ref.doc_path)
             if doc is not None:
-                refs.append({"title": doc["title"], "kind_label": doc["kind_label"], "heading": ref.heading,
-                             "href": doc["href"] + (f"#{ref.anchor}" if ref.anchor else "")})
-        digest = digest_text(paper.digest or repr(paper), repr(paper.topics), html_digest, bibkeys.get(paper.key, ""),
-                             digest_of(refs) if refs else "")
+                refs.append(
+                    {
+                        "title": doc["title"],
+                        "kind_label": doc["kind_label"],
+                        "heading": ref.heading,
+                        "href": doc["href"] + (f"#{ref.anchor}" if ref.anchor else ""),
+                    }
+                )
+        digest = digest_text(
+            paper.digest or repr(paper),
+            repr(paper.topics),
+            html_digest,
+            bibkeys.get(paper.key, ""),
+            digest_of(refs) if refs else "",
+        )
         graph.add(f"paper:{paper.key}", digest, (paper, Markup(html), refs, bibtex))
 
 
@@ -73,23 +91,50 @@ def _paper_context(get, key: str) -> dict:
     paper, abstract_html, notes, bibtex = get(f"paper:{key}")
     summary = index.by_key[key]
     urls = index.urls
-    view = {**summary, "authors": summary["author_links"], "more_authors": 0, "topics": summary["topic_links"],
-            "links": _links(paper), "abstract_html": abstract_html, "date": paper.date or "",
-            "has_code": paper.has_code, "affiliation": paper.affiliation or "", "bibtex": bibtex(paper),
-            "notes": notes, "related": _related(index, summary),
-            "listed_in": [{"where": f"{r.source.path}:{r.source.line}", "format": r.format} for r in paper.records]}
+    view = {
+        **summary,
+        "authors": summary["author_links"],
+        "more_authors": 0,
+        "topics": summary["topic_links"],
+        "links": _links(paper),
+        "abstract_html": abstract_html,
+        "date": paper.date or "",
+        "has_code": paper.has_code,
+        "affiliation": paper.affiliation or "",
+        "bibtex": bibtex(paper),
+        "notes": notes,
+        "related": _related(index, summary),
+        "listed_in": [{"where": f"{r.source.path}:{r.source.line}", "format": r.format} for r in paper.records],
+    }
     crumbs = [{"label": "论文", "href": urls.href(urls.papers_index())}]
     if summary["venue"]:
         crumbs.append({"label": summary["venue_label"], "href": summary["venue"]["href"]})
     description = (paper.title_zh + " · " if paper.title_zh else "") + ", ".join(paper.authors[:3])
-    return {"page": {"title": paper.title, "description": description or summary["venue_label"] or "论文",
-                     "kind": "paper", "url": summary["url"], "breadcrumbs": crumbs},
-            "paper": view}
+    return {
+        "page": {
+            "title": paper.title,
+            "description": description or summary["venue_label"] or "论文",
+            "kind": "paper",
+            "url": summary["url"],
+            "breadcrumbs": crumbs,
+        },
+        "paper": view,
+    }
 
 
 def paper_pages(index: PaperIndex) -> list[Page]:
-    pages = [Page(s["url"], "paper.html", _paper_context, (s["key"],), ("papers", f"paper:{s['key']}"),
-                  f"paper:{s['key']}", (ITEM,)) for s in index.summaries]
+    pages = [
+        Page(
+            s["url"],
+            "paper.html",
+            _paper_context,
+            (s["key"],),
+            ("papers", f"paper:{s['key']}"),
+            f"paper:{s['key']}",
+            (ITEM,),
+        )
+        for s in index.summaries
+    ]
     return pages + _papers_index(index)
 
 
@@ -99,12 +144,22 @@ def _filters(index: PaperIndex) -> dict:
     topics = Counter(t for s in index.summaries for t in s["topics"])
     years = Counter(s["year"] for s in index.summaries if s["year"])
     return {
-        "venues": [{"label": (f"{v} {y}" if y else v) if v else "未知", "count": c, "href": urls.href(urls.venue(v, y if v else None))}
-                   for (v, y), c in sorted(venues.items(), key=lambda kv: (kv[0][0] is None, _label(*kv[0])))],
-        "years": [{"label": str(y), "count": years[y], "href": urls.href(urls.papers_year(y))}
-                  for y in sorted(years, reverse=True)],
-        "topics": [{"label": index.topics[t].name, "count": c, "href": urls.href(urls.topic(t))}
-                   for t, c in sorted(topics.items(), key=lambda kv: (kv[0] == "other", -kv[1], kv[0]))],
+        "venues": [
+            {
+                "label": (f"{v} {y}" if y else v) if v else "未知",
+                "count": c,
+                "href": urls.href(urls.venue(v, y if v else None)),
+            }
+            for (v, y), c in sorted(venues.items(), key=lambda kv: (kv[0][0] is None, _label(*kv[0])))
+        ],
+        "years": [
+            {"label": str(y), "count": years[y], "href": urls.href(urls.papers_year(y))}
+            for y in sorted(years, reverse=True)
+        ],
+        "topics": [
+            {"label": index.topics[t].name, "count": c, "href": urls.href(urls.topic(t))}
+            for t, c in sorted(topics.items(), key=lambda kv: (kv[0] == "other", -kv[1], kv[0]))
+        ],
     }
 
 
@@ -115,11 +170,15 @@ def _label(venue: str | None, year: int | None) -> str:
 def _papers_index(index: PaperIndex) -> list[Page]:
     urls = index.urls
     total_pages = max(1, -(-len(index.summaries) // index.per_page))
-    pages = [Page(urls.papers_page(n), "papers.html", _index_context, (n,), ("papers",), f"papers:{n}", (ITEM,))
-             for n in range(1, total_pages + 1)]
+    pages = [
+        Page(urls.papers_page(n), "papers.html", _index_context, (n,), ("papers",), f"papers:{n}", (ITEM,))
+        for n in range(1, total_pages + 1)
+    ]
     years = sorted({s["year"] for s in index.summaries if s["year"]})
-    pages += [Page(urls.papers_year(y), "papers.html", _year_context, (y,), ("papers",), f"papers-year:{y}", (ITEM,))
-              for y in years]
+    pages += [
+        Page(urls.papers_year(y), "papers.html", _year_context, (y,), ("papers",), f"papers-year:{y}", (ITEM,))
+        for y in years
+    ]
     return pages
 
 
@@ -128,16 +187,26 @@ def _index_context(get, number: int) -> dict:
     urls = index.urls
     total = len(index.summaries)
     total_pages = max(1, -(-total // index.per_page))
-    chunk = index.summaries[(number - 1) * index.per_page: number * index.per_page]
+    chunk = index.summaries[(number - 1) * index.per_page : number * index.per_page]
     url = urls.papers_page(number)
     return {
-        "page": {"title": "论文" if number == 1 else f"论文 · 第 {number} 页",
-                 "description": f"全部 {total} 篇论文，按年份与会议排序", "kind": "list", "url": url},
-        "heading": "全部论文", "total": total, "papers": index.listed(chunk), "filters": _filters(index),
-        "pagination": {"number": number, "total": total_pages,
-                       "prev": urls.href(urls.papers_page(number - 1)) if number > 1 else "",
-                       "next": urls.href(urls.papers_page(number + 1)) if number < total_pages else "",
-                       "pages": [{"number": n, "href": urls.href(urls.papers_page(n))} for n in range(1, total_pages + 1)]},
+        "page": {
+            "title": "论文" if number == 1 else f"论文 · 第 {number} 页",
+            "description": f"全部 {total} 篇论文，按年份与会议排序",
+            "kind": "list",
+            "url": url,
+        },
+        "heading": "全部论文",
+        "total": total,
+        "papers": index.listed(chunk),
+        "filters": _filters(index),
+        "pagination": {
+            "number": number,
+            "total": total_pages,
+            "prev": urls.href(urls.papers_page(number - 1)) if number > 1 else "",
+            "next": urls.href(urls.papers_page(number + 1)) if number < total_pages else "",
+            "pages": [{"number": n, "href": urls.href(urls.papers_page(n))} for n in range(1, total_pages + 1)],
+        },
     }
 
 
@@ -146,9 +215,16 @@ def _year_context(get, year: int) -> dict:
     urls = index.urls
     chunk = [s for s in index.summaries if s["year"] == year]
     return {
-        "page": {"title": f"{year} 年的论文", "description": f"{year} 年的 {len(chunk)} 篇论文", "kind": "list",
-                 "url": urls.papers_year(year), "breadcrumbs": [{"label": "论文", "href": urls.href(urls.papers_index())}]},
-        "heading": f"{year} 年的论文", "total": len(chunk), "papers": index.listed(chunk),
-        "filters": _filters(index), "pagination": None,
+        "page": {
+            "title": f"{year} 年的论文",
+            "description": f"{year} 年的 {len(chunk)} 篇论文",
+            "kind": "list",
+            "url": urls.papers_year(year),
+            "breadcrumbs": [{"label": "论文", "href": urls.href(urls.papers_index())}],
+        },
+        "heading": f"{year} 年的论文",
+        "total": len(chunk),
+        "papers": index.listed(chunk),
+        "filters": _filters(index),
+        "pagination": None,
     }
-

@@ -1,4 +1,5 @@
 """Author pages and the alphabetical author index."""
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -12,8 +13,18 @@ ITEM = "_paper_item.html"
 
 def author_pages(index: PaperIndex) -> list[Page]:
     urls = index.urls
-    pages = [Page(urls.author(index.author_slug[name]), "author.html", _author_context, (name,), ("papers",),
-                  f"author:{name}", (ITEM,)) for name in index.by_author]
+    pages = [
+        Page(
+            urls.author(index.author_slug[name]),
+            "author.html",
+            _author_context,
+            (name,),
+            ("papers",),
+            f"author:{name}",
+            (ITEM,),
+        )
+        for name in index.by_author
+    ]
     pages.append(Page(urls.authors_index(), "authors.html", _index_context, (), ("papers",), "authors"))
     return pages
 
@@ -30,17 +41,26 @@ def _author_context(get, name: str) -> dict:
     venues = Counter(s["venue_label"] for s in papers if s["venue_name"])
     topics = Counter(t for s in papers for t in s["topics"])
     return {
-        "page": {"title": name, "description": f"{name} 的 {len(papers)} 篇论文", "kind": "author",
-                 "url": urls.author(index.author_slug[name]),
-                 "breadcrumbs": [{"label": "作者", "href": urls.href(urls.authors_index())}]},
+        "page": {
+            "title": name,
+            "description": f"{name} 的 {len(papers)} 篇论文",
+            "kind": "author",
+            "url": urls.author(index.author_slug[name]),
+            "breadcrumbs": [{"label": "作者", "href": urls.href(urls.authors_index())}],
+        },
         "author": {
-            "name": name, "count": len(papers),
+            "name": name,
+            "count": len(papers),
             "years": [{"year": y or "年份未知", "papers": index.listed(by_year[y])} for y in years],
-            "coauthors": [{"name": a, "count": c, "href": index.author_href(a)}
-                          for a, c in sorted(coauthors.items(), key=lambda kv: (-kv[1], kv[0]))],
+            "coauthors": [
+                {"name": a, "count": c, "href": index.author_href(a)}
+                for a, c in sorted(coauthors.items(), key=lambda kv: (-kv[1], kv[0]))
+            ],
             "venues": [{"label": v, "count": c} for v, c in sorted(venues.items())],
-            "topics": [{"name": index.topics[t].name, "count": c, "href": urls.href(urls.topic(t))}
-                       for t, c in sorted(topics.items(), key=lambda kv: (-kv[1], kv[0]))],
+            "topics": [
+                {"name": index.topics[t].name, "count": c, "href": urls.href(urls.topic(t))}
+                for t, c in sorted(topics.items(), key=lambda kv: (-kv[1], kv[0]))
+            ],
             "truncated": sum(s["authors_truncated"] for s in papers),
             "chart": bar_chart(year_counts(papers), f"{name} 每年的论文数"),
         },
@@ -55,9 +75,19 @@ def _index_context(get) -> dict:
         groups[initial(name)].append({"name": name, "count": len(papers), "href": index.author_href(name)})
     letters = sorted(groups, key=lambda letter: (letter == "#", letter))
     return {
-        "page": {"title": "作者", "description": f"{len(index.by_author)} 位作者，按字母排序", "kind": "list",
-                 "url": urls.authors_index()},
+        "page": {
+            "title": "作者",
+            "description": f"{len(index.by_author)} 位作者，按字母排序",
+            "kind": "list",
+            "url": urls.authors_index(),
+        },
         "total": len(index.by_author),
-        "letters": [{"letter": letter, "id": "letter-" + ("other" if letter == "#" else letter.lower()),
-                     "authors": groups[letter]} for letter in letters],
+        "letters": [
+            {
+                "letter": letter,
+                "id": "letter-" + ("other" if letter == "#" else letter.lower()),
+                "authors": groups[letter],
+            }
+            for letter in letters
+        ],
     }

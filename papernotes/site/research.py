@@ -7,6 +7,7 @@ the digests of all summaries, the topic rules and the page size -- covers all
 that a list page can show. What only a paper's own page shows (abstract,
 BibTeX, notes, sources) is the `paper:<key>` value (site/paper_pages.py).
 """
+
 from __future__ import annotations
 
 import functools
@@ -14,8 +15,8 @@ import hashlib
 import unicodedata
 from bisect import bisect_left
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from markupsafe import Markup, escape
 
@@ -95,54 +96,104 @@ class PaperIndex:
         keys = self._vt_index.get((summary["venue_name"], topic), [])
         at = bisect_left(keys, summary["key"])
         lo = max(0, at - limit // 2)
-        return [k for k in keys[lo:lo + limit + 1] if k != summary["key"]]
+        return [k for k in keys[lo : lo + limit + 1] if k != summary["key"]]
 
 
 def paper_slugs(papers: list[Paper]) -> dict[str, str]:
     return unique_slugs([(p.key, p.title) for p in sorted(papers, key=lambda p: p.key)])
 
 
-def build_index(papers: list[Paper], topics: dict[str, TopicRule], noted: set[str], title_html: dict[str, str],
-                urls: Urls, per_page: int, slugs: dict[str, str], memo: Memo,
-                render_item: Callable[[dict], Markup]) -> PaperIndex:
+def build_index(
+    papers: list[Paper],
+    topics: dict[str, TopicRule],
+    noted: set[str],
+    title_html: dict[str, str],
+    urls: Urls,
+    per_page: int,
+    slugs: dict[str, str],
+    memo: Memo,
+    render_item: Callable[[dict], Markup],
+) -> PaperIndex:
     """`noted`: keys of papers some document is about; `title_html`: key -> title with math rendered."""
     ordered = sorted(papers, key=sort_key)
     names = sorted({a for p in ordered for a in p.authors})
     author_slug = unique_slugs([(n, n) for n in names])
-    rules = hashlib.sha256(repr(sorted((s, r.name, r.name_zh, r.keywords) for s, r in topics.items())).encode()).hexdigest()
+    rules = hashlib.sha256(
+        repr(sorted((s, r.name, r.name_zh, r.keywords) for s, r in topics.items())).encode()
+    ).hexdigest()
     summaries, digests = [], []
     for paper in ordered:
         slugs_of_authors = tuple(author_slug[a] for a in paper.authors)
         html = title_html.get(paper.key) or str(escape(paper.title))
-        inputs = (paper.key, paper.title, paper.title_zh, paper.venue, paper.year, paper.authors,
-                  paper.authors_truncated, paper.topics, slugs[paper.key], slugs_of_authors,
-                  paper.key in noted, html, urls.base_url, rules)
-        summary, digest = memo.get(("summary", inputs),
-                                   lambda: _summary(paper, html, slugs, slugs_of_authors, paper.key in noted, topics, urls))
+        inputs = (
+            paper.key,
+            paper.title,
+            paper.title_zh,
+            paper.venue,
+            paper.year,
+            paper.authors,
+            paper.authors_truncated,
+            paper.topics,
+            slugs[paper.key],
+            slugs_of_authors,
+            paper.key in noted,
+            html,
+            urls.base_url,
+            rules,
+        )
+        summary, digest = memo.get(
+            ("summary", inputs),
+            lambda: _summary(paper, html, slugs, slugs_of_authors, paper.key in noted, topics, urls),
+        )
         summaries.append(summary)
         digests.append(digest)
     digest = hashlib.sha256("\0".join([rules, str(per_page), *digests]).encode()).hexdigest()
     return PaperIndex(summaries, topics, urls, per_page, digest, author_slug, render_item)
 
 
-def _summary(paper: Paper, title_html: str, slugs: dict[str, str], author_slugs: tuple[str, ...], has_notes: bool,
-             topics: dict[str, TopicRule], urls: Urls) -> tuple[dict, str]:
+def _summary(
+    paper: Paper,
+    title_html: str,
+    slugs: dict[str, str],
+    author_slugs: tuple[str, ...],
+    has_notes: bool,
+    topics: dict[str, TopicRule],
+    urls: Urls,
+) -> tuple[dict, str]:
     """The one-line view of a paper every list shows, and its digest."""
     label = venue_label(paper.venue, paper.year)
     venue = None
     if paper.venue:
-        venue = {"label": label, "name": paper.venue, "href": urls.href(urls.venue(paper.venue, paper.year)),
-                 "venue_href": urls.href(urls.venue(paper.venue))}
+        venue = {
+            "label": label,
+            "name": paper.venue,
+            "href": urls.href(urls.venue(paper.venue, paper.year)),
+            "venue_href": urls.href(urls.venue(paper.venue)),
+        }
     authors = [{"name": a, "href": urls.href(urls.author(s))} for a, s in zip(paper.authors, author_slugs)]
     summary = {
-        "key": paper.key, "title": paper.title, "title_html": Markup(title_html), "title_zh": paper.title_zh or "",
-        "url": urls.paper(slugs[paper.key]), "href": urls.href(urls.paper(slugs[paper.key])),
-        "venue": venue, "venue_name": paper.venue, "venue_label": label, "year": paper.year,
-        "authors": authors[:SHOWN_AUTHORS], "all_authors": list(paper.authors), "author_links": authors,
-        "more_authors": max(0, len(paper.authors) - SHOWN_AUTHORS), "authors_truncated": paper.authors_truncated,
-        "has_notes": has_notes, "topics": list(paper.topics),
-        "topic_links": [{"slug": s, "name": topics[s].name, "name_zh": topics[s].name_zh,
-                         "href": urls.href(urls.topic(s))} for s in paper.topics if s in topics],
+        "key": paper.key,
+        "title": paper.title,
+        "title_html": Markup(title_html),
+        "title_zh": paper.title_zh or "",
+        "url": urls.paper(slugs[paper.key]),
+        "href": urls.href(urls.paper(slugs[paper.key])),
+        "venue": venue,
+        "venue_name": paper.venue,
+        "venue_label": label,
+        "year": paper.year,
+        "authors": authors[:SHOWN_AUTHORS],
+        "all_authors": list(paper.authors),
+        "author_links": authors,
+        "more_authors": max(0, len(paper.authors) - SHOWN_AUTHORS),
+        "authors_truncated": paper.authors_truncated,
+        "has_notes": has_notes,
+        "topics": list(paper.topics),
+        "topic_links": [
+            {"slug": s, "name": topics[s].name, "name_zh": topics[s].name_zh, "href": urls.href(urls.topic(s))}
+            for s in paper.topics
+            if s in topics
+        ],
     }
     digest = digest_of(summary)
     summary["digest"] = digest  # what the pre-rendered list item is keyed by

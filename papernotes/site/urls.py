@@ -4,6 +4,7 @@ Pages and templates ask this module for URLs; nothing else concatenates paths.
 Links are root-relative and carry the base path of `base_url`, so a project
 site under https://user.github.io/repo/ is one setting, not a search-replace.
 """
+
 from __future__ import annotations
 
 import functools

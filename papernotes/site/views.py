@@ -1,4 +1,5 @@
 """Plain data for templates: model objects turned into dicts with URLs resolved."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,8 +13,7 @@ from .urls import Urls
 KIND_LABEL = {"post": "文章", "note": "笔记"}
 
 
-def document_view(doc: Document, date: dt.datetime, html: str, excerpt_html: str, html_digest: str,
-                  urls: Urls) -> dict:
+def document_view(doc: Document, date: dt.datetime, html: str, excerpt_html: str, html_digest: str, urls: Urls) -> dict:
     """`html_digest`: a digest of everything the rendered HTML was made from (see render/batch.py)."""
     url = urls.document(doc.kind, doc.slug)
     description = doc.description or _plain_excerpt(doc)
@@ -46,6 +46,8 @@ def _plain_excerpt(doc: Document, limit: int = 120) -> str:
     import re
 
     text = doc.excerpt if doc.excerpt is not None else doc.body
-    text = re.sub(r"\$\$.*?\$\$|\$[^$\n]*\$|!\[[^\]]*\]\([^)]*\)|\[TOC\]|<[^>]+>|[#>*`_\[\]()|-]+", " ", text, flags=re.S)
+    text = re.sub(
+        r"\$\$.*?\$\$|\$[^$\n]*\$|!\[[^\]]*\]\([^)]*\)|\[TOC\]|<[^>]+>|[#>*`_\[\]()|-]+", " ", text, flags=re.S
+    )
     text = " ".join(text.split())
     return text[:limit] + ("…" if len(text) > limit else "")

@@ -12,6 +12,7 @@ Header: the owner's name on the first line, then stats. Then per paper::
 The author lists are truncated ("et al."), so records say so. A date without
 a year is kept as written ("May 2", year None): the scrape year is unknown.
 """
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Author-name normalization: whitespace, Unicode NFC, and site.yaml aliases."""
+
 from __future__ import annotations
 
 import re

@@ -5,6 +5,7 @@ GB18030 (a superset of GBK) *and* reads as Chinese text is decoded, with a
 warning; anything else is an error naming the first bad byte. CRLF and lone CR
 become LF.
 """
+
 from __future__ import annotations
 
 import re
@@ -46,5 +47,9 @@ def decode_source(path: str, data: bytes) -> tuple[str | None, list[Diagnostic]]
     line = data.count(b"\n", 0, bad) + 1
     col = bad - (data.rfind(b"\n", 0, bad) + 1) + 1
     return None, [
-        error(path, line, f"not valid UTF-8: byte 0x{data[bad]:02x} at offset {bad} (line {line}, column {col}); file skipped")
+        error(
+            path,
+            line,
+            f"not valid UTF-8: byte 0x{data[bad]:02x} at offset {bad} (line {line}, column {col}); file skipped",
+        )
     ]

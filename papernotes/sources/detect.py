@@ -4,13 +4,14 @@
 Detection looks at the text only (never the file name); ``site.yaml`` can
 override it per file or folder, and the caller passes that as ``override``.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from papernotes.diagnostics import error, warning
-from papernotes.sources.records import ReadResult
 from papernotes.sources import author_profile, hexo_paperlist, hf_papers, note_sections, paperlist_md
+from papernotes.sources.records import ReadResult
 
 READERS: dict[str, Callable[[str, str], ReadResult]] = {
     "hexo_paperlist": hexo_paperlist.read,

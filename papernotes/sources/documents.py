@@ -3,6 +3,7 @@
 Pure: (path, text, kind) -> Document + diagnostics. Dates the file itself does
 not give (git / mtime fallback) are the build's business, not the reader's.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -64,9 +65,20 @@ def read_document(path: str, text: str, kind: str) -> tuple[Document, list[Diagn
     excerpt = fm.body.split(MORE_MARK, 1)[0] if MORE_MARK in fm.body else None
     extra = tuple(sorted((k, v) for k, v in meta.items() if k not in _KNOWN_KEYS))
     doc = Document(
-        kind=kind, path=path, slug=slug, title=title, date=date, updated=updated,
-        tags=tags, categories=categories, description=str(meta.get("description") or "").strip(),
-        body=fm.body, body_line=fm.body_line, excerpt=excerpt, draft=bool(meta.get("draft")), extra=extra,
+        kind=kind,
+        path=path,
+        slug=slug,
+        title=title,
+        date=date,
+        updated=updated,
+        tags=tags,
+        categories=categories,
+        description=str(meta.get("description") or "").strip(),
+        body=fm.body,
+        body_line=fm.body_line,
+        excerpt=excerpt,
+        draft=bool(meta.get("draft")),
+        extra=extra,
     )
     return doc, diags
 

@@ -3,6 +3,7 @@
 Shared by posts and notes. MkDocs silently ignores broken front matter; we say
 where it broke.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -49,7 +50,7 @@ def split_front_matter(path: str, text: str) -> tuple[FrontMatter, list[Diagnost
     else:
         return FrontMatter({}, text, 1, True), [error(path, 1, "front matter opened with '---' is never closed")]
     yaml_text = "\n".join(lines[1:end])
-    body = "\n".join(lines[end + 1:])
+    body = "\n".join(lines[end + 1 :])
     meta, diags = parse_yaml_mapping(path, yaml_text, first_line=2)
     return FrontMatter(meta, body, end + 2, True), diags
 
@@ -97,7 +98,14 @@ def parse_date(path: str, line: int, value: Any) -> tuple[dt.datetime | None, li
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day), []
     text = str(value).strip()
-    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d"):
+    for fmt in (
+        "%Y-%m-%d %H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d",
+        "%Y/%m/%d %H:%M:%S",
+        "%Y/%m/%d",
+    ):
         try:
             return dt.datetime.strptime(text, fmt), []
         except ValueError:

@@ -13,14 +13,15 @@ parentheses, spaces around it are optional. The post itself is rendered by
 documents.py; this reader only extracts the paper records. The venue comes
 from the enclosing ``# CVPR2022`` heading, when there is one.
 """
+
 from __future__ import annotations
 
 import re
 
 from papernotes.diagnostics import error, warning
 from papernotes.sources.authors import split_authors
-from papernotes.sources.records import PaperRecord, ReadResult, SourceSpan
 from papernotes.sources.frontmatter import front_matter_end
+from papernotes.sources.records import PaperRecord, ReadResult, SourceSpan
 from papernotes.sources.text import collapse_ws
 from papernotes.sources.venues import venue_from_heading
 
@@ -39,7 +40,6 @@ _CLOSE_OPEN = {"）": "（", ")": "("}
 
 def looks_like(text: str) -> bool:
     return any(ITEM.match(line) for line in text.split("\n"))
-
 
 
 def split_title(text: str) -> tuple[str, str | None, str | None]:
@@ -76,7 +76,7 @@ def read(path: str, text: str) -> ReadResult:
         end = starts[n + 1] if n + 1 < len(starts) else len(lines)
         venue = year = None
         for j in range(start - 1, body - 1, -1):  # nearest enclosing level-1 heading
-            if (h := _H1.match(lines[j])):
+            if h := _H1.match(lines[j]):
                 venue, year = venue_from_heading(h.group(1))
                 break
         rec, rec_diags = _read_item(path, lines, start, end, venue, year)
@@ -106,10 +106,10 @@ def _read_item(path, lines, start, end, venue, year):
             if line.strip():
                 break  # the quote ended
             continue
-        if (am := _AUTHOR.match(line)):
+        if am := _AUTHOR.match(line):
             names = am.group(1).strip().strip("*_").strip()
             authors = tuple(split_authors(names))
-        elif (ab := _ABSTRACT.match(line)):
+        elif ab := _ABSTRACT.match(line):
             abstract_parts = [ab.group(1).strip()]
         elif _H1.match(line):
             break

@@ -5,6 +5,7 @@ title line, blank, abstract line, blank. Nothing else survived the scrape, so
 no venue, author or date is ever invented. A title is told from an abstract by
 its position in the pair and by length.
 """
+
 from __future__ import annotations
 
 from papernotes.diagnostics import warning

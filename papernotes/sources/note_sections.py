@@ -7,12 +7,13 @@ fills it from the rendered page), source line = the heading line.
 ``join_broken_headings`` is shared with the Markdown renderer: an editor
 wrapped ``## Styleformer: … with Style`` and put ``Vector`` on the next line.
 """
+
 from __future__ import annotations
 
 import re
 
-from papernotes.sources.records import PaperRecord, ReadResult, SourceSpan
 from papernotes.sources.frontmatter import front_matter_end
+from papernotes.sources.records import PaperRecord, ReadResult, SourceSpan
 from papernotes.sources.text import collapse_ws
 from papernotes.sources.venues import venue_from_heading
 
@@ -43,7 +44,7 @@ def _block_mask(lines: list[str]) -> list[bool]:
             if stripped.endswith("$$"):
                 math = False
             continue
-        if (m := _FENCE.match(line)):
+        if m := _FENCE.match(line):
             fence = m.group(1)[0] * 3
             mask.append(True)
         elif stripped == "$$" or (stripped.startswith("$$") and not stripped[2:].rstrip().endswith("$$")):
@@ -80,7 +81,6 @@ def join_broken_headings(text: str) -> str:
         lines[i] = lines[i].rstrip() + " " + nxt
         lines[i + 1] = ""
     return "\n".join(lines)
-
 
 
 def headings(text: str) -> list[tuple[int, int, str]]:

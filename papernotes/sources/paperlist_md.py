@@ -7,6 +7,7 @@ flat. Every structural line is therefore matched after stripping its leading
 whitespace, so both layouts give the same records. Stray IEEE HTML that split
 an abstract over column-0 lines is joined back (see ``scraped_html``).
 """
+
 from __future__ import annotations
 
 import re
@@ -14,8 +15,8 @@ import re
 from papernotes.diagnostics import error, warning
 from papernotes.sources.authors import split_authors
 from papernotes.sources.records import PaperRecord, ReadResult, SourceSpan
-from papernotes.sources.venues import normalize_venue
 from papernotes.sources.scraped_html import clean_html, join_fragments
+from papernotes.sources.venues import normalize_venue
 
 FORMAT = "paperlist_md"
 
@@ -71,20 +72,20 @@ def _read_record(path: str, lines: list[str], start: int, end: int):
             continue
         if not line.strip() or _SEP.match(line) or _NAV.match(line):
             continue
-        if (am := _AUTHORS.match(line)):
+        if am := _AUTHORS.match(line):
             authors = split_authors(clean_html(am.group(1)))
             seen.add("authors")
-        elif (cm := _CONF.match(line)):
+        elif cm := _CONF.match(line):
             venue, year = normalize_venue(cm.group(1))
             seen.add("conference")
             if venue is None:
                 diags.append(warning(path, i + 1, f"unrecognized conference {cm.group(1)!r}"))
-        elif (um := _URL.match(line)):
+        elif um := _URL.match(line):
             url = (um.group(2) or um.group(3) or um.group(1) or "").strip() or None
             if url and (dm := _DOI.search(url)):
                 doi = dm.group(1)
             seen.add("url")
-        elif (abm := _ABSTRACT.match(line)):
+        elif abm := _ABSTRACT.match(line):
             abstract_lines = [abm.group(1)] if abm.group(1).strip() else []
             seen.add("abstract")
         else:

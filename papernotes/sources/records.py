@@ -3,9 +3,10 @@
 Readers produce these; they are frozen, plain and carry their SourceSpan so any
 later message can point at the text they came from.
 """
+
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 

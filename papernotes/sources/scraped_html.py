@@ -13,6 +13,7 @@ Choices (readable text, never raw HTML):
   in the text as written and templates show it escaped, so nothing is silently
   dropped and nothing runs.
 """
+
 from __future__ import annotations
 
 import html

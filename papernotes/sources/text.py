@@ -4,6 +4,7 @@ Everything here is pure string -> string. ``$…$`` math is treated as opaque:
 TeX residue cleaning never touches what sits between a pair of dollars, because
 the renderer shows that as math.
 """
+
 from __future__ import annotations
 
 import re

@@ -4,6 +4,7 @@ Sources spell venues as ``cvpr 2023`` (a paper list), ``CVPR2022`` (a tag or a
 heading) or ``CVPR 2022``. Known venues keep their usual spelling (NeurIPS);
 anything else is upper-cased. No text, no venue: nothing is ever guessed.
 """
+
 from __future__ import annotations
 
 import re
@@ -11,10 +12,44 @@ import re
 KNOWN_VENUES = {
     v.casefold(): v
     for v in (
-        "CVPR", "ICCV", "ECCV", "WACV", "BMVC", "NeurIPS", "NIPS", "ICLR", "ICML", "AAAI",
-        "IJCAI", "ACL", "EMNLP", "NAACL", "COLING", "KDD", "SIGGRAPH", "SIGGRAPH Asia",
-        "ACM MM", "MM", "ICASSP", "ICME", "ICIP", "TPAMI", "IJCV", "TIP", "TMM", "TCSVT",
-        "3DV", "CoRL", "ICRA", "IROS", "MICCAI", "UAI", "AISTATS", "COLT", "WWW", "SIGIR",
+        "CVPR",
+        "ICCV",
+        "ECCV",
+        "WACV",
+        "BMVC",
+        "NeurIPS",
+        "NIPS",
+        "ICLR",
+        "ICML",
+        "AAAI",
+        "IJCAI",
+        "ACL",
+        "EMNLP",
+        "NAACL",
+        "COLING",
+        "KDD",
+        "SIGGRAPH",
+        "SIGGRAPH Asia",
+        "ACM MM",
+        "MM",
+        "ICASSP",
+        "ICME",
+        "ICIP",
+        "TPAMI",
+        "IJCV",
+        "TIP",
+        "TMM",
+        "TCSVT",
+        "3DV",
+        "CoRL",
+        "ICRA",
+        "IROS",
+        "MICCAI",
+        "UAI",
+        "AISTATS",
+        "COLT",
+        "WWW",
+        "SIGIR",
     )
 }
 

@@ -5,6 +5,7 @@ thread, and watches what the browser would see: the served pages, the SSE
 events and the status endpoint. Waits are bounded polls; nothing asserts on
 wall-clock time.
 """
+
 from __future__ import annotations
 
 import http.client
@@ -38,6 +39,7 @@ WAIT = 60.0  # one incremental rebuild, generously
 
 
 # --- helpers ------------------------------------------------------------------
+
 
 def wait_until(probe, timeout: float = WAIT, what: str = "condition"):
     """Poll `probe()` until it returns something truthy; fail with the last value after `timeout`."""
@@ -153,16 +155,20 @@ def start_serve(source: Path, output: Path) -> Served:
 
     def run() -> None:
         try:
-            result["rc"] = run_serve(options, host="127.0.0.1", port=0, ready=ready.put,
-                                     stop_event=stop_event, debounce=0.05)
+            result["rc"] = run_serve(
+                options, host="127.0.0.1", port=0, ready=ready.put, stop_event=stop_event, debounce=0.05
+            )
         except BaseException as exc:  # surfaced by the fixture, not lost in the thread
             result["exc"] = exc
             raise
 
     thread = threading.Thread(target=run, daemon=True, name="run_serve")
     thread.start()
-    url = wait_until(lambda: (not ready.empty() and ready.get()) or (not thread.is_alive() and result or None),
-                     STARTUP, "run_serve() to call ready()")
+    url = wait_until(
+        lambda: (not ready.empty() and ready.get()) or (not thread.is_alive() and result or None),
+        STARTUP,
+        "run_serve() to call ready()",
+    )
     if not isinstance(url, str):
         raise AssertionError(f"run_serve() ended before it was ready: {url!r}")
     port = int(url.split(":")[2].split("/")[0])
@@ -195,11 +201,14 @@ def start_server_or_fail(source: Path, output: Path) -> Served:
 
 def wait_for_build_after(server: Served, build: int, ok: bool) -> dict:
     """The status once a build newer than `build` finished with this outcome."""
-    return wait_until(lambda: (s := server.status())["build"] > build and s["ok"] is ok and s,
-                      what=f"a build after #{build} with ok={ok}")
+    return wait_until(
+        lambda: (s := server.status())["build"] > build and s["ok"] is ok and s,
+        what=f"a build after #{build} with ok={ok}",
+    )
 
 
 # --- 1. an edit is served and announced ----------------------------------------
+
 
 def test_note_edit_is_served_and_announced_by_a_reload_event(served):
     events = EventStream(served.port)
@@ -213,8 +222,10 @@ def test_note_edit_is_served_and_announced_by_a_reload_event(served):
         note = served.source / NOTE
         note.write_text(note.read_text(encoding="utf-8") + f"\n\n新的一句话 {marker}.\n", encoding="utf-8")
 
-        wait_until(lambda: (r := served.get(NOTE_URL))[0] == 200 and marker.encode() in r[2],
-                   what="the edited note to be served")
+        wait_until(
+            lambda: (r := served.get(NOTE_URL))[0] == 200 and marker.encode() in r[2],
+            what="the edited note to be served",
+        )
         events.wait_for("reload")
         assert not [e for e in events.seen if e[0] == "error"], events.seen
         assert served.status()["ok"] is True
@@ -223,6 +234,7 @@ def test_note_edit_is_served_and_announced_by_a_reload_event(served):
 
 
 # --- 2. broken front matter: last good page + overlay, then recovery ------------
+
 
 def test_broken_front_matter_keeps_last_good_page_with_overlay_until_fixed(served):
     note = served.source / NOTE
@@ -256,8 +268,10 @@ def test_broken_front_matter_keeps_last_good_page_with_overlay_until_fixed(serve
         note.write_text(original + f"\n\n{fixed_marker}\n", encoding="utf-8")
         wait_for_build_after(served, build, ok=True)
         events.wait_for("reload")
-        code, _, body = wait_until(lambda: (r := served.get(NOTE_URL))[0] == 200 and fixed_marker.encode() in r[2]
-                                   and r, what="the fixed note to be served")
+        code, _, body = wait_until(
+            lambda: (r := served.get(NOTE_URL))[0] == 200 and fixed_marker.encode() in r[2] and r,
+            what="the fixed note to be served",
+        )
         assert overlay_text(body) is None
         status = served.status()
         assert status["ok"] is True
@@ -268,13 +282,20 @@ def test_broken_front_matter_keeps_last_good_page_with_overlay_until_fixed(serve
 
 # --- 3. a one-note edit rewrites only what lists the note -----------------------
 
+
 def git_commit_all(source: Path) -> None:
     """Make the copy a git work tree, as site_src/ is in the project: undated notes take their commit date."""
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
-           "GIT_AUTHOR_DATE": "2023-04-11T12:00:00", "GIT_COMMITTER_DATE": "2023-04-11T12:00:00"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+        "GIT_AUTHOR_DATE": "2023-04-11T12:00:00",
+        "GIT_COMMITTER_DATE": "2023-04-11T12:00:00",
+    }
     for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "seed"]):
         subprocess.run(["git", *args], cwd=source, env=env, check=True, capture_output=True)
 
@@ -296,8 +317,7 @@ def test_one_note_edit_rewrites_only_the_note_and_pages_that_list_it(source, tmp
         before = mtimes(output)
         note = source / NOTE
         saved_at = note.stat().st_mtime_ns + 60 * 10**9  # a save a minute later, not within the same second
-        note.write_text(note.read_text(encoding="utf-8") + f"\n\n补充一句 EDIT-{uuid.uuid4().hex}.\n",
-                        encoding="utf-8")
+        note.write_text(note.read_text(encoding="utf-8") + f"\n\n补充一句 EDIT-{uuid.uuid4().hex}.\n", encoding="utf-8")
         os.utime(note, ns=(saved_at, saved_at))
         report = builder.build({note})
     finally:
@@ -311,17 +331,19 @@ def test_one_note_edit_rewrites_only_the_note_and_pages_that_list_it(source, tmp
     html_pages = [p for p in after if p.endswith(".html")]
     mentions = {p for p in html_pages if note_ref in (output / p).read_text(encoding="utf-8")}
     unrelated_papers = [p for p in html_pages if p.startswith("papers/") and p.count("/") == 2 and p not in mentions]
-    unrelated_authors = [p for p in html_pages if p.startswith("authors/") and p.count("/") == 2
-                         and p not in mentions]
+    unrelated_authors = [p for p in html_pages if p.startswith("authors/") and p.count("/") == 2 and p not in mentions]
     assert len(unrelated_papers) > 300 and len(unrelated_authors) > 300  # the seed site, not an empty one
     assert not [p for p in unrelated_papers if p in changed]
     assert not [p for p in unrelated_authors if p in changed]
     assert sorted(p for p in changed if p.endswith(".html") and p not in mentions) == []
-    assert {p for p in after if p.endswith(".html")} == {p for p in before if p.endswith(".html")}  # no page came or went
+    assert {p for p in after if p.endswith(".html")} == {
+        p for p in before if p.endswith(".html")
+    }  # no page came or went
 
     assert report.pages == full.pages > 1000
     assert report.rendered_pages < 100, (
-        f"a one-note edit re-rendered {report.rendered_pages} of {report.pages} pages ({report.summary()})")
+        f"a one-note edit re-rendered {report.rendered_pages} of {report.pages} pages ({report.summary()})"
+    )
 
 
 def isolated_project(tmp_path: Path) -> Path:
@@ -335,8 +357,9 @@ def isolated_project(tmp_path: Path) -> Path:
 
 def test_rebuild_without_new_formulas_starts_no_node_process(source, tmp_path):
     git_commit_all(source)
-    builder = Builder(BuildOptions(project=isolated_project(tmp_path), source=source, output=tmp_path / "out",
-                                   dev=True))
+    builder = Builder(
+        BuildOptions(project=isolated_project(tmp_path), source=source, output=tmp_path / "out", dev=True)
+    )
     try:
         full = builder.build()
         assert full.errors == 0, [d.format() for d in full.diagnostics]
@@ -349,16 +372,30 @@ def test_rebuild_without_new_formulas_starts_no_node_process(source, tmp_path):
     assert report.errors == 0
     assert report.node_processes == 0, (
         f"the rebuild after a text-only edit reports {report.node_processes} node process(es) "
-        f"(the full build before it reported {full.node_processes})")
+        f"(the full build before it reported {full.node_processes})"
+    )
 
 
 # --- 4. path traversal against the real server -----------------------------------
 
-@pytest.mark.parametrize("path", [
-    "/../site.yaml", "/%2e%2e/site.yaml", "/..%2fsite.yaml", "/../site_src/site.yaml", "/notes/../../site.yaml",
-    "//etc/passwd", "/%2e%2e%2f%2e%2e%2fetc/passwd", "/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
-    "/../../../../../../../../etc/passwd", "/%2E%2E/site.yaml", "/.%2e/site.yaml", "/..\\site.yaml",
-])
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../site.yaml",
+        "/%2e%2e/site.yaml",
+        "/..%2fsite.yaml",
+        "/../site_src/site.yaml",
+        "/notes/../../site.yaml",
+        "//etc/passwd",
+        "/%2e%2e%2f%2e%2e%2fetc/passwd",
+        "/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+        "/../../../../../../../../etc/passwd",
+        "/%2E%2E/site.yaml",
+        "/.%2e/site.yaml",
+        "/..\\site.yaml",
+    ],
+)
 def test_path_traversal_never_leaves_the_output_dir(served, tmp_path, path):
     # A file next to output/ with the site.yaml text: what a `..` would reach.
     site_yaml = (served.source / "site.yaml").read_bytes()
@@ -371,6 +408,7 @@ def test_path_traversal_never_leaves_the_output_dir(served, tmp_path, path):
 
 
 # --- 5. deleting and renaming notes --------------------------------------------------
+
 
 def test_deleted_note_loses_its_page_and_its_home_link(served):
     assert served.get(NOTE_URL)[0] == 200
@@ -391,8 +429,10 @@ def test_renamed_note_moves_its_page(served):
     (served.source / NOTE).rename(served.source / "notes" / "renamed-generative-models.md")
 
     wait_for_build_after(served, build, ok=True)
-    wait_until(lambda: (served.output / new_page).exists() and not (served.output / NOTE_PAGE).exists(),
-               what="the page to move")
+    wait_until(
+        lambda: (served.output / new_page).exists() and not (served.output / NOTE_PAGE).exists(),
+        what="the page to move",
+    )
     assert served.get(NOTE_URL)[0] == 404
     code, _, body = served.get(new_url)
     assert code == 200 and "Depth-Aware Generative Adversarial Network" in body.decode("utf-8")
@@ -401,6 +441,7 @@ def test_renamed_note_moves_its_page(served):
 
 
 # --- 6. stopping -------------------------------------------------------------------------
+
 
 def test_stop_returns_zero_closes_streams_and_the_port(source, tmp_path):
     server = start_server_or_fail(source, tmp_path / "out")
@@ -416,4 +457,3 @@ def test_stop_returns_zero_closes_streams_and_the_port(source, tmp_path):
         events.close()
         server.stop_event.set()
         server.thread.join(WAIT)
-

@@ -1,4 +1,5 @@
 """The dev server: safe static serving, injected reload script, SSE events, overlay, serve()."""
+
 from __future__ import annotations
 
 import http.client
@@ -21,6 +22,7 @@ INDEX = "<!doctype html><html><head><link rel=stylesheet href=/style.css></head>
 
 
 # --- helpers ------------------------------------------------------------------
+
 
 class PageParser(HTMLParser):
     """Collects the text of the overlay element and of inline scripts."""
@@ -96,6 +98,7 @@ class EventStream:
 
 # --- static serving ---------------------------------------------------------------
 
+
 @pytest.fixture
 def site(tmp_path):
     out = tmp_path / "out"
@@ -104,8 +107,20 @@ def site(tmp_path):
     (out / "index.html").write_text(INDEX)
     (out / "papers" / "x" / "index.html").write_text("<html><body><p>paper x</p></body></html>")
     (out / "404.html").write_text("<html><body><p>SITE-404-PAGE</p></body></html>")
-    for name in ["style.css", "app.js", "data.json", "feed.xml", "logo.svg", "f.woff2", "i.png", "i.jpg",
-                 "m.wasm", "pagefind/a.pf_meta", "pagefind/b.pf_index", "pagefind/c.pf_fragment"]:
+    for name in [
+        "style.css",
+        "app.js",
+        "data.json",
+        "feed.xml",
+        "logo.svg",
+        "f.woff2",
+        "i.png",
+        "i.jpg",
+        "m.wasm",
+        "pagefind/a.pf_meta",
+        "pagefind/b.pf_index",
+        "pagefind/c.pf_fragment",
+    ]:
         (out / name).write_bytes(b"x")
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -169,13 +184,23 @@ def test_builtin_404_without_site_page(server, site):
     assert status == 404 and b"404" in body
 
 
-@pytest.mark.parametrize("path, ctype", [
-    ("/style.css", "text/css"), ("/app.js", "text/javascript"), ("/data.json", "application/json"),
-    ("/feed.xml", "application/xml"), ("/logo.svg", "image/svg+xml"), ("/f.woff2", "font/woff2"),
-    ("/i.png", "image/png"), ("/i.jpg", "image/jpeg"), ("/m.wasm", "application/wasm"),
-    ("/pagefind/a.pf_meta", "application/octet-stream"), ("/pagefind/b.pf_index", "application/octet-stream"),
-    ("/pagefind/c.pf_fragment", "application/octet-stream"),
-])
+@pytest.mark.parametrize(
+    "path, ctype",
+    [
+        ("/style.css", "text/css"),
+        ("/app.js", "text/javascript"),
+        ("/data.json", "application/json"),
+        ("/feed.xml", "application/xml"),
+        ("/logo.svg", "image/svg+xml"),
+        ("/f.woff2", "font/woff2"),
+        ("/i.png", "image/png"),
+        ("/i.jpg", "image/jpeg"),
+        ("/m.wasm", "application/wasm"),
+        ("/pagefind/a.pf_meta", "application/octet-stream"),
+        ("/pagefind/b.pf_index", "application/octet-stream"),
+        ("/pagefind/c.pf_fragment", "application/octet-stream"),
+    ],
+)
 def test_content_types(server, path, ctype):
     status, headers, body = raw_get(server.port, path)
     assert status == 200
@@ -184,22 +209,25 @@ def test_content_types(server, path, ctype):
     assert body == b"x"  # non-HTML is never rewritten
 
 
-@pytest.mark.parametrize("path", [
-    "/../outside/secret.txt",
-    "/papers/../../outside/secret.txt",
-    "/%2e%2e/outside/secret.txt",
-    "/%2E%2E/outside/secret.txt",
-    "/%2e%2e%2foutside%2fsecret.txt",
-    "/..%5coutside%5csecret.txt",
-    "/..\\outside\\secret.txt",
-    "/leak.txt",
-    "/linkdir/secret.txt",
-    "/linkdir/",
-    "/index.html%00.txt",
-    "/%c0%ae%c0%ae/outside/secret.txt",
-    "//etc/passwd",
-    "/%2fetc/passwd",
-])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/../outside/secret.txt",
+        "/papers/../../outside/secret.txt",
+        "/%2e%2e/outside/secret.txt",
+        "/%2E%2E/outside/secret.txt",
+        "/%2e%2e%2foutside%2fsecret.txt",
+        "/..%5coutside%5csecret.txt",
+        "/..\\outside\\secret.txt",
+        "/leak.txt",
+        "/linkdir/secret.txt",
+        "/linkdir/",
+        "/index.html%00.txt",
+        "/%c0%ae%c0%ae/outside/secret.txt",
+        "//etc/passwd",
+        "/%2fetc/passwd",
+    ],
+)
 def test_requests_cannot_escape_the_output_dir(server, site, path):
     status, _, body = raw_get(server.port, path)
     assert status in (403, 404)
@@ -265,6 +293,7 @@ def test_event_stream_ends_when_hub_closes(server):
 
 # --- serve(): the whole loop with a fake builder ---------------------------------------
 
+
 class FakeBuilder:
     """Writes a page on the full build; returns whatever outcome the test sets next."""
 
@@ -299,8 +328,10 @@ def served(tmp_path):
         urls.append(url)
         is_ready.set()
 
-    thread = threading.Thread(target=lambda: result.append(serve(
-        builder, out, [src], port=0, ready=ready, stop_event=stop, debounce=0.05)), name="test-serve")
+    thread = threading.Thread(
+        target=lambda: result.append(serve(builder, out, [src], port=0, ready=ready, stop_event=stop, debounce=0.05)),
+        name="test-serve",
+    )
     thread.start()
     try:
         assert is_ready.wait(WAIT)
@@ -368,8 +399,7 @@ def test_serve_stops_cleanly_with_open_stream(tmp_path):
         stop.set()  # ... when the server is told to stop
 
     before = set(threading.enumerate())
-    assert serve(lambda changed: BuildOutcome(True, [], []), out, [tmp_path], port=0,
-                 ready=ready, stop_event=stop) == 0
+    assert serve(lambda changed: BuildOutcome(True, [], []), out, [tmp_path], port=0, ready=ready, stop_event=stop) == 0
     leftover = [t for t in threading.enumerate() if t not in before and t.is_alive()]
     assert not [t for t in leftover if not t.daemon]
     for t in leftover:  # daemon helpers (watchdog, request threads) finish promptly too
@@ -386,8 +416,7 @@ def test_ctrl_c_returns_zero(tmp_path):
         raise KeyboardInterrupt
 
     before = set(threading.enumerate())
-    assert serve(lambda changed: BuildOutcome(True, [], []), tmp_path / "out", [tmp_path],
-                 port=0, ready=ready) == 0
+    assert serve(lambda changed: BuildOutcome(True, [], []), tmp_path / "out", [tmp_path], port=0, ready=ready) == 0
     assert not [t for t in threading.enumerate() if t not in before and not t.daemon and t.is_alive()]
 
 
@@ -396,11 +425,20 @@ def test_busy_port_returns_one(tmp_path):
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        assert serve(lambda changed: BuildOutcome(True, [], []), tmp_path / "out", [tmp_path],
-                     port=port, stop_event=threading.Event()) == 1
+        assert (
+            serve(
+                lambda changed: BuildOutcome(True, [], []),
+                tmp_path / "out",
+                [tmp_path],
+                port=port,
+                stop_event=threading.Event(),
+            )
+            == 1
+        )
 
 
 # --- the browser side, in real Chromium ---------------------------------------------------
+
 
 def _chromium_path() -> str | None:
     for candidate in ("/usr/bin/chromium", "/usr/bin/chromium-browser"):
@@ -447,8 +485,8 @@ def test_browser_reloads_swaps_css_and_shows_overlay(served):
         builder.next = BuildOutcome(ok=True, messages=[], changed=["style.css"])
         note.write_text("css")
         page.wait_for_function(
-            "document.querySelector('link[rel=stylesheet]').href.includes('papernotes-reload=')",
-            timeout=WAIT * 1000)
+            "document.querySelector('link[rel=stylesheet]').href.includes('papernotes-reload=')", timeout=WAIT * 1000
+        )
         assert page.evaluate("window.__marker") == 2
         browser.close()
     finally:

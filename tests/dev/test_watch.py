@@ -1,4 +1,5 @@
 """The watcher: ignore rules, the debounce rule (fake clock) and real file events."""
+
 from __future__ import annotations
 
 import threading
@@ -20,6 +21,7 @@ class FakeClock:
 
 
 # --- pure rules -------------------------------------------------------------
+
 
 @pytest.mark.parametrize("name", ["a.md.swp", ".a.md.swx", "a.md~", ".#a.md", "4913", "x.tmp", "#a.md#"])
 def test_editor_temp_files_are_ignored(name):
@@ -70,6 +72,7 @@ def test_debouncer_wait_batch_releases_after_window():
 
 
 # --- real file system events -------------------------------------------------
+
 
 class Recorder:
     """Collects callback batches; lets a test wait for the n-th one."""

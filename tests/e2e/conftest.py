@@ -7,6 +7,7 @@ forgets the base path therefore gets a real 404, as it would on Pages.
 (tests/e2e/ is a package so that this conftest does not shadow tests/conftest.py,
 which other test modules import as `conftest`.)
 """
+
 from __future__ import annotations
 
 import functools
@@ -45,7 +46,7 @@ class ServedSite:
     def local(self, public_url: str) -> str:
         """The served address of a public URL of this site (https://example.github.io/notes/x/ -> http://127.0.0.1:P/notes/x/)."""
         assert public_url.startswith(self.base_url), f"{public_url} is not under {self.base_url}"
-        return self.home + public_url[len(self.base_url):]
+        return self.home + public_url[len(self.base_url) :]
 
     def url(self, rel: str) -> str:
         """The served address of a path relative to the base (e.g. 'notes/cvpr2022-generative-models/')."""
@@ -55,10 +56,17 @@ class ServedSite:
 class StaticHandler(http.server.SimpleHTTPRequestHandler):
     """Static files only, with the types a browser insists on for ES modules and WebAssembly."""
 
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
-                      ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm",
-                      ".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf", ".svg": "image/svg+xml",
-                      ".xml": "application/xml"}
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript",
+        ".mjs": "text/javascript",
+        ".wasm": "application/wasm",
+        ".woff2": "font/woff2",
+        ".woff": "font/woff",
+        ".ttf": "font/ttf",
+        ".svg": "image/svg+xml",
+        ".xml": "application/xml",
+    }
 
     def list_directory(self, path):
         # GitHub Pages never lists a folder; a link to one without index.html is broken.
@@ -158,9 +166,18 @@ def chromium():
 
     with sync_playwright() as p:
         browser = p.chromium.launch(
-            executable_path=CHROMIUM, headless=True, timeout=30_000,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run"])
+            executable_path=CHROMIUM,
+            headless=True,
+            timeout=30_000,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
         try:
             yield browser
         finally:

@@ -7,6 +7,7 @@ External links are not followed, but none may point at the site's own host outsi
 the base. Then the canonical links, the Atom feed, sitemap.xml and robots.txt must
 all use the absolute base URL.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,6 +33,7 @@ TIMEOUT = 10
 
 
 # --- parsing -------------------------------------------------------------------------
+
 
 @dataclass
 class Link:
@@ -84,6 +86,7 @@ def css_urls(text: str) -> list[str]:
 
 
 # --- fetching and crawling ----------------------------------------------------------------
+
 
 @dataclass
 class Response:
@@ -211,7 +214,7 @@ def html_files(output: Path) -> set[str]:
 
 
 def rel_url(site: ServedSite, served_url: str) -> str:
-    return served_url[len(site.home):]
+    return served_url[len(site.home) :]
 
 
 def xml(site: ServedSite, rel: str) -> ET.Element:
@@ -222,6 +225,7 @@ def xml(site: ServedSite, rel: str) -> ET.Element:
 
 
 # --- acceptance 1: links ---------------------------------------------------------------------
+
 
 def test_harness_serves_nothing_outside_the_base(sub_site):
     """Sanity: under /notes/ a link that forgets the base path really gets a 404."""
@@ -234,8 +238,16 @@ def test_crawl_finds_no_broken_links(site_crawl):
     assert site_crawl.broken == []
     # The crawl really covered the site: every kind of page, the assets, the search bundle.
     rels = {rel_url(site_crawl.site, u) for u in site_crawl.pages}
-    for rel in ("", "notes/cvpr2022-generative-models/", "topics/", "papers/", "authors/", "venues/", "search/",
-                "archive/"):
+    for rel in (
+        "",
+        "notes/cvpr2022-generative-models/",
+        "topics/",
+        "papers/",
+        "authors/",
+        "venues/",
+        "search/",
+        "archive/",
+    ):
         assert rel in rels, f"the crawl never reached {rel!r}"
     assets = {rel_url(site_crawl.site, u) for u in site_crawl.resources}
     assert {"static/style.css", "atom.xml", "pagefind/pagefind.js"} <= assets
@@ -285,8 +297,11 @@ def test_404_page_works_at_any_depth(any_site):
     parser = PageParser()
     parser.feed(resp.body.decode("utf-8"))
     assert parser.links
-    relative = [ln.value for ln in parser.links
-                if not ln.value.startswith(("/", "#", "http://", "https://")) and not ln.value.startswith(SKIP_SCHEMES)]
+    relative = [
+        ln.value
+        for ln in parser.links
+        if not ln.value.startswith(("/", "#", "http://", "https://")) and not ln.value.startswith(SKIP_SCHEMES)
+    ]
     assert relative == []
     # Served from deep inside the site, every reference still resolves under the base.
     deep = any_site.url("no/such/page/")
@@ -305,6 +320,7 @@ def test_404_page_works_at_any_depth(any_site):
 
 
 # --- acceptance 3: feed, sitemap, robots -------------------------------------------------------
+
 
 def seed_entry_count() -> int:
     """One feed entry per post and per note of the seeds."""
@@ -327,14 +343,17 @@ def test_atom_feed_is_valid_with_absolute_links(any_site):
         ids.add(entry_id)
         assert entry.findtext(f"{ATOM}title")
         assert entry.findtext(f"{ATOM}updated")
-        alternates = [ln.get("href") for ln in entry.findall(f"{ATOM}link") if ln.get("rel", "alternate") == "alternate"]
+        alternates = [
+            ln.get("href") for ln in entry.findall(f"{ATOM}link") if ln.get("rel", "alternate") == "alternate"
+        ]
         assert len(alternates) == 1 and alternates[0].startswith(base), alternates
         assert entry_id.startswith(base), entry_id
         resp = fetch(any_site.local(alternates[0]))
         assert resp.status == 200 and resp.content_type.startswith("text/html"), alternates[0]
     assert len(ids) == len(entries)
-    kinds = sorted(c.get("term") for e in entries for c in e.findall(f"{ATOM}category")
-                   if c.get("scheme") == "urn:papernotes:kind")
+    kinds = sorted(
+        c.get("term") for e in entries for c in e.findall(f"{ATOM}category") if c.get("scheme") == "urn:papernotes:kind"
+    )
     assert kinds == ["note", "post"]
     # Every URL anywhere in the feed (including inside summaries) is absolute and under the base.
     for element in feed.iter():
@@ -358,7 +377,7 @@ def test_sitemap_lists_every_html_page(any_site):
     assert len(locs) == len(set(locs))
     outside = [loc for loc in locs if not loc.startswith(any_site.base_url)]
     assert outside == []
-    listed = {loc[len(any_site.base_url):] for loc in locs}
+    listed = {loc[len(any_site.base_url) :] for loc in locs}
     assert listed == html_files(any_site.output)
     assert len(listed) > 1600  # the seeds make about 1,700 pages
 

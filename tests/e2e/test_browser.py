@@ -4,6 +4,7 @@ Every test opens its pages in a fresh context that records console errors, page
 errors, HTTP responses >= 400, failed requests and any request that leaves the
 served sub-path; each test ends by asserting that record is empty.
 """
+
 from __future__ import annotations
 
 import re
@@ -70,8 +71,10 @@ def open_tab(chromium, sub_site):
 
         page.on("console", on_console)
         page.on("pageerror", lambda exc: tab.problems.append(f"page error on {page.url}: {exc}"))
-        page.on("response", lambda r: tab.problems.append(f"HTTP {r.status} on {page.url}: {r.url}")
-                if r.status >= 400 else None)
+        page.on(
+            "response",
+            lambda r: tab.problems.append(f"HTTP {r.status} on {page.url}: {r.url}") if r.status >= 400 else None,
+        )
         page.on("request", on_request)
         page.on("requestfailed", on_failed)
         page.on("framenavigated", lambda frame: tab.visited.append(frame.url) if frame == page.main_frame else None)
@@ -97,6 +100,7 @@ def text_of(locator) -> str:
 
 # --- navigation ---------------------------------------------------------------------------
 
+
 def test_navigate_home_topic_paper_author_venue(open_tab):
     tab = open_tab()
     page = tab.page
@@ -114,8 +118,12 @@ def test_navigate_home_topic_paper_author_venue(open_tab):
     assert tab.heading().startswith(topic_name)
 
     # A paper with authors and a known venue, so the chain can go on from its page.
-    item = page.locator(".paper-item").filter(has=page.locator("a.venue-badge")).filter(
-        has=page.locator(".authors a")).first
+    item = (
+        page.locator(".paper-item")
+        .filter(has=page.locator("a.venue-badge"))
+        .filter(has=page.locator(".authors a"))
+        .first
+    )
     paper = item.locator("a.paper-title")
     paper_title = text_of(paper)
     click_and_wait(tab, paper)
@@ -207,6 +215,7 @@ def test_note_math_fonts_and_no_overflow_at_375px(open_tab):
 
 # --- search ------------------------------------------------------------------------------------
 
+
 def search_from_header(tab: Tab, query: str) -> int:
     """Type the query in the header box of the home page, press Enter; return the result count shown."""
     tab.goto("")
@@ -227,8 +236,7 @@ def wait_for_count(tab: Tab, other_than: int | None = None) -> int:
     expect(status).to_have_text(pattern, timeout=WAIT_MS)
     count = int(COUNT.search(status.inner_text()).group(1))
     # search.js shows the count first, then fetches and renders the first page of results.
-    expect(tab.page.locator("#search-results > li.search-result")).to_have_count(min(count, PAGE_SIZE),
-                                                                              timeout=WAIT_MS)
+    expect(tab.page.locator("#search-results > li.search-result")).to_have_count(min(count, PAGE_SIZE), timeout=WAIT_MS)
     return count
 
 
@@ -251,12 +259,14 @@ def test_search_talking_head_finds_papers(open_tab):
     tab = open_tab()
     count = search_from_header(tab, "talking head")
     assert count >= 1
-    badges = tab.page.eval_on_selector_all("#search-results .search-result-head .badge",
-                                           "els => els.map(e => [e.className, e.textContent.trim()])")
+    badges = tab.page.eval_on_selector_all(
+        "#search-results .search-result-head .badge", "els => els.map(e => [e.className, e.textContent.trim()])"
+    )
     papers = [b for b in badges if "badge-paper" in b[0]]
     assert papers and all(text == "论文" for _, text in papers), badges
     paper_links = tab.page.eval_on_selector_all(
-        "#search-results .search-result-head:has(.badge-paper) .search-result-title", "els => els.map(e => e.href)")
+        "#search-results .search-result-head:has(.badge-paper) .search-result-title", "els => els.map(e => e.href)"
+    )
     assert paper_links and all(u.startswith(tab.site.url("papers/")) for u in paper_links)
     assert tab.problems == []
 

@@ -1,12 +1,12 @@
 """Merging records of all seeds into papers."""
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from sitebuild import seed_records
 
 from papernotes.model.merge import merge_records, normalize_author, normalize_venue, paper_key
 from papernotes.sources.records import PaperRecord, SourceSpan
 from papernotes.sources.text import clean_tex_residue
-
 
 
 def all_records():
@@ -51,8 +51,16 @@ def test_no_venue_invented():
 
 def test_complete_authors_beat_truncated_in_any_order():
     full = rec("z.md", 9, "hexo_paperlist", authors=("A One", "B Two", "C Three", "D Four"))
-    part = rec("a.txt", 1, "author_profile", authors=("A One", "B Two", "C Three"), authors_truncated=True,
-               date="2022-03-23", year=2022, has_code=True)
+    part = rec(
+        "a.txt",
+        1,
+        "author_profile",
+        authors=("A One", "B Two", "C Three"),
+        authors_truncated=True,
+        date="2022-03-23",
+        year=2022,
+        has_code=True,
+    )
     for order in ([full, part], [part, full]):
         (paper,), _ = merge_records(order)
         assert paper.authors == full.authors and not paper.authors_truncated
@@ -96,7 +104,10 @@ def test_normalize_author_and_venue():
 
 
 def test_clean_tex_residue():
-    assert clean_tex_residue(r"\emph{x} \textbf{S}emi \url{u} \href{u}{t} a~b 10\% A\&B \eg \ie") == "x Semi u t a b 10% A&B e.g. i.e."
+    assert (
+        clean_tex_residue(r"\emph{x} \textbf{S}emi \url{u} \href{u}{t} a~b 10\% A\&B \eg \ie")
+        == "x Semi u t a b 10% A&B e.g. i.e."
+    )
     assert clean_tex_residue(r"keep $a~b \% c$ math") == r"keep $a~b \% c$ math"
     s = r"DreamBooth ~ruiz2023dreambooth , InstantBooth"
     assert clean_tex_residue(s) == "DreamBooth, InstantBooth"
@@ -104,11 +115,22 @@ def test_clean_tex_residue():
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.text(max_size=30), st.sampled_from(["paperlist_md", "hf_papers", "author_profile", "x"]),
-                          st.booleans(), st.lists(st.text(max_size=8), max_size=4)), max_size=20))
+@given(
+    st.lists(
+        st.tuples(
+            st.text(max_size=30),
+            st.sampled_from(["paperlist_md", "hf_papers", "author_profile", "x"]),
+            st.booleans(),
+            st.lists(st.text(max_size=8), max_size=4),
+        ),
+        max_size=20,
+    )
+)
 def test_merge_never_raises_and_keeps_every_record(items):
-    records = [rec(f"p{i}.md", i + 1, fmt, title=t, authors=tuple(a), authors_truncated=trunc)
-               for i, (t, fmt, trunc, a) in enumerate(items)]
+    records = [
+        rec(f"p{i}.md", i + 1, fmt, title=t, authors=tuple(a), authors_truncated=trunc)
+        for i, (t, fmt, trunc, a) in enumerate(items)
+    ]
     papers, diags = merge_records(records)
     assert sum(len(p.records) for p in papers) + len(diags) == len(records)
     assert clean_tex_residue(" ".join(t for t, *_ in items)) is not None

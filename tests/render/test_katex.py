@@ -3,6 +3,7 @@
 Needs `npm ci`; skipped locally when node_modules/katex is missing, but in CI
 (env CI set) a missing KaTeX is a failure, not a skip.
 """
+
 import html
 import os
 import re

@@ -1,4 +1,5 @@
 """Math protection on seed 001 and on hand-written edge cases (pure, no node needed)."""
+
 from pathlib import Path
 
 import markdown
@@ -14,7 +15,7 @@ SEED = ROOT / "site_src" / "notes" / "cvpr2022-generative-models.md"
 
 
 def offset_of_line(text: str, line: int) -> int:
-    return sum(len(l) + 1 for l in text.split("\n")[: line - 1])
+    return sum(len(part) + 1 for part in text.split("\n")[: line - 1])
 
 
 # -- seed 001 ----------------------------------------------------------------
@@ -128,7 +129,11 @@ def test_math_in_heading_list_and_table():
     text = "## Loss $L_0$\n\n- item $a_i$\n\n| a | b |\n|---|---|\n| $x_1$ | $$y$$ |\n"
     out, formulas = protect_math(text)
     assert [(f.tex, f.display, f.line) for f in formulas] == [
-        ("L_0", False, 1), ("a_i", False, 3), ("x_1", False, 7), ("y", True, 7)]
+        ("L_0", False, 1),
+        ("a_i", False, 3),
+        ("x_1", False, 7),
+        ("y", True, 7),
+    ]
     html = markdown.markdown(out, extensions=["tables", "toc"])
     for f in formulas:
         assert f.token in html
@@ -217,7 +222,7 @@ def test_fill_math_replaces_blocks_inline_errors_and_missing():
     filled, diags = fill_math(html, fs, results, "notes/x.md")
     assert "PNMATH" not in filled.upper()
     assert '<div class="math-display"><span class="katex-display">D</span></div>' in filled
-    assert "<p>" + '<div' not in filled
+    assert "<p>" + "<div" not in filled
     assert '<span class="math-inline"><span class="katex">A</span></span>' in filled
     assert '<span class="math-error" title="notes/x.md:3: KaTeX: Bad &lt;b&gt;"><code>b</code></span>' in filled
     assert '<div class="math-display"><code class="math-source">\ne\n</code></div>' in filled

@@ -1,4 +1,5 @@
 """Atom feed, sitemap and robots.txt: valid XML, absolute links, stable ids, escaping, determinism."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,24 +16,46 @@ NASTY = 'Loss <script>alert("x")</script> & "GAN" \x0b'
 
 def entries() -> list[dict]:
     return [
-        {"title": "扩散模型损失函数笔记", "url": URLS.absolute("notes/diffusion-loss/"),
-         "published": dt.datetime(2024, 5, 1), "updated": dt.datetime(2024, 5, 3, 8, 30),
-         "summary_html": "<p>公式 <span class=\"katex\">x</span> &amp; more</p>", "kind": "note",
-         "categories": ["diffusion", "CVPR2023"]},
-        {"title": NASTY, "url": URLS.absolute("posts/nasty/"),
-         "published": dt.datetime(2023, 1, 2, tzinfo=dt.timezone(dt.timedelta(hours=8))),
-         "updated": dt.datetime(2023, 1, 2, tzinfo=dt.timezone(dt.timedelta(hours=8))),
-         "summary_html": "<b>bold</b>", "kind": "post", "categories": []},
-        {"title": "人脸生成", "url": URLS.absolute("posts/faces/"),
-         "published": dt.date(2022, 12, 31), "updated": dt.date(2022, 12, 31),
-         "summary_html": "", "kind": "post", "categories": ["Face Generation"]},
+        {
+            "title": "扩散模型损失函数笔记",
+            "url": URLS.absolute("notes/diffusion-loss/"),
+            "published": dt.datetime(2024, 5, 1),
+            "updated": dt.datetime(2024, 5, 3, 8, 30),
+            "summary_html": '<p>公式 <span class="katex">x</span> &amp; more</p>',
+            "kind": "note",
+            "categories": ["diffusion", "CVPR2023"],
+        },
+        {
+            "title": NASTY,
+            "url": URLS.absolute("posts/nasty/"),
+            "published": dt.datetime(2023, 1, 2, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+            "updated": dt.datetime(2023, 1, 2, tzinfo=dt.timezone(dt.timedelta(hours=8))),
+            "summary_html": "<b>bold</b>",
+            "kind": "post",
+            "categories": [],
+        },
+        {
+            "title": "人脸生成",
+            "url": URLS.absolute("posts/faces/"),
+            "published": dt.date(2022, 12, 31),
+            "updated": dt.date(2022, 12, 31),
+            "summary_html": "",
+            "kind": "post",
+            "categories": ["Face Generation"],
+        },
     ]
 
 
 def feed(items=None) -> bytes:
-    return atom_feed(title="论文笔记 <&>", subtitle="CV notes", author="papernotes",
-                     site_url=URLS.absolute(""), feed_url=URLS.absolute(URLS.feed()),
-                     entries=entries() if items is None else items, language="zh-CN")
+    return atom_feed(
+        title="论文笔记 <&>",
+        subtitle="CV notes",
+        author="papernotes",
+        site_url=URLS.absolute(""),
+        feed_url=URLS.absolute(URLS.feed()),
+        entries=entries() if items is None else items,
+        language="zh-CN",
+    )
 
 
 def test_feed_is_atom_with_every_entry():
@@ -66,7 +89,7 @@ def test_links_are_absolute_and_self_points_at_feed():
     for link in links:
         hrefs.append(link.get("href"))
         assert link.get("href").startswith("https://user.github.io/notes/")
-    rels = {(l.get("rel"), l.get("href")) for l in root.findall(A + "link")}
+    rels = {(link.get("rel"), link.get("href")) for link in root.findall(A + "link")}
     assert ("self", "https://user.github.io/notes/atom.xml") in rels
     assert ("alternate", "https://user.github.io/notes/") in rels
     assert len(hrefs) == 2 + 3
@@ -93,7 +116,7 @@ def test_markup_in_titles_and_summaries_is_escaped():
     assert nasty.findtext(A + "title") == NASTY.replace("\x0b", "")
     summary = items[0].find(A + "summary")
     assert summary.get("type") == "html"
-    assert summary.text == "<p>公式 <span class=\"katex\">x</span> &amp; more</p>"  # HTML survives one unescape
+    assert summary.text == '<p>公式 <span class="katex">x</span> &amp; more</p>'  # HTML survives one unescape
     assert items[2].find(A + "summary") is None  # no empty summary
 
 
@@ -104,8 +127,12 @@ def test_categories_carry_kind_and_terms():
 
 
 def test_sitemap_parses_sorted_unique_absolute():
-    urls = [URLS.absolute("papers/b/"), URLS.absolute(""), URLS.absolute("papers/a/?x=1&y=2"),
-            URLS.absolute("papers/b/")]
+    urls = [
+        URLS.absolute("papers/b/"),
+        URLS.absolute(""),
+        URLS.absolute("papers/a/?x=1&y=2"),
+        URLS.absolute("papers/b/"),
+    ]
     raw = sitemap_xml(urls)
     root = ET.fromstring(raw)
     assert root.tag == SM + "urlset"

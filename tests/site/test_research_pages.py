@@ -1,10 +1,11 @@
 """Issue 4 acceptance: a page per paper, author, venue and topic, linked both ways."""
+
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from sitebuild import SEED_SOURCE, build_site, soup
 from linkcheck import broken_links
+from sitebuild import SEED_SOURCE, build_site, soup
 
 from papernotes.site.urls import slugify
 
@@ -59,10 +60,11 @@ def test_author_pages_nannan_wang_and_chen_change_loy(seed_site):
     output, _ = seed_site
     page = soup(output / "authors" / slugify("Nannan Wang") / "index.html")
     listed = page.select(".year-group .paper-item")
+    from sitebuild import SEED_SOURCE
+
     from papernotes.config import load_config
     from papernotes.content import load_content
     from papernotes.model.merge import merge_records
-    from sitebuild import SEED_SOURCE
 
     config, _ = load_config(SEED_SOURCE)
     papers, _ = merge_records(load_content(config).records, config.aliases)

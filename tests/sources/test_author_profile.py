@@ -1,8 +1,10 @@
 """Seed 004: the author-profile scrape."""
+
 from collections import Counter
 from pathlib import Path
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from papernotes.sources import author_profile
 
@@ -23,7 +25,11 @@ def test_counts():
     assert all(r.authors_truncated and len(r.authors) == 3 for r in recs)
     assert all(r.owner == "Nannan Wang" and r.venue is None for r in recs)
     scored = [r for r in recs if r.score is not None]
-    assert [(r.score, r.date, r.year) for r in scored] == [(88.9, "May 2", None), (70.3, "May 18", None), (50.9, "May 17", None)]
+    assert [(r.score, r.date, r.year) for r in scored] == [
+        (88.9, "May 2", None),
+        (70.3, "May 18", None),
+        (50.9, "May 17", None),
+    ]
     assert all(r.year is not None for r in recs if r.score is None)
     assert [r.affiliation for r in recs if r.affiliation] == ["tsinghua"]
 
@@ -49,7 +55,12 @@ def test_tex_residue_cleaned():
 
 def test_parse_meta():
     assert author_profile.parse_meta("CVMar 4, 2022Code") == {
-        "score": None, "category": "CV", "date": "2022-03-04", "year": 2022, "has_code": True}
+        "score": None,
+        "category": "CV",
+        "date": "2022-03-04",
+        "year": 2022,
+        "has_code": True,
+    }
     assert author_profile.parse_meta("88.9LGMay 2")["date"] == "May 2"
     assert author_profile.parse_meta("Nannan Wang") is None
 
@@ -61,6 +72,12 @@ def test_partial_entry_warns():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.sampled_from(["CV", "Mar 23", ", 2022", "Code", "88.9", "\n", " et al.", " · ", "x", ","]) | st.text(max_size=5), max_size=60))
+@given(
+    st.lists(
+        st.sampled_from(["CV", "Mar 23", ", 2022", "Code", "88.9", "\n", " et al.", " · ", "x", ","])
+        | st.text(max_size=5),
+        max_size=60,
+    )
+)
 def test_never_raises(tokens):
     author_profile.read("x.txt", "".join(tokens))

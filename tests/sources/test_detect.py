@@ -1,7 +1,9 @@
 """Format detection by content, overrides, and byte decoding."""
+
 from pathlib import Path
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from papernotes.sources.decode import decode_source
 from papernotes.sources.detect import READERS, detect_format, read_listing
@@ -62,7 +64,12 @@ def test_decode_gbk_with_warning():
 def test_decode_invalid_names_byte_and_line():
     text, diags = decode_source("b.md", b"ok\nline two \xff\xfe\x00")
     assert text is None
-    assert diags[0].level == "error" and diags[0].line == 2 and "0xff" in diags[0].message and "offset 12" in diags[0].message
+    assert (
+        diags[0].level == "error"
+        and diags[0].line == 2
+        and "0xff" in diags[0].message
+        and "offset 12" in diags[0].message
+    )
 
 
 @settings(max_examples=300, deadline=None)

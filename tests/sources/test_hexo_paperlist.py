@@ -1,7 +1,9 @@
 """Seed 000: the numbered paper list inside a Hexo post."""
+
 from pathlib import Path
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from papernotes.sources import hexo_paperlist
 
@@ -62,6 +64,11 @@ def test_ordinary_post_has_no_records():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("1. ### Title：:（）()[paper](x)Author*,>Abstract\n -#")) | st.characters(), max_size=400))
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("1. ### Title：:（）()[paper](x)Author*,>Abstract\n -#")) | st.characters(),
+        max_size=400,
+    )
+)
 def test_never_raises(text):
     hexo_paperlist.read("x.md", text)

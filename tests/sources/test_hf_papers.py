@@ -1,7 +1,9 @@
 """Seed 002: the Hugging Face papers text scrape."""
+
 from pathlib import Path
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from papernotes.sources import hf_papers
 

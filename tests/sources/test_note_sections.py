@@ -1,7 +1,9 @@
 """Seed 001: study notes, one ``##`` section per paper."""
+
 from pathlib import Path
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from papernotes.sources import note_sections
 from papernotes.sources.note_sections import join_broken_headings

@@ -1,7 +1,9 @@
 """Seed 003: the conference paper-list page, in both layouts."""
+
 from pathlib import Path
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from papernotes.sources import paperlist_md
 from papernotes.sources.scraped_html import clean_html, join_fragments
@@ -52,7 +54,7 @@ def test_no_raw_html_and_multiline_abstracts_whole():
     split = set()
     current = None
     for line in lines:
-        if (m := paperlist_md.HEADING.match(line)):
+        if m := paperlist_md.HEADING.match(line):
             current = int(m.group(1))
         elif line.strip() and not line.startswith(" ") and not line.startswith("[Go to") and current:
             split.add(current)
@@ -102,6 +104,11 @@ def test_broken_input_gives_diagnostics():
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("## [12]*:Authors Conference URL Abstract<sup>tex</>$\n -()")) | st.characters(), max_size=400))
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("## [12]*:Authors Conference URL Abstract<sup>tex</>$\n -()")) | st.characters(),
+        max_size=400,
+    )
+)
 def test_never_raises(text):
     paperlist_md.read("x.md", text)
