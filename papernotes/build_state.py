@@ -49,9 +49,10 @@ def save_state(cache_dir: Path, output: Path, key: str, fingerprints: dict[str, 
     path = _state_path(cache_dir, output)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
+        data = json.dumps({"key": key, "indexed": indexed, "pages": fingerprints}, sort_keys=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump({"key": key, "indexed": indexed, "pages": fingerprints}, fh, sort_keys=True)
+            fh.write(data)
         os.replace(tmp, path)
     except OSError:
         pass  # without a state the next build renders everything: slower, never wrong

@@ -43,18 +43,19 @@ class Content:
     failed: set[str] = field(default_factory=set)  # sources with errors: keep their last good pages
 
 
-def _files_under(root: Path, folder: str, suffixes: set[str]) -> list[Path]:
-    """Content files below root/folder, sorted; hidden files and folders are skipped."""
-    base = root / folder
+def _files_under(root: Path, folder: str, suffixes: set[str]) -> list[str]:
+    """Site-relative paths of the content files below root/folder, in path order; hidden ones skipped."""
+    top = str(root)
     found = []
-    for dirpath, dirnames, filenames in os.walk(base):
+    for dirpath, dirnames, filenames in os.walk(os.path.join(top, folder)):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        prefix = os.path.relpath(dirpath, top).replace(os.sep, "/")
         found += [
-            Path(dirpath, name)
+            f"{prefix}/{name}"
             for name in filenames
             if not name.startswith(".") and os.path.splitext(name)[1].lower() in suffixes
         ]
-    return sorted(found)
+    return sorted(found, key=lambda rel: rel.split("/"))
 
 
 def _override(config: SiteConfig, rel: str) -> str | None:
@@ -147,7 +148,7 @@ RACY_NS = 2_000_000_000  # a file changed this soon before it was read may chang
 
 def _stamp(path: Path, kind: str | None):
     try:
-        st = path.stat()
+        st = os.stat(path)
     except OSError:
         return None
     return (kind, st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
@@ -175,8 +176,8 @@ def load_content(config: SiteConfig, cache: dict | None = None, keep_last_good: 
         for path in _files_under(root, folder, DOC_SUFFIXES)
     ]
     wanted += [(None, path) for path in _files_under(root, config.papers_dir, LISTING_SUFFIXES)]
-    for kind, path in wanted:
-        rel = path.relative_to(root).as_posix()
+    for kind, rel in wanted:
+        path = root / rel
         seen.add(rel)
         stamp = _stamp(path, kind)
         hit = cache.get(rel)

@@ -83,7 +83,7 @@ class Builder:
         self.renderer = RenderBatch(options.project, options.source, self.cache)
         self.writer = SiteWriter(options.project / "templates", options.output)
         self.memo = Memo(limit=400_000)  # per item: paper summaries, document views, note sections
-        self.whole = Memo(limit=4)  # per collection: slugs, BibTeX keys, feeds (a few large entries)
+        self.whole = Memo(limit=16)  # per collection: slugs, order, the index, page lists, BibTeX keys, feeds
         self.files: dict = {}  # what was read: path -> (stat, result)
         self.merged: dict = {}  # merge memo: paper key -> (records, paper)
         self.topic_memo: dict = {}  # paper key -> (text, topics)

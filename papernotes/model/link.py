@@ -8,6 +8,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
+from ..memo import Memo
 from ..sources.note_sections import join_broken_headings
 from .merge import paper_key
 from .paper import Paper
@@ -44,23 +45,40 @@ def _heading_key(name: str) -> str:
     return paper_key(html.unescape(_TAGS.sub("", name)))
 
 
-def link_documents(papers: list[Paper], doc_paths: set[str], tocs: dict[str, list]) -> dict[str, list[NoteRef]]:
+def link_documents(
+    papers: list[Paper], doc_paths: set[str], tocs: dict[str, list], memo: Memo | None = None
+) -> dict[str, list[NoteRef]]:
     """paper key -> the document places about it, from the records each document produced.
 
     The anchor is the heading whose text is the paper's title (a note section)
     or contains it (seed 000's `### Title：… （中文）[paper]` list items).
+    `memo` keeps each document's headings between builds.
     """
+    memo = memo if memo is not None else Memo(limit=10_000)
     refs: dict[str, list[NoteRef]] = defaultdict(list)
+    headings: dict[str, tuple] = {}
     for paper in papers:
         for record in paper.records:
             path = record.source.path
             if path not in doc_paths or any(r.doc_path == path for r in refs[paper.key]):
                 continue
-            anchor, heading = None, paper.title
-            for entry in tocs.get(path, ()):
-                key = _heading_key(entry.name)
-                if key == paper.key or (paper.key and f" {paper.key} " in f" {key} "):
-                    anchor = entry.id
-                    break
-            refs[paper.key].append(NoteRef(path, anchor, heading))
+            if path not in headings:
+                toc = tuple(tocs.get(path, ()))
+                headings[path] = memo.get(("headings", toc), lambda: _headings(toc))  # noqa: B023
+            ordered, first = headings[path]
+            exact = first.get(paper.key)  # the first heading that is the title, or one before it that holds it
+            before = ordered if exact is None else ordered[:exact]
+            anchor = next((a for key, a in before if paper.key and f" {paper.key} " in f" {key} "), None)
+            if anchor is None and exact is not None:
+                anchor = ordered[exact][1]
+            refs[paper.key].append(NoteRef(path, anchor, paper.title))
     return dict(refs)
+
+
+def _headings(toc: tuple) -> tuple[list[tuple[str, str]], dict[str, int]]:
+    """(heading key, id) in page order, and where each key first occurs."""
+    ordered = [(_heading_key(entry.name), entry.id) for entry in toc]
+    first: dict[str, int] = {}
+    for n, (key, _) in enumerate(ordered):
+        first.setdefault(key, n)
+    return ordered, first

@@ -38,6 +38,7 @@ class DocumentRenderer:
         self.cache_dir = cache_dir
         self.markdown = MarkdownRenderer()
         self._memory = Memo(limit=5_000)
+        self._images = Memo(limit=50_000)  # (path, file digest) -> the image paths its text names
 
     def image_exists(self, doc: Document, src: str) -> bool:
         target = (self.source / doc.path).parent.joinpath(src).resolve()
@@ -45,7 +46,7 @@ class DocumentRenderer:
 
     def key(self, doc: Document, digest: str) -> str:
         # Whether each referenced image exists is part of the input: adding the file changes the page.
-        images = sorted({m.group(1) for m in _IMAGE.finditer(doc.body)})
+        images = self._images.get((doc.path, digest), lambda: sorted({m.group(1) for m in _IMAGE.finditer(doc.body)}))
         state = "".join("1" if self.image_exists(doc, src) else "0" for src in images)
         raw = "\0".join((CACHE_VERSION, doc.path, digest, str(doc.body_line), state))
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()

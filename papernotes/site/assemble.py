@@ -45,9 +45,8 @@ def assemble(
     """`fragment(template, name)` renders list items (the writer's); `bibtex`: (entry maker, paper key -> bib key);
     `memo` keeps values per item, `whole` per collection."""
     graph = Graph()
-    refs = link_documents(
-        papers, {d.path for d in content.documents}, {path: r.toc for path, r in rendered_docs.items()}
-    )
+    tocs = {path: r.toc for path, r in rendered_docs.items()}
+    refs = link_documents(papers, {d.path for d in content.documents}, tocs, memo)
     slugs = whole.get(("slugs", tuple((p.key, p.title) for p in papers)), lambda: paper_slugs(papers))
     title_html = {key: r.title_html for key, r in rendered_papers.items()}
     index = build_index(
@@ -59,6 +58,7 @@ def assemble(
         config.papers_per_page,
         slugs,
         memo,
+        whole,
         render_item=_item_renderer(fragment("_paper_item.html", "p")),
     )
     graph.add("papers", index.digest, index)
@@ -74,7 +74,7 @@ def assemble(
             )
         )
     views.sort(key=lambda v: v["sort_key"], reverse=True)
-    entries = add_document_values(graph, views, index, refs, fragment("_entry_item.html", "e"))
+    entries = add_document_values(graph, views, index, refs, fragment("_entry_item.html", "e"), memo)
 
     abstracts = {key: (r.abstract_html, r.digest) for key, r in rendered_papers.items()}
     make_bibtex, bibkeys = bibtex
@@ -87,14 +87,13 @@ def assemble(
         lambda p: make_bibtex(p, bibkeys[p.key]),
         bibkeys,
     )
-    pages = (
-        blog_pages(entries, urls)
-        + paper_pages(index)
-        + author_pages(index)
-        + venue_pages(index)
-        + topic_pages(index)
-        + [search_page(urls)]
+    # Each family of pages is a function of the one value it lists.
+    blog = whole.get(("blog pages", graph.digest("docs"), urls.base_url), lambda: blog_pages(entries, urls))
+    research = whole.get(
+        ("research pages", index.digest),
+        lambda: paper_pages(index) + author_pages(index) + venue_pages(index) + topic_pages(index),
     )
+    pages = blog + research + [search_page(urls)]
     return graph, pages, entries, index
 
 

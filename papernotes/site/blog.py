@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from markupsafe import Markup
 
+from ..memo import Memo
 from ..model.link import NoteRef
 from .graph import Graph, digest_of, digest_text
 from .links import add_paper_links
@@ -43,6 +44,7 @@ def add_document_values(
     index: PaperIndex,
     notes: dict[str, list[NoteRef]],
     render_entry: Callable[[dict, str], Markup],
+    memo: Memo,
 ) -> list[dict]:
     """`views`: document views (site/views.py), newest first. Adds `doc:<path>` and `docs`; returns the entries."""
     per_doc: dict[str, list] = defaultdict(list)
@@ -54,14 +56,19 @@ def add_document_values(
         pairs = per_doc.get(view["source"], [])
         links = {ref.anchor: (s["href"], s["title"]) for s, ref in pairs if ref.anchor}
         papers = [s for s, _ in pairs]
-        digest = digest_text(view["digest"], digest_of(links), *(s["digest"] for s in papers))
+        shown = [f"{anchor}={href}={title}" for anchor, (href, title) in sorted(links.items())]
+        digest = digest_text(view["digest"], *shown, *(s["digest"] for s in papers))
         graph.add(f"doc:{view['source']}", digest, {**view, "paper_links": links, "papers": papers})
-        entry = {k: view[k] for k in ENTRY_FIELDS}
-        entry_digest = digest_of(entry)
+        entry, entry_digest = memo.get(("entry", view["digest"]), lambda: _entry(view))
         entries.append({**entry, "html": render_entry(entry, entry_digest)})
         digests.append(entry_digest)
     graph.add("docs", digest_text(*digests), entries)
     return entries
+
+
+def _entry(view: dict) -> tuple[dict, str]:
+    entry = {k: view[k] for k in ENTRY_FIELDS}
+    return entry, digest_of(entry)
 
 
 def _document_context(get, urls: Urls, path: str) -> dict:

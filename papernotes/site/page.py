@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 
-@dataclass(frozen=True)
-class Page:
+class Page(NamedTuple):  # a tuple: tens of thousands are made per build
     url: str  # site-relative URL, e.g. 'notes/x/' (urls.output_file gives the file)
     template: str
     # make(get, *args) -> template context. `get(name)` returns a graph value the page declared in

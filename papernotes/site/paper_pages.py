@@ -9,7 +9,7 @@ from markupsafe import Markup
 
 from ..model.link import NoteRef
 from ..model.paper import Paper
-from .graph import Graph, digest_of, digest_text
+from .graph import Graph, digest_text
 from .page import Page
 from .research import PaperIndex
 
@@ -44,14 +44,10 @@ def add_paper_values(
                         "href": doc["href"] + (f"#{ref.anchor}" if ref.anchor else ""),
                     }
                 )
-        digest = digest_text(
-            paper.digest or repr(paper),
-            repr(paper.topics),
-            html_digest,
-            bibkeys.get(paper.key, ""),
-            digest_of(refs) if refs else "",
-        )
-        graph.add(f"paper:{paper.key}", digest, (paper, Markup(html), refs, bibtex))
+        # Digests of what the value is made of, joined: the fingerprint hashes them (one sha per page, not two).
+        digest = "|".join((paper.digest or digest_text(repr(paper)), ",".join(paper.topics), html_digest,
+                           bibkeys.get(paper.key, ""), *("\0".join(r.values()) for r in refs)))  # fmt: skip
+        graph.add(f"paper:{paper.key}", digest, (paper, html, refs, bibtex))
 
 
 def _related(index: PaperIndex, summary: dict) -> list[dict]:
@@ -89,6 +85,7 @@ def _links(paper: Paper) -> list[dict]:
 def _paper_context(get, key: str) -> dict:
     index: PaperIndex = get("papers")
     paper, abstract_html, notes, bibtex = get(f"paper:{key}")
+    abstract_html = Markup(abstract_html)  # scraped text escaped by render/text.py, math by KaTeX
     summary = index.by_key[key]
     urls = index.urls
     view = {

@@ -112,50 +112,48 @@ def build_index(
     per_page: int,
     slugs: dict[str, str],
     memo: Memo,
+    whole: Memo,
     render_item: Callable[[dict], Markup],
 ) -> PaperIndex:
-    """`noted`: keys of papers some document is about; `title_html`: key -> title with math rendered."""
-    ordered = sorted(papers, key=sort_key)
-    names = sorted({a for p in ordered for a in p.authors})
-    author_slug = unique_slugs([(n, n) for n in names])
+    """`noted`: keys of papers some document is about; `title_html`: key -> title with math rendered.
+    `memo` keeps each paper's summary, `whole` what depends on all papers (order, author slugs, the index)."""
+    identity = tuple(p.digest or repr(p) for p in papers)
+    order, author_slug, authors_digest = whole.get(("authors", identity), lambda: _order_and_authors(papers))
+    by_key = {p.key: p for p in papers}
     rules = hashlib.sha256(
         repr(sorted((s, r.name, r.name_zh, r.keywords) for s, r in topics.items())).encode()
     ).hexdigest()
     summaries, digests = [], []
-    for paper in ordered:
-        slugs_of_authors = tuple(author_slug[a] for a in paper.authors)
-        html = title_html.get(paper.key) or str(escape(paper.title))
-        inputs = (
-            paper.key,
-            paper.title,
-            paper.title_zh,
-            paper.venue,
-            paper.year,
-            paper.authors,
-            paper.authors_truncated,
-            paper.topics,
-            slugs[paper.key],
-            slugs_of_authors,
-            paper.key in noted,
-            html,
-            urls.base_url,
-            rules,
-        )
+    for key in order:
+        paper = by_key[key]
+        html = title_html.get(key) or str(escape(paper.title))
+        inputs = (paper.digest or repr(paper), paper.topics, slugs[key], key in noted, html, authors_digest, rules)
         summary, digest = memo.get(
-            ("summary", inputs),
-            lambda: _summary(paper, html, slugs, slugs_of_authors, paper.key in noted, topics, urls),
+            ("summary", urls.base_url, inputs),
+            lambda: _summary(paper, html, slugs, author_slug, key in noted, topics, urls),
         )
         summaries.append(summary)
         digests.append(digest)
-    digest = hashlib.sha256("\0".join([rules, str(per_page), *digests]).encode()).hexdigest()
-    return PaperIndex(summaries, topics, urls, per_page, digest, author_slug, render_item)
+    digest = hashlib.sha256("\0".join([rules, str(per_page), urls.base_url, *digests]).encode()).hexdigest()
+    return whole.get(
+        ("index", digest), lambda: PaperIndex(summaries, topics, urls, per_page, digest, author_slug, render_item)
+    )
+
+
+def _order_and_authors(papers: list[Paper]) -> tuple[list[str], dict[str, str], str]:
+    """Paper keys in list order, author name -> slug, and a digest of those slugs."""
+    order = [p.key for p in sorted(papers, key=sort_key)]
+    names = sorted({a for p in papers for a in p.authors})
+    author_slug = unique_slugs([(n, n) for n in names])
+    digest = hashlib.sha256(repr(sorted(author_slug.items())).encode("utf-8")).hexdigest()
+    return order, author_slug, digest
 
 
 def _summary(
     paper: Paper,
     title_html: str,
     slugs: dict[str, str],
-    author_slugs: tuple[str, ...],
+    author_slug: dict[str, str],
     has_notes: bool,
     topics: dict[str, TopicRule],
     urls: Urls,
@@ -170,7 +168,7 @@ def _summary(
             "href": urls.href(urls.venue(paper.venue, paper.year)),
             "venue_href": urls.href(urls.venue(paper.venue)),
         }
-    authors = [{"name": a, "href": urls.href(urls.author(s))} for a, s in zip(paper.authors, author_slugs)]
+    authors = [{"name": a, "href": urls.href(urls.author(author_slug[a]))} for a in paper.authors]
     summary = {
         "key": paper.key,
         "title": paper.title,
