@@ -37,6 +37,7 @@ class SourceFile:
 class Content:
     documents: list[Document] = field(default_factory=list)
     records: list[PaperRecord] = field(default_factory=list)
+    record_groups: list[tuple[PaperRecord, ...]] = field(default_factory=list)  # per file, in path order
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: dict[str, SourceFile] = field(default_factory=dict)
     fallback_dates: dict[str, dt.datetime] = field(default_factory=dict)  # path -> git/mtime date
@@ -193,6 +194,7 @@ def load_content(config: SiteConfig, cache: dict | None = None, keep_last_good: 
         content.files[rel] = result.source
         content.diagnostics += result.diagnostics
         content.records += result.records
+        content.record_groups.append(result.records)
         if result.failed:
             content.failed.add(rel)
         if result.document is not None:

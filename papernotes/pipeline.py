@@ -11,6 +11,7 @@ build from the state file. Every other cache is a memo keyed by its full inputs.
 from __future__ import annotations
 
 import gc
+import operator
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,6 +91,7 @@ class Builder:
         self.fingerprints: dict[str, str] | None = None  # output path -> fingerprint, after the last build
         self.code = code_digest(options.project)
         self._index_trusted = False
+        self._last_merge: tuple | None = None
 
     def close(self) -> None:
         self.renderer.close()
@@ -156,7 +158,7 @@ class Builder:
             config = config.with_base_url(self.options.base_url)
         content = load_content(config, self.files, keep_last_good=self.options.dev)
         diags.extend(content.diagnostics)
-        papers, merge_diags = merge_records(content.records, config.aliases, self.merged)
+        papers, merge_diags = self._merge(content.record_groups, config.aliases)
         diags.extend(merge_diags)
         topics = topic_set(config.topics, [t for d in content.documents for t in d.tags])
         notes_text: dict[str, str] = {}
@@ -164,6 +166,15 @@ class Builder:
             notes_text.update(self.memo.get(("sections", doc.body), lambda: section_texts(doc.body)))
         classify(papers, topics, notes_text, self.topic_memo)
         return config, content, papers, topics
+
+    def _merge(self, groups: list[tuple], aliases: dict):
+        """Merged papers; the last build's when every file gave the same records (a note's prose edited)."""
+        last = self._last_merge
+        if last and last[1] == aliases and len(last[0]) == len(groups) and all(map(operator.eq, last[0], groups)):
+            return last[2], last[3]
+        papers, diags = merge_records((r for group in groups for r in group), aliases, self.merged)
+        self._last_merge = (groups, dict(aliases), papers, diags)
+        return papers, diags
 
     def _previous_fingerprints(self) -> dict[str, str]:
         """The fingerprints the files in output/ were written with: this builder's last build, else the

@@ -141,6 +141,8 @@ class SiteWriter:
         self._closures: dict[str, str] = {}
         self._items = Memo(limit=200_000)  # (template closure, value digest) -> rendered fragment
         self._on_disk: set[str] | None = None  # what this writer knows it left in output/ last time
+        self._rels = Memo(limit=1_000_000)  # page URL -> output path
+        self._fingerprints = Memo(limit=1_000_000)  # (page, templates) -> (input digests, fingerprint)
 
     # -- templates --------------------------------------------------------------
     def begin(self) -> None:
@@ -222,19 +224,22 @@ class SiteWriter:
         output = self.output
         output.mkdir(parents=True, exist_ok=True)
         report = WriteReport()
-        owners, collision_diags = check_collisions([(urls.output_file(p.url), p.origin) for p in pages])
+        rels = [self._rels.get(p.url, lambda: urls.output_file(p.url)) for p in pages]
+        owners, collision_diags = check_collisions(list(zip(rels, (p.origin for p in pages))))
         diags.extend(collision_diags)
         produced: set[str] = set()
         on_disk = self._on_disk if self._on_disk is not None else read_manifest(output)
         trust_memory = self._on_disk is not None
         site_digest = digest_of(site)
-        ordered = sorted(pages, key=lambda p: p.origin not in first) if first else pages
-        for page in ordered:
-            rel = urls.output_file(page.url)
+        ordered = list(zip(pages, rels))
+        if first:
+            ordered.sort(key=lambda pair: pair[0].origin not in first)
+        for page, rel in ordered:
             if owners.get(rel) != page.origin:
                 continue
             produced.add(rel)
-            fingerprint = graph.fingerprint(page, site_digest + self.templates_digest((page.template, *page.fragments)))
+            templates = site_digest + self.templates_digest((page.template, *page.fragments))
+            fingerprint = graph.fingerprint(page, templates, self._fingerprints)
             exists = rel in on_disk and (trust_memory or (output / rel).exists())
             if exists and page.origin in keep_failed:
                 continue  # the last good page of a source that is broken right now: re-render once fixed

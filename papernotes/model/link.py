@@ -67,8 +67,9 @@ def link_documents(
                 headings[path] = memo.get(("headings", toc), lambda: _headings(toc))  # noqa: B023
             ordered, first = headings[path]
             exact = first.get(paper.key)  # the first heading that is the title, or one before it that holds it
-            before = ordered if exact is None else ordered[:exact]
-            anchor = next((a for key, a in before if paper.key and f" {paper.key} " in f" {key} "), None)
+            padded = f" {paper.key} "
+            before = range(len(ordered) if exact is None else exact)
+            anchor = next((ordered[n][1] for n in before if paper.key and padded in ordered[n][0]), None)
             if anchor is None and exact is not None:
                 anchor = ordered[exact][1]
             refs[paper.key].append(NoteRef(path, anchor, paper.title))
@@ -76,9 +77,9 @@ def link_documents(
 
 
 def _headings(toc: tuple) -> tuple[list[tuple[str, str]], dict[str, int]]:
-    """(heading key, id) in page order, and where each key first occurs."""
-    ordered = [(_heading_key(entry.name), entry.id) for entry in toc]
+    """(" heading key ", id) in page order, and where each key first occurs."""
+    keys = [_heading_key(entry.name) for entry in toc]
     first: dict[str, int] = {}
-    for n, (key, _) in enumerate(ordered):
+    for n, key in enumerate(keys):
         first.setdefault(key, n)
-    return ordered, first
+    return [(f" {key} ", entry.id) for key, entry in zip(keys, toc)], first

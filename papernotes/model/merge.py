@@ -157,9 +157,11 @@ def merge_records(
         groups.setdefault(key, []).append(rec)
     papers = []
     for key in sorted(groups):
-        recs = sorted(groups[key], key=lambda r: (r.source.path, r.source.line))
+        recs = groups[key]
+        if len(recs) > 1:
+            recs.sort(key=_place)
         hit = cache.get(key) if cache is not None else None
-        if hit is not None and len(hit[0]) == len(recs) and all(a is b or a == b for a, b in zip(hit[0], recs)):
+        if hit is not None and hit[0] == recs:  # list equality checks identity first: cheap when unchanged
             paper, group_diags = hit[1], hit[2]
         else:
             paper, group_diags = _merge_group(key, recs, aliases, aliases_digest)
@@ -167,7 +169,11 @@ def merge_records(
                 cache[key] = (recs, paper, group_diags)
         papers.append(paper)
         diags.extend(group_diags)
-    if cache is not None:
+    if cache is not None and len(cache) > len(groups) + 1:
         for stale in set(cache) - set(groups) - {"@aliases"}:
             del cache[stale]
     return papers, diags
+
+
+def _place(rec: PaperRecord) -> tuple[str, int]:
+    return (rec.source.path, rec.source.line)

@@ -88,9 +88,10 @@ def classify(papers: list[Paper], topics: TopicSet, note_text: dict[str, str], c
         cache["@rules"] = rules
     matcher = None
     for paper in papers:
-        text = " ".join(filter(None, (paper.title, paper.title_zh, paper.abstract, note_text.get(paper.key))))
+        inputs = (paper.title, paper.title_zh, paper.abstract, note_text.get(paper.key))
         hit = cache.get(paper.key)
-        if hit is None or hit[0] != text:
+        if hit is None or hit[0] != inputs:  # the same string objects compare at once
+            text = " ".join(filter(None, inputs))
             matcher = matcher or KeywordMatcher(rules)
-            hit = cache[paper.key] = (text, matcher.match(text) or (OTHER.slug,))
+            hit = cache[paper.key] = (inputs, matcher.match(text) or (OTHER.slug,))
         paper.topics = hit[1]

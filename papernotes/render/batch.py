@@ -137,6 +137,9 @@ class RenderBatch:
 
 
 def _paper_key(paper: Paper, katex_version: str) -> str:
+    """The merged paper's digest covers its title, abstract and records (where its text came from)."""
+    if paper.digest:
+        return f"{paper.digest}:{katex_version}"
     first = paper.records[0].source if paper.records else None
     material = repr(
         (paper.title, paper.abstract, first.path if first else "", first.line if first else 1, katex_version)

@@ -45,8 +45,11 @@ def assemble(
     """`fragment(template, name)` renders list items (the writer's); `bibtex`: (entry maker, paper key -> bib key);
     `memo` keeps values per item, `whole` per collection."""
     graph = Graph()
-    tocs = {path: r.toc for path, r in rendered_docs.items()}
-    refs = link_documents(papers, {d.path for d in content.documents}, tocs, memo)
+    tocs = {path: tuple(r.toc) for path, r in rendered_docs.items()}
+    refs = whole.get(
+        ("refs", Same(papers), tuple(sorted(tocs.items()))),
+        lambda: link_documents(papers, {d.path for d in content.documents}, tocs, memo),
+    )
     slugs = whole.get(("slugs", tuple((p.key, p.title) for p in papers)), lambda: paper_slugs(papers))
     title_html = {key: r.title_html for key, r in rendered_papers.items()}
     index = build_index(
@@ -95,6 +98,19 @@ def assemble(
     )
     pages = blog + research + [search_page(urls)]
     return graph, pages, entries, index
+
+
+class Same:
+    """A memo key part that matches only the very same object (and keeps it alive, so its id is not reused)."""
+
+    def __init__(self, value) -> None:
+        self.value = value
+
+    def __hash__(self) -> int:
+        return id(self.value)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Same) and other.value is self.value
 
 
 def _item_renderer(render: Callable) -> Callable[[dict], object]:

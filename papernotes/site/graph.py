@@ -58,6 +58,7 @@ class Graph:
     def __init__(self) -> None:
         self._digests: dict[str, str] = {}
         self._values: dict[str, Any] = {}
+        self._families: dict[str, Callable[[str], tuple[str, Any]]] = {}
 
     def add(self, name: str, digest: str, value: Any) -> None:
         if name in self._digests:
@@ -65,7 +66,21 @@ class Graph:
         self._digests[name] = digest
         self._values[name] = value
 
+    def add_family(self, prefix: str, resolve: Callable[[str], tuple[str, Any]]) -> None:
+        """Values `<prefix><key>` made on first use by `resolve(key) -> (digest, value)`: thousands of
+        them (one per paper) cost nothing until a page asks."""
+        self._families[prefix] = resolve
+
+    def _resolve(self, name: str) -> None:
+        prefix, _, key = name.partition(":")
+        resolve = self._families.get(prefix + ":")
+        if resolve is None:
+            raise KeyError(name)
+        self._digests[name], self._values[name] = resolve(key)
+
     def digest(self, name: str) -> str:
+        if name not in self._digests:
+            self._resolve(name)
         return self._digests[name]
 
     def __contains__(self, name: str) -> bool:
@@ -77,6 +92,8 @@ class Graph:
         def get(name: str) -> Any:
             if name not in allowed:
                 raise UndeclaredInput(f"page {page.url or '/'} reads {name!r} but declares only {sorted(allowed)}")
+            if name not in self._values:
+                self._resolve(name)
             return self._values[name]
 
         return get
@@ -84,8 +101,17 @@ class Graph:
     def context(self, page: Page) -> dict:
         return page.make(self.reader(page), *page.args)
 
-    def fingerprint(self, page: Page, templates_digest: str) -> str:
-        """Template closure + the page's identity and arguments + the digests of what it reads."""
+    def fingerprint(self, page: Page, templates_digest: str, memo=None) -> str:
+        """Template closure + the page's identity and arguments + the digests of what it reads.
+        `memo` (a Memo) keeps the last fingerprint of each page, reused while its input digests stay."""
+        digests = tuple(self.digest(name) for name in page.inputs)
+        key = (page, templates_digest)
+        hit = memo.peek(key) if memo is not None else None
+        if hit is not None and hit[0] == digests:
+            return hit[1]
         parts = [templates_digest, page.url, page.template, repr(page.args)]
-        parts += [f"{name}={self._digests[name]}" for name in page.inputs]
-        return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+        parts += [f"{name}={digest}" for name, digest in zip(page.inputs, digests)]
+        fingerprint = hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
+        if memo is not None:
+            memo.put(key, (digests, fingerprint))
+        return fingerprint

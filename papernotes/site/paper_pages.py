@@ -26,14 +26,17 @@ def add_paper_values(
     bibtex: Callable[[Paper], str],
     bibkeys: dict[str, str],
 ) -> None:
-    """One `paper:<key>` value per paper: what only its own page shows.
+    """The `paper:<key>` values: what only a paper's own page shows, made when that page is fingerprinted.
 
     `abstracts`: key -> (abstract html, digest of what made it); `docs`: document path -> its entry.
     """
-    for paper in papers:
-        html, html_digest = abstracts.get(paper.key, ("", ""))
+    by_key = {p.key: p for p in papers}
+
+    def resolve(key: str) -> tuple[str, tuple]:
+        paper = by_key[key]
+        html, html_digest = abstracts.get(key, ("", ""))
         refs = []
-        for ref in notes.get(paper.key, ()):
+        for ref in notes.get(key, ()):
             doc = docs.get(ref.doc_path)
             if doc is not None:
                 refs.append(
@@ -46,8 +49,10 @@ def add_paper_values(
                 )
         # Digests of what the value is made of, joined: the fingerprint hashes them (one sha per page, not two).
         digest = "|".join((paper.digest or digest_text(repr(paper)), ",".join(paper.topics), html_digest,
-                           bibkeys.get(paper.key, ""), *("\0".join(r.values()) for r in refs)))  # fmt: skip
-        graph.add(f"paper:{paper.key}", digest, (paper, html, refs, bibtex))
+                           bibkeys.get(key, ""), *("\0".join(r.values()) for r in refs)))  # fmt: skip
+        return digest, (paper, html, refs, bibtex)
+
+    graph.add_family("paper:", resolve)
 
 
 def _related(index: PaperIndex, summary: dict) -> list[dict]:

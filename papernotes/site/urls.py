@@ -53,6 +53,12 @@ class Urls:
     def __repr__(self) -> str:  # part of page fingerprints: stable across processes
         return f"Urls({self.base_url!r})"
 
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Urls) and other.base_url == self.base_url
+
+    def __hash__(self) -> int:
+        return hash(self.base_url)
+
     # -- turning a site-relative path ("papers/x/") into links ---------------
     def href(self, rel: str) -> str:
         """Root-relative link under the base path: 'papers/x/' -> '/notes/papers/x/'."""
