@@ -165,6 +165,7 @@ def edit_latency(project: Path, source: Path, output: Path, edits: int, ready_ti
     cmd = [sys.executable, "build.py", "serve", "--source", str(source), "--output", str(output), "--port", str(port)]
     proc = subprocess.Popen(cmd, cwd=project, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     samples: list[float] = []
+    done: list[float] = []  # save -> rebuild finished
     failures: list[str] = []
     try:
         deadline = time.monotonic() + ready_timeout
@@ -195,6 +196,12 @@ def edit_latency(project: Path, source: Path, output: Path, edits: int, ready_ti
                 try:
                     if marker.encode() in page.read_bytes():
                         samples.append(time.perf_counter() - start)
+                        # ... and when the whole rebuild is done (the moment the browser is told to reload).
+                        while before is not None and (serve_status(port) or {}).get("build", 0) <= before:
+                            if time.perf_counter() - start > EDIT_TIMEOUT:
+                                break
+                            time.sleep(POLL)
+                        done.append(time.perf_counter() - start)
                         break
                 except OSError:
                     pass  # mid-replace or not yet written
@@ -218,7 +225,7 @@ def edit_latency(project: Path, source: Path, output: Path, edits: int, ready_ti
         stop(proc)
         log.close()
     status = "ok" if not failures else f"{len(failures)} edit(s) not seen: {failures[0]}"
-    return {"status": status, "samples": samples}
+    return {"status": status, "samples": samples, "done": done}
 
 
 # -- report --------------------------------------------------------------------------
@@ -282,6 +289,7 @@ def main(argv: list[str] | None = None) -> int:
         "latency_median_ms": round(med * 1000, 1) if med is not None else None,
         "latency_p90_ms": round(p90 * 1000, 1) if p90 is not None else None,
         "latency_over_warm": round(med / warm["seconds"], 3) if med is not None else None,
+        "rebuild_done_median_ms": round(statistics.median(latency["done"]) * 1000, 1) if latency.get("done") else None,
     }
 
     def ms(value):
@@ -301,6 +309,7 @@ def main(argv: list[str] | None = None) -> int:
             f"median {ms(result['latency_median_ms'])}, p90 {ms(result['latency_p90_ms'])} over {len(samples)} edits",
         ),
         ("latency / warm build", "n/a" if med is None else f"{result['latency_over_warm']:.3f}"),
+        ("edit -> rebuild done (reload)", f"median {ms(result['rebuild_done_median_ms'])}"),
     ]
     width = max(len(name) for name, _ in rows)
     print(f"{'measure':<{width}}  value")

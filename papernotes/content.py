@@ -17,6 +17,7 @@ from pathlib import Path
 
 from .config import SiteConfig
 from .diagnostics import Diagnostic, error
+from .memo import StoredMemo
 from .sources.decode import decode_source
 from .sources.detect import detect_format, read_listing
 from .sources.documents import Document, read_document
@@ -120,12 +121,22 @@ class FileResult:
     failed: bool = False
 
 
-def _read_one(config: SiteConfig, path: Path, kind: str | None, last: FileResult | None = None) -> FileResult:
+def _read_one(
+    config: SiteConfig, path: Path, kind: str | None, last: FileResult | None = None, stored: StoredMemo | None = None
+) -> FileResult:
     src, diags = read_file(config.root, path)
     if last is not None and src.digest and last.source.digest == src.digest and not last.failed:
         return last  # the same bytes: the same records
     if src.text is None:
         return FileResult(src, diagnostics=tuple(diags), failed=True)
+    if stored is None:
+        return _parse(config, src, kind, diags)
+    key = f"read\0{src.path}\0{kind}\0{src.digest}\0{config.formats!r}"
+    return stored.get(key, lambda: _parse(config, src, kind, diags))
+
+
+def _parse(config: SiteConfig, src: SourceFile, kind: str | None, diags: list) -> FileResult:
+    """What the readers make of one file's text: a function of its path, kind, bytes and the format overrides."""
     doc, records = None, ()
     if kind is not None:
         doc, doc_diags = read_document(src.path, src.text, kind)
@@ -141,7 +152,8 @@ def _read_one(config: SiteConfig, path: Path, kind: str | None, last: FileResult
         result = read_listing(src.path, src.text, _override(config, src.path))
         records, diags = result.records, diags + list(result.diagnostics)
     failed = any(d.level == "error" and d.path == src.path for d in diags)
-    return FileResult(src, doc, tuple(records), tuple(diags), failed)
+    # The text itself is not kept: the document and records hold what is needed of it.
+    return FileResult(SourceFile(src.path, None, src.digest), doc, tuple(records), tuple(diags), failed)
 
 
 RACY_NS = 2_000_000_000  # a file changed this soon before it was read may change again unseen (coarse mtimes)
@@ -155,7 +167,9 @@ def _stamp(path: Path, kind: str | None):
     return (kind, st.st_mtime_ns, st.st_ctime_ns, st.st_size, st.st_ino)
 
 
-def load_content(config: SiteConfig, cache: dict | None = None, keep_last_good: bool = False) -> Content:
+def load_content(
+    config: SiteConfig, cache: dict | None = None, keep_last_good: bool = False, stored: StoredMemo | None = None
+) -> Content:
     """Read every content file; with `cache` (kept by the caller between builds) only changed files are read.
 
     A file is re-read when its stat changed, or when it was modified so shortly before it was last read
@@ -185,7 +199,7 @@ def load_content(config: SiteConfig, cache: dict | None = None, keep_last_good: 
         if hit is None or stamp is None or hit[0] != stamp or hit[1] - stamp[1] < RACY_NS:
             read_at = time.time_ns()
             same_kind = hit is not None and hit[0] is not None and hit[0][0] == kind
-            fresh = _read_one(config, path, kind, hit[2] if same_kind else None)
+            fresh = _read_one(config, path, kind, hit[2] if same_kind else None, stored)
             if keep_last_good and fresh.failed and hit is not None:
                 prev = hit[2]  # the last good version (or what was kept of it while the file stays broken)
                 fresh = FileResult(prev.source, prev.document, prev.records, fresh.diagnostics, failed=True)

@@ -7,8 +7,13 @@ dropped past `limit`, so a long dev session does not grow without bound.
 
 from __future__ import annotations
 
+import gc
+import os
+import pickle
+import tempfile
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
+from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -54,3 +59,75 @@ class Memo:
 
     def clear(self) -> None:
         self._items.clear()
+
+
+class StoredMemo:
+    """A memo kept in one file between processes: str key (a digest of full inputs) -> picklable value.
+
+    Loaded on first use. `save(evict=True)` (after a build that asked for every entry it needs)
+    keeps only the entries that build used; `save(evict=False)` (the dev server) keeps all. A file
+    that cannot be read is an empty memo: a cache only ever costs time.
+    """
+
+    def __init__(self, path: Path):
+        self.path = path
+        self._old: dict | None = None
+        self._new: dict = {}
+        self._dirty = False
+
+    def _load(self) -> dict:
+        collecting = gc.isenabled()
+        gc.disable()  # loading makes many objects at once: the collector would only slow it down (2x)
+        try:
+            with open(self.path, "rb") as fh:
+                data = pickle.load(fh)
+            gc.freeze()  # long-lived: keep the collector from scanning them again and again during the build
+            return data if isinstance(data, dict) else {}
+        except Exception:  # missing, truncated, from another Python: start empty
+            return {}
+        finally:
+            if collecting:
+                gc.enable()
+
+    def get(self, key: str, make: Callable[[], T]) -> T:
+        if key in self._new:
+            return self._new[key]
+        if self._old is None:
+            self._old = self._load()
+        if key in self._old:
+            value = self._old[key]
+        else:
+            value = make()
+            self._dirty = True
+        self._new[key] = value
+        return value
+
+    def peek(self, key: str):
+        """The value kept for `key` (kept by the next save), or None."""
+        if key in self._new:
+            return self._new[key]
+        if self._old is None:
+            self._old = self._load()
+        if key in self._old:
+            self._new[key] = self._old[key]
+            return self._new[key]
+        return None
+
+    def put(self, key: str, value: T) -> T:
+        self._new[key] = value
+        self._dirty = True
+        return value
+
+    def save(self, evict: bool = True) -> None:
+        old = self._old or {}
+        keep = self._new if evict else {**old, **self._new}
+        if self._dirty or (evict and len(keep) != len(old)):
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
+                with os.fdopen(fd, "wb") as fh:
+                    pickle.dump(keep, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, self.path)
+            except OSError:
+                pass
+        self._old, self._new, self._dirty = keep, {}, False

@@ -11,9 +11,11 @@ build from the state file. Every other cache is a memo keyed by its full inputs.
 from __future__ import annotations
 
 import gc
+import hashlib
 import operator
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from .build_state import code_digest, forget_state, load_state, save_state
@@ -21,7 +23,7 @@ from .config import SiteConfig, load_config
 from .content import load_content
 from .diagnostics import Diagnostic, Diagnostics
 from .export import bibtex_entry, bibtex_keys
-from .memo import Memo
+from .memo import Memo, StoredMemo
 from .model.link import section_texts
 from .model.merge import merge_records
 from .model.topics import classify, topic_set
@@ -81,7 +83,11 @@ class Builder:
     def __init__(self, options: BuildOptions):
         self.options = options
         self.cache = options.cache or options.project / CACHE_DIR
-        self.renderer = RenderBatch(options.project, options.source, self.cache)
+        self.code = code_digest(options.project)
+        # Values kept between processes (what files read as, rendered documents' headings and images,
+        # papers' HTML, topics), in one file per code version.
+        self.stored = StoredMemo(self.cache / f"memo-{self.code[:16]}.pickle")
+        self.renderer = RenderBatch(options.project, options.source, self.cache, self.stored)
         self.writer = SiteWriter(options.project / "templates", options.output)
         self.memo = Memo(limit=400_000)  # per item: paper summaries, document views, note sections
         self.whole = Memo(limit=16)  # per collection: slugs, order, the index, page lists, BibTeX keys, feeds
@@ -89,12 +95,13 @@ class Builder:
         self.merged: dict = {}  # merge memo: paper key -> (records, paper)
         self.topic_memo: dict = {}  # paper key -> (text, topics)
         self.fingerprints: dict[str, str] | None = None  # output path -> fingerprint, after the last build
-        self.code = code_digest(options.project)
         self._index_trusted = False
         self._last_merge: tuple | None = None
 
     def close(self) -> None:
         self.renderer.close()
+        if self.options.dev:
+            self._save_stored(evict=False)
 
     def build(self, changed: set[Path] | None = None) -> BuildReport:
         """Build the site; `changed` (files saved since the last build) only orders the writing."""
@@ -105,7 +112,8 @@ class Builder:
         digests = {path: f.digest for path, f in content.files.items()}
         docs, paper_html = self.renderer.render(content.documents, digests, papers, diags)  # render
         self.writer.begin()
-        graph, pages, entries = self._pages(config, content, papers, topics, docs, paper_html, urls)  # pages
+        html_of = partial(self._html_of, digests, docs)
+        graph, pages, entries = self._pages(config, content, papers, topics, docs, paper_html, html_of, urls)  # pages
         assets = self._assets(config, content, docs, urls, graph, pages, entries, diags)
         previous = self._previous_fingerprints()
         forget_state(self.cache, opts.output)  # a build killed while writing must not leave a state behind
@@ -118,6 +126,8 @@ class Builder:
             self._index_trusted = not any(d.level == "error" for d in found)
             diags.extend(found)
         self.fingerprints = written.fingerprints
+        if not opts.dev:  # the dev server saves it when it stops
+            self._save_stored(evict=True)
         if not diags.errors:
             save_state(self.cache, opts.output, self.code, written.fingerprints, opts.search and self._index_trusted)
         report = BuildReport(len(pages), 0.0, sorted(diags, key=lambda d: (d.path, d.line, d.level, d.message)))
@@ -132,10 +142,19 @@ class Builder:
             gc.freeze()
         return report
 
-    def _pages(self, config, content, papers, topics, docs, paper_html, urls):
+    def _save_stored(self, evict: bool) -> None:
+        self.stored.save(evict)
+        for other in self.cache.glob("memo-*.pickle"):  # made by other versions of the code
+            if other != self.stored.path:
+                other.unlink(missing_ok=True)
+
+    def _html_of(self, digests: dict, docs: dict, doc) -> object:
+        return self.renderer.html(doc, digests[doc.path], docs[doc.path])
+
+    def _pages(self, config, content, papers, topics, docs, paper_html, html_of, urls):
         keys = self.whole.get(("bibkeys", tuple((p.key, p.digest) for p in papers)), lambda: bibtex_keys(papers))
         graph, pages, entries, _ = assemble(
-            config, content, papers, topics, docs, paper_html, urls,
+            config, content, papers, topics, docs, paper_html, html_of, urls,
             self.writer.fragment, (bibtex_entry, keys), self.memo, self.whole,
         )  # fmt: skip
         return graph, pages, entries
@@ -143,11 +162,13 @@ class Builder:
     def _assets(self, config, content, docs, urls, graph, pages, entries, diags) -> dict:
         """Every file that is not a page: static/, stylesheets and fonts, images of notes, feeds, sitemap."""
         page_urls = [p.url for p in pages]
-        feeds_key = ("feeds", repr(config), graph.digest("docs"), tuple(page_urls))
+        feeds_key = (
+            "feeds\0" + hashlib.sha256("\0".join([repr(config), graph.digest("docs"), *page_urls]).encode()).hexdigest()
+        )
         return {
             **static_assets(self.options.project, urls, diags, config.cname),
             **document_images(self.options.source, content.documents, docs, urls),
-            **self.whole.get(feeds_key, lambda: feed_files(config, urls, entries, page_urls)),
+            **self.stored.get(feeds_key, lambda: feed_files(config, urls, entries, page_urls)),
         }
 
     def read_model(self, diags: Diagnostics):
@@ -156,15 +177,16 @@ class Builder:
         diags.extend(config_diags)
         if self.options.base_url:
             config = config.with_base_url(self.options.base_url)
-        content = load_content(config, self.files, keep_last_good=self.options.dev)
+        content = load_content(config, self.files, keep_last_good=self.options.dev, stored=self.stored)
         diags.extend(content.diagnostics)
         papers, merge_diags = self._merge(content.record_groups, config.aliases)
         diags.extend(merge_diags)
         topics = topic_set(config.topics, [t for d in content.documents for t in d.tags])
         notes_text: dict[str, str] = {}
         for doc in content.documents:
-            notes_text.update(self.memo.get(("sections", doc.body), lambda: section_texts(doc.body)))
-        classify(papers, topics, notes_text, self.topic_memo)
+            key = f"sections\0{doc.path}\0{content.files[doc.path].digest}"
+            notes_text.update(self.stored.get(key, lambda: section_texts(doc.body)))
+        classify(papers, topics, notes_text, self.topic_memo, self.stored)
         return config, content, papers, topics
 
     def _merge(self, groups: list[tuple], aliases: dict):
@@ -172,7 +194,7 @@ class Builder:
         last = self._last_merge
         if last and last[1] == aliases and len(last[0]) == len(groups) and all(map(operator.eq, last[0], groups)):
             return last[2], last[3]
-        papers, diags = merge_records((r for group in groups for r in group), aliases, self.merged)
+        papers, diags = merge_records((r for group in groups for r in group), aliases, self.merged, self.stored)
         self._last_merge = (groups, dict(aliases), papers, diags)
         return papers, diags
 

@@ -69,6 +69,7 @@ def run_sequence(root: Path, katex_cache: Path, edits: list[tuple]) -> None:
         dev.close()
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
 @given(st.lists(EDITS, min_size=1, max_size=5))
 def test_random_edit_sequences_build_like_a_clean_build(katex_cache, edits):

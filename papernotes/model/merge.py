@@ -67,8 +67,13 @@ def _first(recs: list[PaperRecord], attr: str):
     return None
 
 
+def group_digest(key: str, recs: list[PaperRecord], aliases_digest: str) -> str:
+    """The merged paper is a function of its records and the aliases: digest exactly those."""
+    return hashlib.sha256(repr((key, aliases_digest, tuple(recs))).encode("utf-8")).hexdigest()
+
+
 def _merge_group(
-    key: str, recs: list[PaperRecord], aliases: Mapping[str, str], aliases_digest: str = ""
+    key: str, recs: list[PaperRecord], aliases: Mapping[str, str], aliases_digest: str = "", digest: str = ""
 ) -> tuple[Paper, list[Diagnostic]]:
     diags: list[Diagnostic] = []
     by_rank = sorted(recs, key=_rank)
@@ -123,14 +128,13 @@ def _merge_group(
         topics=(),
         links=tuple(links),
         records=tuple(recs),
-        # The merged paper is a function of its records and the aliases: digest exactly those.
-        digest=hashlib.sha256(repr((key, aliases_digest, tuple(recs))).encode("utf-8")).hexdigest(),
+        digest=digest or group_digest(key, recs, aliases_digest),
     )
     return paper, diags
 
 
 def merge_records(
-    records: Iterable[PaperRecord], aliases: Mapping[str, str] | None = None, cache: dict | None = None
+    records: Iterable[PaperRecord], aliases: Mapping[str, str] | None = None, cache: dict | None = None, stored=None
 ) -> tuple[list[Paper], list[Diagnostic]]:
     """Merge records of the same paper (same ``paper_key``); papers sorted by key.
 
@@ -164,7 +168,13 @@ def merge_records(
         if hit is not None and hit[0] == recs:  # list equality checks identity first: cheap when unchanged
             paper, group_diags = hit[1], hit[2]
         else:
-            paper, group_diags = _merge_group(key, recs, aliases, aliases_digest)
+            digest = group_digest(key, recs, aliases_digest)
+            if stored is None:
+                paper, group_diags = _merge_group(key, recs, aliases, aliases_digest, digest)
+            else:  # merged papers kept between processes (a StoredMemo); topics are set afresh each build
+                paper, group_diags = stored.get(
+                    f"merge\0{digest}", lambda: _merge_group(key, recs, aliases, aliases_digest, digest)
+                )
             if cache is not None:
                 cache[key] = (recs, paper, group_diags)
         papers.append(paper)

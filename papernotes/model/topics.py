@@ -8,6 +8,7 @@ abstract or the notes about it; a paper no rule matches goes to the explicit
 from __future__ import annotations
 
 import functools
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,12 +77,16 @@ def topic_set(configured: tuple[TopicRule, ...] | None, tags: list[str]) -> Topi
     return TopicSet(tuple(rules), tag_topic)
 
 
-def classify(papers: list[Paper], topics: TopicSet, note_text: dict[str, str], cache: dict | None = None) -> None:
+def classify(
+    papers: list[Paper], topics: TopicSet, note_text: dict[str, str], cache: dict | None = None, stored=None
+) -> None:
     """Set `paper.topics` (rule order) on every paper; `note_text`: paper key -> text of its notes.
 
-    `cache` (kept by the caller between builds) remembers each paper's topics for the same text and rules.
+    `cache` (kept by the caller between builds) remembers each paper's topics for the same text and rules;
+    `stored` (a StoredMemo) the topics of each text between processes.
     """
     rules = {r.slug: list(r.keywords) for r in topics.rules}
+    rules_digest = hashlib.sha256(repr(sorted(rules.items())).encode("utf-8")).hexdigest()
     if cache is None or cache.get("@rules") != rules:
         cache = {} if cache is None else cache
         cache.clear()
@@ -92,6 +97,15 @@ def classify(papers: list[Paper], topics: TopicSet, note_text: dict[str, str], c
         hit = cache.get(paper.key)
         if hit is None or hit[0] != inputs:  # the same string objects compare at once
             text = " ".join(filter(None, inputs))
-            matcher = matcher or KeywordMatcher(rules)
-            hit = cache[paper.key] = (inputs, matcher.match(text) or (OTHER.slug,))
+
+            def match(text=text):
+                nonlocal matcher
+                matcher = matcher or KeywordMatcher(rules)
+                return matcher.match(text) or (OTHER.slug,)
+
+            if stored is not None:
+                key = f"topics\0{rules_digest}\0{hashlib.sha256(text.encode('utf-8')).hexdigest()}"
+                hit = cache[paper.key] = (inputs, stored.get(key, match))
+            else:
+                hit = cache[paper.key] = (inputs, match())
         paper.topics = hit[1]

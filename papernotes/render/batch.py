@@ -1,11 +1,15 @@
 """The rendering batch: every document and every scraped title/abstract to HTML with math.
 
 Markdown runs on this core while KaTeX renders the formulas in its node process
-on the other. Results are memos keyed by a digest of their full inputs (the
+on the other. Results are memos keyed by a digest of their full inputs (a
 document's render key covers its text, path, renderer code, Markdown and
-Pygments versions and which images exist; a paper's covers its text and where
-it came from; both add the KaTeX version), and each result carries that digest
-so the pages made from it can be fingerprinted without hashing the HTML.
+Pygments versions and which images exist; a paper's its merged records; both
+add the KaTeX version), and each result carries that digest so the pages made
+from it can be fingerprinted without hashing the HTML.
+
+What every build needs of a document (headings, images, diagnostics, excerpt)
+is small and kept between processes; its full HTML (large, with KaTeX) is made
+only when its page renders, from the Markdown and KaTeX caches.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from ..diagnostics import Diagnostic, Diagnostics
-from ..memo import Memo
+from ..memo import Memo, StoredMemo
 from ..model.paper import Paper
 from ..sources.documents import Document
 from .documents import DocumentRenderer
@@ -30,12 +34,13 @@ from .text import text_with_math
 
 @dataclass(frozen=True)
 class RenderedDocument:
-    html: Markup  # math filled in
+    """What the site needs of a rendered document on every build; the HTML itself is `RenderBatch.html`."""
+
     excerpt_html: str  # before <!--more-->, for lists ("" without a marker)
     toc: list[TocEntry]
     images: list[ImageRef]
     diagnostics: list[Diagnostic]
-    digest: str  # of everything the HTML was made from
+    digest: str  # of everything the HTML is made from
 
 
 @dataclass(frozen=True)
@@ -46,15 +51,21 @@ class RenderedPaper:
     digest: str
 
 
+class MathUnavailable(Exception):
+    """KaTeX could not render a page's formulas when the page was drawn (its fingerprint is not kept)."""
+
+
 class RenderBatch:
     """Keeps the KaTeX worker and the memos between builds (the dev server reuses one)."""
 
-    def __init__(self, project: Path, source: Path, cache_dir: Path):
+    def __init__(self, project: Path, source: Path, cache_dir: Path, stored: StoredMemo | None = None):
         self.project = project
         self.cache_dir = cache_dir
         self.documents = DocumentRenderer(source, cache_dir / "markdown")
+        self.stored = stored or StoredMemo(cache_dir / "unused.pickle")
         self._katex: KatexRenderer | None = None
-        self._memo = Memo(limit=50_000)
+        self._memo = Memo(limit=50_000)  # render key -> RenderedDocument / RenderedPaper
+        self._html = Memo(limit=2_000)  # render key -> a document's full HTML (large: a bounded few)
         self.processes_started = 0
 
     def close(self) -> None:
@@ -71,17 +82,14 @@ class RenderBatch:
     ) -> tuple[dict[str, RenderedDocument], dict[str, RenderedPaper]]:
         """`digests`: document path -> digest of its file."""
         version = self._katex_version()
-        doc_keys = {
-            d.path: hashlib.sha256(f"{self.documents.key(d, digests[d.path])}\0{version}".encode()).hexdigest()
-            for d in documents
-        }
+        doc_keys = {d.path: self._doc_key(d, digests[d.path], version) for d in documents}
         paper_keys = {p.key: _paper_key(p, version) for p in papers}
-        done_docs = {
-            d.path: hit
-            for d in documents
-            if (hit := self._memo.peek(doc_keys[d.path])) is not None and self.documents.images_unchanged(d, hit.images)
-        }
-        done_papers = {k: hit for k, key in paper_keys.items() if (hit := self._memo.peek(key)) is not None}
+        done_docs = {}
+        for d in documents:
+            hit = self._known(doc_keys[d.path])
+            if hit is not None and self.documents.images_unchanged(d, hit.images):
+                done_docs[d.path] = hit
+        done_papers = {k: hit for k, key in paper_keys.items() if (hit := self._known(key)) is not None}
         todo_docs = [d for d in documents if d.path not in done_docs]
         todo_papers = {}
         for paper in papers:
@@ -101,20 +109,51 @@ class RenderBatch:
             diags.error("package.json", 0, f"cannot render math: {problem}; formulas are shown as TeX source")
         marker = "\0math-fallback" if problem else ""  # a fallback page must differ from the real one
         for doc in todo_docs:
+            key = doc_keys[doc.path]
             body, excerpt = markdown[doc.path]
-            value = _fill_document(doc, body, excerpt, results, doc_keys[doc.path] + marker)
-            done_docs[doc.path] = self._keep(doc_keys[doc.path], value, not problem)
+            html, rendered = _fill_document(doc, body, excerpt, results, key + marker)
+            if problem:
+                self._html.put(key + marker, html)
+            else:
+                self._keep(key, rendered)
+                self._html.put(key, html)
+            done_docs[doc.path] = rendered
         for key, (title, title_f, abstract, abstract_f, path) in todo_papers.items():
             title_html, d1 = fill_math(title, title_f, results, path)
             abstract_html, d2 = fill_math(abstract, abstract_f, results, path)
-            value = RenderedPaper(title_html, abstract_html, [*d1, *d2], paper_keys[key] + marker)
-            done_papers[key] = self._keep(paper_keys[key], value, not problem)
+            done_papers[key] = RenderedPaper(title_html, abstract_html, [*d1, *d2], paper_keys[key] + marker)
+            if not problem:  # never keep the TeX-source fallback
+                self._keep(paper_keys[key], done_papers[key])
         for rendered in (*done_docs.values(), *done_papers.values()):
             diags.extend(rendered.diagnostics)
         return done_docs, done_papers
 
-    def _keep(self, key: str, value, cacheable: bool):
-        return self._memo.put(key, value) if cacheable else value  # never keep the TeX-source fallback
+    def html(self, doc: Document, file_digest: str, rendered: RenderedDocument) -> Markup:
+        """A document's full HTML with math: kept from this session, else remade from the caches."""
+        hit = self._html.peek(rendered.digest)
+        if hit is not None:
+            return hit
+        body, excerpt = self.documents.render(doc, file_digest)
+        results, problem = self._render_math(sorted({(f.tex, f.display) for f in body.formulas}))
+        if problem:
+            raise MathUnavailable(problem)
+        html, _ = _fill_document(doc, body, excerpt, results, rendered.digest)
+        return self._html.put(rendered.digest, html)
+
+    def _doc_key(self, doc: Document, digest: str, version: str) -> str:
+        return hashlib.sha256(f"{self.documents.key(doc, digest)}\0{version}".encode()).hexdigest()
+
+    def _known(self, key: str):
+        hit = self._memo.peek(key)
+        if hit is None:
+            hit = self.stored.peek(f"render\0{key}")
+            if hit is not None:
+                self._memo.put(key, hit)
+        return hit
+
+    def _keep(self, key: str, value) -> None:
+        self._memo.put(key, value)
+        self.stored.put(f"render\0{key}", value)
 
     def _katex_version(self) -> str:
         try:
@@ -149,8 +188,8 @@ def _paper_key(paper: Paper, katex_version: str) -> str:
 
 def _fill_document(
     doc: Document, body: RenderedMarkdown, excerpt: RenderedMarkdown | None, results: dict, digest: str
-) -> RenderedDocument:
+) -> tuple[Markup, RenderedDocument]:
     html, diags = fill_math(body.html, body.formulas, results, doc.path)
     short = excerpt_html(fill_math(excerpt.html, excerpt.formulas, results, doc.path)[0]) if excerpt else ""
     # Our renderer's output from the author's Markdown, wrapped once (it is large).
-    return RenderedDocument(Markup(html), short, body.toc, body.images, [*body.diagnostics, *diags], digest)
+    return Markup(html), RenderedDocument(short, body.toc, body.images, [*body.diagnostics, *diags], digest)

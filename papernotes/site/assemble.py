@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 
 from ..config import SiteConfig
 from ..memo import Memo
@@ -36,13 +37,15 @@ def assemble(
     topics: TopicSet,
     rendered_docs: dict,
     rendered_papers: dict,
+    html_of: Callable,
     urls: Urls,
     fragment: Callable,
     bibtex: tuple[Callable, dict],
     memo: Memo,
     whole: Memo,
 ) -> tuple[Graph, list[Page], list[dict], PaperIndex]:
-    """`fragment(template, name)` renders list items (the writer's); `bibtex`: (entry maker, paper key -> bib key);
+    """`html_of(doc)` makes a document's full HTML (called when its page renders);
+    `fragment(template, name)` renders list items (the writer's); `bibtex`: (entry maker, paper key -> bib key);
     `memo` keeps values per item, `whole` per collection."""
     graph = Graph()
     tocs = {path: tuple(r.toc) for path, r in rendered_docs.items()}
@@ -73,7 +76,7 @@ def assemble(
         views.append(
             memo.get(
                 ("view", doc, date, r.digest, urls.base_url),
-                lambda: document_view(doc, date, r.html, r.excerpt_html, r.digest, urls),
+                lambda: document_view(doc, date, partial(html_of, doc), r.excerpt_html, r.digest, urls),
             )
         )
     views.sort(key=lambda v: v["sort_key"], reverse=True)

@@ -85,7 +85,7 @@ def _document_context(get, urls: Urls, path: str) -> dict:
                 {"label": doc["kind_label"], "href": urls.href(index)},
             ],
         },
-        "doc": {**doc, "html": Markup(add_paper_links(doc["html"], doc["paper_links"]))},
+        "doc": {**doc, "html": Markup(add_paper_links(doc["html"](), doc["paper_links"]))},
     }
 
 

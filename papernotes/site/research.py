@@ -23,7 +23,6 @@ from markupsafe import Markup, escape
 from ..config import TopicRule
 from ..memo import Memo
 from ..model.paper import Paper
-from .graph import digest_of
 from .urls import Urls, unique_slugs
 
 SHOWN_AUTHORS = 6
@@ -127,10 +126,13 @@ def build_index(
     for key in order:
         paper = by_key[key]
         html = title_html.get(key) or str(escape(paper.title))
-        inputs = (paper.digest or repr(paper), paper.topics, slugs[key], key in noted, html, authors_digest, rules)
+        # What _summary reads, exactly: a change elsewhere in the paper (its abstract, where it was read)
+        # leaves every list of papers as it was.
+        shown = (key, paper.title, paper.title_zh, paper.venue, paper.year, paper.authors, paper.authors_truncated)
+        inputs = (shown, paper.topics, slugs[key], key in noted, html, authors_digest, rules)
         summary, digest = memo.get(
             ("summary", urls.base_url, inputs),
-            lambda: _summary(paper, html, slugs, author_slug, key in noted, topics, urls),
+            lambda: _summary(paper, html, slugs, author_slug, key in noted, topics, urls, (urls.base_url, inputs)),
         )
         summaries.append(summary)
         digests.append(digest)
@@ -157,8 +159,10 @@ def _summary(
     has_notes: bool,
     topics: dict[str, TopicRule],
     urls: Urls,
+    inputs: tuple,
 ) -> tuple[dict, str]:
-    """The one-line view of a paper every list shows, and its digest."""
+    """The one-line view of a paper every list shows, and its digest: that of its inputs (the summary is a
+    function of them and of this code, which the build state is keyed by)."""
     label = venue_label(paper.venue, paper.year)
     venue = None
     if paper.venue:
@@ -193,7 +197,7 @@ def _summary(
             if s in topics
         ],
     }
-    digest = digest_of(summary)
+    digest = hashlib.sha256(repr(inputs).encode("utf-8")).hexdigest()
     summary["digest"] = digest  # what the pre-rendered list item is keyed by
     return summary, digest
 

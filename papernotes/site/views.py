@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from markupsafe import Markup
 
@@ -13,7 +14,9 @@ from .urls import Urls
 KIND_LABEL = {"post": "文章", "note": "笔记"}
 
 
-def document_view(doc: Document, date: dt.datetime, html: str, excerpt_html: str, html_digest: str, urls: Urls) -> dict:
+def document_view(
+    doc: Document, date: dt.datetime, html: Callable[[], Markup], excerpt_html: str, html_digest: str, urls: Urls
+) -> dict:
     """`html_digest`: a digest of everything the rendered HTML was made from (see render/batch.py)."""
     url = urls.document(doc.kind, doc.slug)
     description = doc.description or _plain_excerpt(doc)
@@ -33,7 +36,7 @@ def document_view(doc: Document, date: dt.datetime, html: str, excerpt_html: str
         "description": description,
         "tags": [{"name": t, "href": urls.href(urls.tag(t))} for t in doc.tags],
         "categories": [{"name": c, "href": urls.href(urls.category(c))} for c in doc.categories],
-        "html": html if isinstance(html, Markup) else Markup(html),  # our renderer's output, never scraped text
+        "html": html,  # () -> Markup: our renderer's output, made when the page renders
         # Before <!--more--> when there is a marker, else the description as text.
         "excerpt_html": Markup(excerpt_html) if excerpt_html.strip() else Markup("<p>%s</p>") % description,
         "meta": dict(doc.extra),  # unknown front-matter keys, e.g. comment_title
