@@ -1,8 +1,6 @@
 """Thin entry point: `python build.py [build|serve|export|deploy] ...`."""
 
-import sys
-
-from papernotes.cli import main
+from papernotes.cli import run
 
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

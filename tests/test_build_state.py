@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 from sitebuild import project_copy
@@ -79,12 +80,21 @@ def test_page_template_change_rerenders_only_its_pages(tmp_path):
         builder.close()
 
 
-def test_a_note_edit_rerenders_the_pages_that_show_it_not_the_paper_lists(tmp_path):
-    """Issue 9: the pages a note's title appears on re-render; paper, author, venue and topic lists do not."""
+@contextlib.contextmanager
+def dev_builder(tmp_path):
+    """A dev-server builder on a copy of the seed site, after its first (full) build."""
     project, source = project_copy(tmp_path)
     builder = Builder(BuildOptions(project=project, source=source, output=tmp_path / "out", search=False, dev=True))
     try:
         builder.build()
+        yield builder, source
+    finally:
+        builder.close()
+
+
+def test_a_note_edit_rerenders_the_pages_that_show_it_not_the_paper_lists(tmp_path):
+    """Issue 9: the pages a note's title appears on re-render; paper, author, venue and topic lists do not."""
+    with dev_builder(tmp_path) as (builder, source):
         note = source / "notes" / "cvpr2022-generative-models.md"
         note.write_text("---\ntitle: 生成模型论文笔记\n---\n" + note.read_text(encoding="utf-8"), encoding="utf-8")
         report = builder.build({note})
@@ -95,15 +105,10 @@ def test_a_note_edit_rerenders_the_pages_that_show_it_not_the_paper_lists(tmp_pa
         assert 0 < len(papers) <= 8 and not any(p.startswith("papers/page") or p == "papers/index.html" for p in papers)
         assert not tops & {"authors", "venues", "topics"}
         assert "生成模型论文笔记" in (tmp_path / "out" / papers[0]).read_text(encoding="utf-8")
-    finally:
-        builder.close()
 
 
 def test_an_abstract_edit_rerenders_only_that_papers_page(tmp_path):
-    project, source = project_copy(tmp_path)
-    builder = Builder(BuildOptions(project=project, source=source, output=tmp_path / "out", search=False, dev=True))
-    try:
-        builder.build()
+    with dev_builder(tmp_path) as (builder, source):
         listing = source / "papers" / "cvpr-2023-list19.md"
         text = listing.read_text(encoding="utf-8")
         listing.write_text(
@@ -111,5 +116,3 @@ def test_an_abstract_edit_rerenders_only_that_papers_page(tmp_path):
         )
         report = builder.build({listing})
         assert len(report.rendered) == 1 and report.rendered[0].startswith("papers/weakly-supervised-temporal")
-    finally:
-        builder.close()

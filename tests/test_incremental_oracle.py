@@ -115,8 +115,10 @@ def test_renames_deletes_and_config_in_one_session(tmp_path, katex_cache):
 
 @pytest.mark.slow
 def test_a_fixed_sequence_on_the_full_seed_site(tmp_path, katex_cache):
-    """The same three builds on the real seed site: edits to every kind of input."""
+    """The seed site as a project of its own; the warm build is a real new process (`python build.py`)."""
     import shutil
+    import subprocess
+    import sys
 
     from oracle_site import Site
 
@@ -125,14 +127,16 @@ def test_a_fixed_sequence_on_the_full_seed_site(tmp_path, katex_cache):
     shutil.copytree(ROOT / "templates", site.project / "templates")
     for name in ("static", "node_modules"):
         (site.project / name).symlink_to(ROOT / name)
-    shutil.copytree(ROOT / "site_src", site.source)
+    shutil.copytree(ROOT / "site_src", site.project / "site_src")
+    (tmp_path / "site_src").symlink_to(site.project / "site_src")
     note = site.source / "notes/cvpr2022-generative-models.md"
     listing = site.source / "papers/cvpr-2023-list19.md"
     item = site.project / "templates/_paper_item.html"
+    image = site.source / "notes/image/GenerativeModel/1681642179358.png"
     steps = [
         lambda: note.write_text(note.read_text(encoding="utf-8") + "\n新增 $x_1$ 与 diffusion。\n", encoding="utf-8"),
-        lambda: (site.source / "notes/image/GenerativeModel").mkdir(parents=True, exist_ok=True),
-        lambda: (site.source / "notes/image/GenerativeModel/1681642179358.png").write_bytes(b"\x89PNG fake"),
+        lambda: image.parent.mkdir(parents=True, exist_ok=True),
+        lambda: image.write_bytes(b"\x89PNG fake"),
         lambda: listing.write_text(
             listing.read_text(encoding="utf-8").replace("weakly supervised", "diffusion", 1), encoding="utf-8"
         ),
@@ -142,21 +146,23 @@ def test_a_fixed_sequence_on_the_full_seed_site(tmp_path, katex_cache):
             ),
             encoding="utf-8",
         ),
-        lambda: (site.source / "notes/image/GenerativeModel/1681642179358.png").unlink(),
+        lambda: image.unlink(),
         lambda: (site.source / "site.yaml").write_text(
             (site.source / "site.yaml").read_text(encoding="utf-8") + "\npapers_per_page: 30\n", encoding="utf-8"
         ),
     ]
+    warm = [sys.executable, str(ROOT / "build.py"), "build", "--no-search", "--output", str(tmp_path / "warm-out")]
     dev = Builder(options(site, tmp_path / "dev-out", dev=True))
     try:
         dev.build()
-        build_once(options(site, tmp_path / "warm-out"))
+        subprocess.run(warm, cwd=site.project, check=False, capture_output=True)
         for n, step in enumerate(steps):
             step()
             dev.build(None if n % 2 else {note})
-            build_once(options(site, tmp_path / "warm-out"))
+            done = subprocess.run(warm, cwd=site.project, capture_output=True, text=True)
+            assert done.returncode == 0, done.stderr[-2000:]
             _, clean = clean_build(site, katex_cache, tmp_path / "clean")
             assert differences(clean, tmp_path / "dev-out") == [], f"dev after step {n}"
-            assert differences(clean, tmp_path / "warm-out") == [], f"warm after step {n}"
+            assert differences(clean, tmp_path / "warm-out") == [], f"new process after step {n}"
     finally:
         dev.close()
