@@ -112,8 +112,12 @@ categories:
 """
 
 HF = (
-    "Scaling Vision Transformers to Huge Sizes\n\nWe scale vision transformers 10\\% further.\n\n"
-    "Video Diffusion for Everyone\n\nA video diffusion model for talking head generation."
+    "new\n\nGet trending papers in your email inbox!\n\nSubscribe\n\nDaily Papers\n\n"
+    "by AK and the research community\n\n"
+    "Scaling Vision Transformers to Huge Sizes\n\nWe scale vision transformers 10\\% further. "
+    + "Long abstract. " * 20
+    + "\n\nVideo Diffusion for Everyone\n\nA video diffusion model for talking head generation. "
+    + "More. " * 60
 )
 
 SITE_YAML = "title: 小站\nbase_url: https://example.github.io/notes/\npapers_per_page: 50\n"
@@ -200,6 +204,16 @@ def apply(site: Site, edit: tuple) -> set[Path]:
         return {path}
     if kind == "listing":
         return {_edit_listing(site, args[0], args[1])}
+    if kind == "hf_edit":  # the Hugging Face scrape: a title that another listing also has, or a new abstract
+        path = src / "papers/hf.txt"
+        text = path.read_text(encoding="utf-8")
+        change = [("Scaling Vision Transformers to Huge Sizes", PAPERS[3][0]), ("A video diffusion", "A GAN")][
+            args[0] % 2
+        ]
+        path.write_text(
+            text.replace(*change) if change[0] in text else text.replace(change[1], change[0]), encoding="utf-8"
+        )
+        return {path}
     if kind == "image_add":
         path = src / IMAGES[args[0] % len(IMAGES)]
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -36,6 +36,7 @@ EDITS = st.one_of(
     st.tuples(st.just("doc_rename"), st.sampled_from(DOCS)),
     st.tuples(st.just("post_edit"), small),
     st.tuples(st.just("listing"), small, small),
+    st.tuples(st.just("hf_edit"), small),
     st.tuples(st.just("image_add"), small, small),
     st.tuples(st.just("image_delete"), small),
     st.tuples(st.just("template"), small, small),
