@@ -202,10 +202,8 @@ class Builder:
         """The fingerprints the files in output/ were written with: this builder's last build, else the
         state a good build in another process left (valid only for the same code)."""
         if self.fingerprints is None:
-            self.fingerprints, self._index_trusted = load_state(self.cache, self.options.output, self.code) or (
-                {},
-                False,
-            )
+            state = load_state(self.cache, self.options.output, self.code)
+            self.fingerprints, self._index_trusted = state if state else ({}, False)
         return self.fingerprints
 
     def _index_again(self, written, changed) -> bool:

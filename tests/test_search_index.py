@@ -14,12 +14,12 @@ import threading
 from pathlib import Path
 
 import pytest
+from sitebuild import CHROMIUM, CHROMIUM_ARGS
 
 from papernotes import search_index
 from papernotes.search_index import BUNDLE_DIR, run_pagefind
 
 ROOT = Path(__file__).resolve().parents[1]
-CHROMIUM = "/usr/bin/chromium"
 CHINESE = "本文的损失函数由三部分组成"
 NAV_ONLY = "导航专用词"  # appears only outside data-pagefind-body
 
@@ -196,14 +196,7 @@ def browser():
         chromium = p.chromium.launch(
             executable_path=CHROMIUM,
             headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
+            args=CHROMIUM_ARGS,
         )
         try:
             yield chromium

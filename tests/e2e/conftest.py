@@ -19,10 +19,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from sitebuild import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED_SOURCE = ROOT / "site_src"
-CHROMIUM = "/usr/bin/chromium"
 SUB_PATH_URL = "https://example.github.io/notes/"
 ROOT_URL = "https://example.github.io/"
 
@@ -169,14 +169,7 @@ def chromium():
             executable_path=CHROMIUM,
             headless=True,
             timeout=30_000,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
+            args=CHROMIUM_ARGS,
         )
         try:
             yield browser
