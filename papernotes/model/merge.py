@@ -31,7 +31,7 @@ from papernotes.diagnostics import Diagnostic, warning
 from papernotes.model.paper import Paper
 from papernotes.sources.authors import normalize_author
 from papernotes.sources.records import PaperRecord
-from papernotes.sources.text import clean_tex_residue, collapse_ws
+from papernotes.sources.text import clean_tex_residue, collapse_ws, repair_controls
 from papernotes.sources.venues import normalize_venue
 
 __all__ = ["paper_key", "merge_records", "normalize_author", "normalize_venue", "SOURCE_RANK"]
@@ -112,7 +112,7 @@ def _merge_group(
     abstract = _first(by_rank, "abstract")
     paper = Paper(
         key=key,
-        title=collapse_ws(by_rank[0].title),
+        title=collapse_ws(repair_controls(by_rank[0].title)),
         title_zh=_first(by_rank, "title_zh"),
         authors=authors,
         authors_truncated=bool(author_rec and author_rec.authors_truncated),

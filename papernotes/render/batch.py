@@ -96,7 +96,7 @@ class RenderBatch:
             if paper.key not in done_papers:
                 first = paper.records[0].source if paper.records else None
                 title, title_f = text_with_math(paper.title)
-                abstract, abstract_f = text_with_math(paper.abstract or "", first.line if first else 1)
+                abstract, abstract_f = text_with_math(paper.abstract or "", first.line if first else 1, links=True)
                 todo_papers[paper.key] = (title, title_f, abstract, abstract_f, first.path if first else "")
         wanted = {(f.tex, f.display) for v in todo_papers.values() for f in (*v[1], *v[3])}
         for doc in todo_docs:

@@ -29,7 +29,31 @@ def _normalize_newlines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+_C0 = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NAMES = {"\x08": "a backspace (a JSON \\b that ate the backslash of \\beta?)",
+          "\x0c": "a form feed (a JSON \\f that ate the backslash of \\frac?)", "\x00": "a NUL"}  # fmt: skip
+
+
+def control_characters(path: str, text: str) -> list[Diagnostic]:
+    """One warning per line holding control characters: scraped text shows them as nothing (or as TeX,
+    repaired: sources/text.py), and a reader should know the source was damaged there."""
+    diags = []
+    for no, line in enumerate(text.split("\n"), 1):
+        found = sorted(set(_C0.findall(line)))
+        if found:
+            names = ", ".join(_NAMES.get(ch, f"U+{ord(ch):04X}") for ch in found)
+            diags.append(warning(path, no, f"control character removed: {names}"))
+    return diags
+
+
 def decode_source(path: str, data: bytes) -> tuple[str | None, list[Diagnostic]]:
+    text, diags = _decode(path, data)
+    if text is not None and _C0.search(text):
+        diags = diags + control_characters(path, text)
+    return text, diags
+
+
+def _decode(path: str, data: bytes) -> tuple[str | None, list[Diagnostic]]:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:

@@ -56,9 +56,39 @@ _ESCAPES = {r"\%": "%", r"\&": "&", r"\_": "_", r"\#": "#"}
 _ESCAPE_RE = re.compile(r"\\[%&_#]")
 
 
+# "{\it x}", "{\bf x}", "{\em x}": old-style font switches.
+_FONT_SWITCH = re.compile(r"\{\\(?:it|bf|em|sl|sc|tt|rm|sf)\s+([^{}]*)\}")
+_TEX_QUOTES = re.compile(r"``(.*?)''", re.S)
+_CITE = re.compile(r"\\cite[pt]?\*?(?:\[[^\]]*\])?\{([^{}]*)\}")
+# JSON escapes that ate the backslash of a TeX command: "\beta" read as backspace + "eta".
+_EATEN = {"\x08": "\\b", "\x0c": "\\f"}
+_EATEN_RE = re.compile(r"[\x08\x0c](?=[A-Za-z])")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def repair_controls(text: str) -> str:
+    """`\x08eta` -> `\beta`, `\x0crac` -> `\frac`; other control characters removed (sources/decode.py
+    reports each line that had them)."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub("", _EATEN_RE.sub(lambda m: _EATEN[m.group(0)], text))
+
+
+def _tilde(m: re.Match) -> str:
+    """`a~b` is a TeX tie (a no-break space); `6~10` between numbers means "to" and stays."""
+    before, after = m.string[m.start() - 1], m.string[m.end()]
+    return "~" if before.isdigit() and after.isdigit() else "\u00a0"
+
+
+_TIE = re.compile(r"(?<=\S)~(?=\S)")
+
+
 def _clean_tex_plain(text: str) -> str:
     text = _BROKEN_HREF.sub("", text)
-    text = _HREF2.sub(lambda m: m.group(2), text)
+    text = _HREF2.sub(lambda m: f"{m.group(2)} ({m.group(1)})" if m.group(1) != m.group(2) else m.group(1), text)
+    text = _FONT_SWITCH.sub(lambda m: m.group(1), text)
+    text = _TEX_QUOTES.sub(lambda m: f"\u201c{m.group(1)}\u201d", text)
+    text = _CITE.sub(lambda m: "[" + ", ".join(k.strip() for k in m.group(1).split(",") if k.strip()) + "]", text)
     text = _URL_THEN_TEXT.sub(lambda m: f"{m.group(2)} ({m.group(1)})", text)
     for _ in range(3):  # nested \textbf{\emph{x}}
         new = _ONE_ARG.sub(lambda m: m.group(1), text)
@@ -69,20 +99,21 @@ def _clean_tex_plain(text: str) -> str:
     text = _CITE_KEY.sub("", text)
     text = _ABBREV_RE.sub(lambda m: _ABBREV["\\" + m.group(1)], text)
     text = _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], text)
-    text = text.replace("~", " ")
+    text = _TIE.sub(_tilde, text)  # a "~" next to a space ("6 ~ 10", "~5") means "about" or "to": kept
     return re.sub(r"[ \t]{2,}", " ", text)
 
 
 def clean_tex_residue(text: str) -> str:
     """Clean LaTeX left in scraped abstracts, for display.
 
-    ``\\emph{x}``/``\\textbf{x}``/``\\url{u}`` -> their argument, ``\\href{u}{t}``
-    -> t, ``~`` -> space, ``\\%`` -> %, ``\\&`` -> &, ``\\eg`` -> e.g.,
+    ``\\emph{x}``/``\\textbf{x}``/``\\url{u}``/``{\\it x}`` -> their argument, ``\\href{u}{t}``
+    -> "t (u)" (the page links the URL), ````x''`` -> “x”, ``\\cite{a,b}`` -> [a, b], a ``~`` tie -> a
+    no-break space (``6~10`` and ``~`` beside a space stay), ``\\%`` -> %, ``\\&`` -> &, ``\\eg`` -> e.g.,
     ``\\ie`` -> i.e.; ``~ruiz2023dreambooth`` cite keys are removed (they point
     at a bibliography the scrape does not have). ``$…$`` math is left untouched.
     Idempotent.
     """
-    return outside_math(text, _clean_tex_plain).strip()
+    return outside_math(repair_controls(text), _clean_tex_plain).strip()
 
 
 def nfc(text: str) -> str:

@@ -106,7 +106,7 @@ def test_normalize_author_and_venue():
 def test_clean_tex_residue():
     assert (
         clean_tex_residue(r"\emph{x} \textbf{S}emi \url{u} \href{u}{t} a~b 10\% A\&B \eg \ie")
-        == "x Semi u t a b 10% A&B e.g. i.e."
+        == "x Semi u t (u) a\u00a0b 10% A&B e.g. i.e."  # issue 10: \href keeps its URL, a~b is a tie
     )
     assert clean_tex_residue(r"keep $a~b \% c$ math") == r"keep $a~b \% c$ math"
     s = r"DreamBooth ~ruiz2023dreambooth , InstantBooth"
