@@ -109,3 +109,7 @@ def classify(
             else:
                 hit = cache[paper.key] = (inputs, match())
         paper.topics = hit[1]
+    if len(cache) > len(papers) + 1:  # papers that went away
+        keep = {p.key for p in papers} | {"@rules"}
+        for gone in [k for k in cache if k not in keep]:
+            del cache[gone]
