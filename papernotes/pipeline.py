@@ -110,7 +110,7 @@ class Builder:
         config, content, papers, topics = self.read_model(diags)  # read, model
         urls = Urls(config.base_url)
         digests = {path: f.digest for path, f in content.files.items()}
-        docs, paper_html = self.renderer.render(content.documents, digests, papers, diags)  # render
+        docs, paper_html = self.renderer.render(content.documents, digests, papers, diags, urls.base_path)  # render
         self.writer.begin()
         html_of = partial(self._html_of, digests, docs)
         graph, pages, entries = self._pages(config, content, papers, topics, docs, paper_html, html_of, urls)  # pages

@@ -40,6 +40,7 @@ NOTE_SNIPPETS = [
     "\n这一节讲 diffusion model 与 GAN 的比较。\n",
     "\n```python\nprint('loss')\n```\n",
     "\n- 列表项一\n  - 嵌套项\n- 列表项二\n",
+    '\n<img src="other.png" style="zoom:50%"> 与根目录的 ![logo](/images/logo.png)\n',
 ]
 NEW_NOTES = {
     "notes/new-note.md": "---\ntitle: 新笔记\ndate: 2024-03-01\ntags: [GAN]\n---\n\n[TOC]\n\n## "
@@ -47,7 +48,7 @@ NEW_NOTES = {
     + "\n\n公式 $a^2 + b^2 = c^2$。\n",
     "notes/sub/deep.md": "# 无日期的笔记\n\n正文 $\\alpha$。\n\n![pic](img/pic.png)\n",
 }
-IMAGES = ["notes/fig.png", "notes/sub/img/pic.png", "notes/other.png"]
+IMAGES = ["notes/fig.png", "notes/sub/img/pic.png", "notes/other.png", "images/logo.png"]
 TEMPLATE_MARKS = {  # template -> text after which a marker is inserted
     "paper.html": "{% block content %}",
     "document.html": "{% block content %}",

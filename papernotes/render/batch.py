@@ -67,6 +67,7 @@ class RenderBatch:
         self._memo = Memo(limit=50_000)  # render key -> RenderedDocument / RenderedPaper
         self._html = Memo(limit=2_000)  # render key -> a document's full HTML (large: a bounded few)
         self.processes_started = 0
+        self.base_path = "/"
 
     def close(self) -> None:
         if self._katex is not None:
@@ -78,9 +79,15 @@ class RenderBatch:
         return self.processes_started + (self._katex.processes_started if self._katex else 0)
 
     def render(
-        self, documents: list[Document], digests: dict[str, str], papers: list[Paper], diags: Diagnostics
+        self,
+        documents: list[Document],
+        digests: dict[str, str],
+        papers: list[Paper],
+        diags: Diagnostics,
+        base_path: str = "/",
     ) -> tuple[dict[str, RenderedDocument], dict[str, RenderedPaper]]:
-        """`digests`: document path -> digest of its file."""
+        """`digests`: document path -> digest of its file; `base_path`: where the site is served."""
+        self.base_path = base_path
         version = self._katex_version()
         doc_keys = {d.path: self._doc_key(d, digests[d.path], version) for d in documents}
         paper_keys = {p.key: _paper_key(p, version) for p in papers}
@@ -103,7 +110,7 @@ class RenderBatch:
             wanted |= self.documents.formulas(doc)
         with ThreadPoolExecutor(max_workers=1) as pool:
             math_job = pool.submit(self._render_math, sorted(wanted))
-            markdown = {d.path: self.documents.render(d, digests[d.path]) for d in todo_docs}
+            markdown = {d.path: self.documents.render(d, digests[d.path], base_path) for d in todo_docs}
             results, problem = math_job.result()
         if problem:
             diags.error("package.json", 0, f"cannot render math: {problem}; formulas are shown as TeX source")
@@ -112,11 +119,9 @@ class RenderBatch:
             key = doc_keys[doc.path]
             body, excerpt = markdown[doc.path]
             html, rendered = _fill_document(doc, body, excerpt, results, key + marker)
-            if problem:
-                self._html.put(key + marker, html)
-            else:
+            self._html.put(rendered.digest, html)
+            if not problem:
                 self._keep(key, rendered)
-                self._html.put(key, html)
             done_docs[doc.path] = rendered
         for key, (title, title_f, abstract, abstract_f, path) in todo_papers.items():
             title_html, d1 = fill_math(title, title_f, results, path)
@@ -133,7 +138,7 @@ class RenderBatch:
         hit = self._html.peek(rendered.digest)
         if hit is not None:
             return hit
-        body, excerpt = self.documents.render(doc, file_digest)
+        body, excerpt = self.documents.render(doc, file_digest, self.base_path)
         results, problem = self._render_math(sorted({(f.tex, f.display) for f in body.formulas}))
         if problem:
             raise MathUnavailable(problem)
@@ -141,7 +146,7 @@ class RenderBatch:
         return self._html.put(rendered.digest, html)
 
     def _doc_key(self, doc: Document, digest: str, version: str) -> str:
-        return hashlib.sha256(f"{self.documents.key(doc, digest)}\0{version}".encode()).hexdigest()
+        return hashlib.sha256(f"{self.documents.key(doc, digest, self.base_path)}\0{version}".encode()).hexdigest()
 
     def _known(self, key: str):
         hit = self._memo.peek(key)
@@ -191,5 +196,8 @@ def _fill_document(
 ) -> tuple[Markup, RenderedDocument]:
     html, diags = fill_math(body.html, body.formulas, results, doc.path)
     short = excerpt_html(fill_math(excerpt.html, excerpt.formulas, results, doc.path)[0]) if excerpt else ""
+    # The render key sees `![](src)` images only; which file every image named is part of the result.
+    seen = "\0".join(f"{i.src}={i.resolved}" for i in body.images)
+    digest = hashlib.sha256(f"{digest}\0{seen}".encode()).hexdigest() if seen else digest
     # Our renderer's output from the author's Markdown, wrapped once (it is large).
     return Markup(html), RenderedDocument(short, body.toc, body.images, [*body.diagnostics, *diags], digest)

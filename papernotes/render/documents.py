@@ -5,9 +5,11 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
+import posixpath
 import re
 import tempfile
 from pathlib import Path
+from urllib.parse import unquote
 
 from ..memo import Memo
 from ..sources.documents import Document
@@ -40,36 +42,60 @@ class DocumentRenderer:
         self._memory = Memo(limit=5_000)
         self._images = Memo(limit=50_000)  # (path, file digest) -> the image paths its text names
 
-    def image_exists(self, doc: Document, src: str) -> bool:
-        target = (self.source / doc.path).parent.joinpath(src).resolve()
-        return self.source in target.parents and target.is_file()
+    def resolve_image(self, doc: Document, src: str) -> str | None:
+        """The file an image names, relative to site_src/, or None.
 
-    def key(self, doc: Document, digest: str) -> str:
-        # Whether each referenced image exists is part of the input: adding the file changes the page.
+        `/images/x.png` is from site_src/'s root; anything else is relative to the document, else to its
+        Hexo asset folder (`Post.md` with `Post/1.png`, written `1.png`). Never a file outside site_src/.
+        """
+        path = unquote(src.split("#", 1)[0].split("?", 1)[0])
+        if not path:
+            return None
+        if path.startswith("/"):
+            candidates = [path.lstrip("/")]
+        else:
+            folder = posixpath.dirname(doc.path)
+            stem = posixpath.splitext(posixpath.basename(doc.path))[0]
+            candidates = [posixpath.join(folder, path), posixpath.join(folder, stem, path)]
+        for candidate in candidates:
+            rel = posixpath.normpath(candidate)
+            if rel.startswith("../") or rel == ".." or posixpath.isabs(rel):
+                continue
+            target = (self.source / rel).resolve()
+            if self.source in target.parents and target.is_file():
+                return rel
+        return None
+
+    def key(self, doc: Document, digest: str, base_path: str = "/") -> str:
+        # Which file each referenced image names (or that none exists) is part of the input.
         images = self._images.get((doc.path, digest), lambda: sorted({m.group(1) for m in _IMAGE.finditer(doc.body)}))
-        state = "".join("1" if self.image_exists(doc, src) else "0" for src in images)
-        raw = "\0".join((CACHE_VERSION, doc.path, digest, str(doc.body_line), state))
+        state = "\0".join(f"{src}={self.resolve_image(doc, src)}" for src in images)
+        raw = "\0".join((CACHE_VERSION, doc.path, digest, str(doc.body_line), base_path, state))
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
-    def render(self, doc: Document, digest: str) -> tuple[RenderedMarkdown, RenderedMarkdown | None]:
-        key = self.key(doc, digest)
+    def render(
+        self, doc: Document, digest: str, base_path: str = "/"
+    ) -> tuple[RenderedMarkdown, RenderedMarkdown | None]:
+        key = self.key(doc, digest, base_path)
         hit = self._memory.peek(key) or self._load(key)
         if hit is not None and not self.images_unchanged(doc, hit[0].images):
             hit = None
         if hit is None:
-            exists = lambda src: self.image_exists(doc, src)  # noqa: E731
-            body = self.markdown.render(doc.body, doc.path, doc.body_line, exists)
+            resolve = lambda src: self.resolve_image(doc, src)  # noqa: E731
+            body = self.markdown.render(doc.body, doc.path, doc.body_line, resolve, base_path)
             excerpt = (
-                self.markdown.render(doc.excerpt, doc.path, doc.body_line, exists) if doc.excerpt is not None else None
+                self.markdown.render(doc.excerpt, doc.path, doc.body_line, resolve, base_path)
+                if doc.excerpt is not None
+                else None
             )
             hit = (body, excerpt)
             self._store(key, hit)
         return self._memory.get(key, lambda: hit)
 
     def images_unchanged(self, doc: Document, images) -> bool:
-        """Does every image a rendering checked still exist (or still not)? The key sees only `![](src)`
-        images; this catches any other kind (reference-style, ...) that came or went."""
-        return all(self.image_exists(doc, i.src) == i.exists for i in images)
+        """Does every image a rendering checked still name the same file (or still none)? The key sees
+        only `![](src)` images; this catches every other kind (HTML, reference-style) that came or went."""
+        return all(self.resolve_image(doc, i.src) == i.resolved for i in images)
 
     @staticmethod
     def formulas(doc: Document) -> set[tuple[str, bool]]:

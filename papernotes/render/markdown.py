@@ -2,7 +2,7 @@
 
 Math is protected before Markdown sees the text (render/math.py) and filled in
 after every document of the build is rendered, so KaTeX runs in one batch.
-Everything here is pure apart from the `image_exists` callback the build gives.
+Everything here is pure apart from the `resolve` callback (which image files exist) the build gives.
 """
 
 from __future__ import annotations
@@ -12,10 +12,13 @@ import xml.etree.ElementTree as etree
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html import escape as escape_html
+from html import unescape as unescape_html
 
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
+from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 
@@ -23,6 +26,7 @@ from ..diagnostics import Diagnostic, warning
 from ..sources.note_sections import join_broken_headings
 from .math import Formula, protect_math
 
+_HTML_IMAGE_SRC = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
 _IMAGE_SRC = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
 _LIST_ITEM = re.compile(r"^ {0,3}(?:\d{1,9}[.)]|[-*+])\s+\S")
 _BLOCK_START = re.compile(r"^ {0,3}(?:#|>|```|~~~|\||<)")
@@ -37,9 +41,10 @@ class TocEntry:
 
 @dataclass(frozen=True)
 class ImageRef:
-    src: str  # as written, relative to the source file
+    src: str  # as written: relative to the source file (or its Hexo asset folder), or /root-absolute
     line: int
     exists: bool
+    resolved: str | None = None  # the file it names, relative to site_src/ (None: missing)
 
 
 @dataclass
@@ -93,7 +98,7 @@ class _NotesPreprocessor(Preprocessor):
 
 
 class _ImageTreeprocessor(Treeprocessor):
-    """Missing relative images become a visible placeholder, not a broken <img>."""
+    """Markdown images (`![]()`, reference-style): resolved, or a visible placeholder instead of a broken <img>."""
 
     def __init__(self, md, renderer: MarkdownRenderer):
         super().__init__(md)
@@ -103,30 +108,77 @@ class _ImageTreeprocessor(Treeprocessor):
         state = self.renderer._state
         for parent in list(root.iter()):
             for index, child in enumerate(list(parent)):
-                if child.tag != "img":
+                if child.tag != "img" or not _is_local(child.get("src", "")):
                     continue
                 src = child.get("src", "")
-                if not _is_relative(src):
-                    continue
-                lines = state["image_lines"].get(src)
-                line = lines.pop(0) if lines else state["first_line"]
-                exists = state["image_exists"](src)
-                state["images"].append(ImageRef(src, line, exists))
-                if exists:
+                child.set(_SEEN, "")  # the HTML-image pass below leaves it alone
+                shown = _resolve(state, src)
+                if shown is not None:
+                    child.set("src", shown)
                     child.set("loading", "lazy")
                     continue
-                alt = child.get("alt", "")
-                state["diagnostics"].append(warning(state["path"], line, f"image not found: {src}"))
-                holder = etree.Element(
-                    "span", {"class": "missing-image", "role": "img", "aria-label": f"missing image: {alt or src}"}
-                )
-                label = etree.SubElement(holder, "span", {"class": "missing-image-alt"})
-                label.text = alt or "image"
-                code = etree.SubElement(holder, "code")
-                code.text = src
+                holder = _placeholder(child.get("alt", ""), src)
                 holder.tail = child.tail
                 parent.remove(child)
                 parent.insert(index, holder)
+
+
+_SEEN = "data-pn-seen"
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
+_IMG_ATTR_SRC = re.compile(r"""(\bsrc\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
+_IMG_ATTR_ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
+
+
+def _resolve(state: dict, src: str) -> str | None:
+    """Record the image; return the src to show (rewritten for a /root image), or None when it is missing."""
+    lines = state["image_lines"].get(src)
+    line = lines.pop(0) if lines else state["first_line"]
+    resolved = state["resolve"](src)
+    state["images"].append(ImageRef(src, line, resolved is not None, resolved))
+    if resolved is None:
+        state["diagnostics"].append(warning(state["path"], line, f"image not found: {src}"))
+        return None
+    return state["base_path"] + resolved if src.startswith("/") else src
+
+
+def _placeholder(alt: str, src: str) -> etree.Element:
+    holder = etree.Element(
+        "span", {"class": "missing-image", "role": "img", "aria-label": f"missing image: {alt or src}"}
+    )
+    label = etree.SubElement(holder, "span", {"class": "missing-image-alt"})
+    label.text = alt or "image"
+    code = etree.SubElement(holder, "code")
+    code.text = src
+    return holder
+
+
+class _HtmlImagePostprocessor(Postprocessor):
+    """`<img src>` written as HTML (Typora inserts them), once Python-Markdown has put raw HTML back."""
+
+    def __init__(self, md, renderer: MarkdownRenderer):
+        super().__init__(md)
+        self.renderer = renderer
+
+    def run(self, text: str) -> str:
+        return _IMG_TAG.sub(self._image, text)
+
+    def _image(self, m: re.Match) -> str:
+        tag = m.group(0)
+        if _SEEN in tag:
+            return tag.replace(f' {_SEEN}=""', "")
+        src_m = _IMG_ATTR_SRC.search(tag)
+        src = unescape_html(next((g for g in (src_m.groups()[1:] if src_m else ()) if g is not None), ""))
+        if not _is_local(src):
+            return tag
+        shown = _resolve(self.renderer._state, src)
+        if shown is None:
+            alt_m = _IMG_ATTR_ALT.search(tag)
+            alt = unescape_html(next((g for g in (alt_m.groups() if alt_m else ()) if g is not None), ""))
+            return etree.tostring(_placeholder(alt, src), encoding="unicode", method="html")
+        if shown == src:
+            return tag
+        start, end = src_m.span()
+        return f'{tag[:start]}{src_m.group(1)}"{escape_html(shown, quote=True)}"{tag[end:]}'
 
 
 class _PapernotesExtension(Extension):
@@ -139,10 +191,13 @@ class _PapernotesExtension(Extension):
             md.ESCAPED_CHARS.append("$")
         md.preprocessors.register(_NotesPreprocessor(md), "papernotes_lists", 25)
         md.treeprocessors.register(_ImageTreeprocessor(md, self.renderer), "papernotes_images", 5)
+        # After "raw_html" (30) has put HTML blocks back, before "amp_substitute" (20).
+        md.postprocessors.register(_HtmlImagePostprocessor(md, self.renderer), "papernotes_html_images", 25)
 
 
-def _is_relative(src: str) -> bool:
-    return bool(src) and not re.match(r"^(?:[a-z][a-z0-9+.-]*:|//|/|#)", src, re.I)
+def _is_local(src: str) -> bool:
+    """A file of the site (relative, or /root-absolute), not a URL, data: URI or fragment."""
+    return bool(src) and not re.match(r"^(?:[a-z][a-z0-9+.-]*:|//|#)", src, re.I)
 
 
 class MarkdownRenderer:
@@ -177,18 +232,28 @@ class MarkdownRenderer:
         )
 
     def render(
-        self, text: str, path: str, first_line: int = 1, image_exists: Callable[[str], bool] = lambda src: False
+        self,
+        text: str,
+        path: str,
+        first_line: int = 1,
+        resolve: Callable[[str], str | None] = lambda src: None,
+        base_path: str = "/",
     ) -> RenderedMarkdown:
+        """`resolve(src)`: the site-relative file an image names, or None; `base_path`: where the site is
+        served (a /root-absolute image's src is rewritten under it)."""
         text = join_broken_headings(text)
         protected, formulas = protect_math(text, first_line)
         image_lines: dict[str, list[int]] = defaultdict(list)
         for no, line in enumerate(text.split("\n"), first_line):
             for m in _IMAGE_SRC.finditer(line):
                 image_lines[m.group(2)].append(no)
+            for m in _HTML_IMAGE_SRC.finditer(line):
+                image_lines[unescape_html(next(g for g in m.groups() if g is not None))].append(no)
         self._state = {
             "path": path,
             "first_line": first_line,
-            "image_exists": image_exists,
+            "base_path": base_path,
+            "resolve": resolve,
             "image_lines": image_lines,
             "images": [],
             "diagnostics": [],
@@ -213,12 +278,12 @@ _default: MarkdownRenderer | None = None
 
 
 def render_markdown(
-    text: str, path: str, first_line: int = 1, image_exists: Callable[[str], bool] = lambda src: False
+    text: str, path: str, first_line: int = 1, resolve: Callable[[str], str | None] = lambda src: None
 ) -> RenderedMarkdown:
     global _default
     if _default is None:
         _default = MarkdownRenderer()
-    return _default.render(text, path, first_line, image_exists)
+    return _default.render(text, path, first_line, resolve)
 
 
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)  # with its data-pagefind-ignore

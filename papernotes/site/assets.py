@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import unquote
 
 from ..diagnostics import Diagnostics
 from ..render.highlight import pygments_css
@@ -32,11 +33,17 @@ def static_assets(project: Path, urls: Urls, diags: Diagnostics, cname: str | No
 
 
 def document_images(source: Path, documents, rendered: dict, urls: Urls) -> dict[str, Path]:
-    """Relative images a document shows, copied next to its page."""
+    """Images documents show: a relative one next to its page (where its src points), a /root one at the
+    same path from the site's root."""
     assets: dict[str, Path] = {}
     for doc in documents:
         doc_url = urls.document(doc.kind, doc.slug)
         for image in rendered[doc.path].images:
-            if image.exists:
-                assets[doc_url + image.src] = (source / doc.path).parent / image.src
+            if image.resolved:
+                target = (
+                    image.resolved
+                    if image.src.startswith("/")
+                    else doc_url + unquote(image.src.split("#")[0].split("?")[0])
+                )
+                assets[target] = source / image.resolved
     return assets
