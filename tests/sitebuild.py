@@ -26,10 +26,11 @@ def soup(path: Path) -> BeautifulSoup:
     return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
 
 
-def build_site(source: Path, output: Path, base_url: str | None = None, project: Path = ROOT):
+def build_site(source: Path, output: Path, base_url: str | None = None, project: Path = ROOT, search: bool = True):
+    """One build by a new Builder (what a new `python build.py` process does)."""
     from papernotes.pipeline import Builder, BuildOptions
 
-    builder = Builder(BuildOptions(project=project, source=source, output=output, base_url=base_url))
+    builder = Builder(BuildOptions(project=project, source=source, output=output, base_url=base_url, search=search))
     try:
         return builder.build()
     finally:

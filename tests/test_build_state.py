@@ -5,17 +5,13 @@ from __future__ import annotations
 import contextlib
 import os
 
-from sitebuild import project_copy
+from sitebuild import build_site, project_copy
 
 from papernotes.pipeline import Builder, BuildOptions
 
 
 def _build(project, source, output):
-    builder = Builder(BuildOptions(project=project, source=source, output=output, search=False))
-    try:
-        return builder.build()
-    finally:
-        builder.close()
+    return build_site(source, output, project=project, search=False)
 
 
 def test_new_process_renders_only_what_changed(tmp_path):

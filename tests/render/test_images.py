@@ -7,9 +7,7 @@ from __future__ import annotations
 import shutil
 
 from linkcheck import broken_links
-from sitebuild import ROOT, soup
-
-from papernotes.pipeline import Builder, BuildOptions
+from sitebuild import ROOT, build_site, soup
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 16
 
@@ -61,11 +59,7 @@ def _site(tmp_path):
 
 
 def _build(project, source, output):
-    builder = Builder(BuildOptions(project=project, source=source, output=output, search=False))
-    try:
-        return builder.build()
-    finally:
-        builder.close()
+    return build_site(source, output, project=project, search=False)
 
 
 def test_every_kind_of_image_is_copied_and_links_resolve(tmp_path):
