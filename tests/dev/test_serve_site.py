@@ -8,7 +8,6 @@ wall-clock time.
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import queue
@@ -16,13 +15,13 @@ import shutil
 import socket
 import subprocess
 import threading
-import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
+from devclient import EventStream, wait_until
 from sitebuild import raw_get
 
 from papernotes.commands.serve import run_serve
@@ -41,18 +40,6 @@ WAIT = 60.0  # one incremental rebuild, generously
 # --- helpers ------------------------------------------------------------------
 
 
-def wait_until(probe, timeout: float = WAIT, what: str = "condition"):
-    """Poll `probe()` until it returns something truthy; fail with the last value after `timeout`."""
-    deadline = time.monotonic() + timeout
-    last = None
-    while time.monotonic() < deadline:
-        last = probe()
-        if last:
-            return last
-        time.sleep(0.05)
-    raise AssertionError(f"timed out waiting for {what}; last value: {last!r}"[:2000])
-
-
 def overlay_text(body: bytes) -> str | None:
     element = BeautifulSoup(body.decode("utf-8"), "html.parser").find(id=OVERLAY_ID)
     return None if element is None else element.get_text()
@@ -62,63 +49,6 @@ def links_to(body: bytes, url_path: str) -> bool:
     """Does the page have an <a> whose href ends with this site path (absolute or relative URLs)?"""
     page = BeautifulSoup(body.decode("utf-8"), "html.parser")
     return any(a["href"].split("#")[0].endswith(url_path.lstrip("/")) for a in page.find_all("a", href=True))
-
-
-class EventStream:
-    """A client of /__papernotes/events; a thread reads events into a queue as they arrive."""
-
-    def __init__(self, port: int):
-        self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=WAIT + 30)
-        self.conn.request("GET", "/__papernotes/events")
-        self.resp = self.conn.getresponse()
-        assert self.resp.status == 200
-        assert self.resp.getheader("Content-Type") == "text/event-stream"
-        self.events: queue.Queue = queue.Queue()  # (name, data), then None when the stream ends
-        self.seen: list[tuple[str, str]] = []
-        threading.Thread(target=self._read, daemon=True, name="sse-reader").start()
-
-    def _read(self) -> None:
-        name, data = None, []
-        try:
-            while line := self.resp.readline():
-                line = line.decode("utf-8").rstrip("\n")
-                if line.startswith(":"):
-                    continue  # keep-alive comment
-                if line == "":
-                    if name is not None:
-                        self.events.put((name, "\n".join(data)))
-                    name, data = None, []
-                    continue
-                key, _, value = line.partition(": ")
-                if key == "event":
-                    name = value
-                elif key == "data":
-                    data.append(value)
-        except (OSError, ValueError, http.client.HTTPException):
-            pass
-        self.events.put(None)
-
-    def next(self, timeout: float = WAIT) -> tuple[str, str] | None:
-        try:
-            event = self.events.get(timeout=timeout)
-        except queue.Empty:
-            raise AssertionError(f"no SSE event within {timeout}s; seen so far: {self.seen}") from None
-        if event is not None:
-            self.seen.append(event)
-        return event
-
-    def wait_for(self, name: str, timeout: float = WAIT) -> tuple[str, str]:
-        """Read events until one called `name`; fail if the stream ends or goes quiet first."""
-        deadline = time.monotonic() + timeout
-        while True:
-            event = self.next(max(0.01, deadline - time.monotonic()))
-            if event is None:
-                raise AssertionError(f"event stream closed before {name!r}; seen: {self.seen}")
-            if event[0] == name:
-                return event
-
-    def close(self) -> None:
-        self.conn.close()
 
 
 @dataclass
