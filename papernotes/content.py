@@ -37,12 +37,15 @@ class SourceFile:
 @dataclass
 class Content:
     documents: list[Document] = field(default_factory=list)
-    records: list[PaperRecord] = field(default_factory=list)
     record_groups: list[tuple[PaperRecord, ...]] = field(default_factory=list)  # per file, in path order
     diagnostics: list[Diagnostic] = field(default_factory=list)
     files: dict[str, SourceFile] = field(default_factory=dict)
     fallback_dates: dict[str, dt.datetime] = field(default_factory=dict)  # path -> git/mtime date
     failed: set[str] = field(default_factory=set)  # sources with errors: keep their last good pages
+
+    @property
+    def records(self) -> list[PaperRecord]:
+        return [r for group in self.record_groups for r in group]
 
 
 def _files_under(root: Path, folder: str, suffixes: set[str]) -> list[str]:
@@ -121,12 +124,8 @@ class FileResult:
     failed: bool = False
 
 
-def _read_one(
-    config: SiteConfig, path: Path, kind: str | None, last: FileResult | None = None, stored: StoredMemo | None = None
-) -> FileResult:
+def _read_one(config: SiteConfig, path: Path, kind: str | None, stored: StoredMemo | None = None) -> FileResult:
     src, diags = read_file(config.root, path)
-    if last is not None and src.digest and last.source.digest == src.digest and not last.failed:
-        return last  # the same bytes: the same records
     if src.text is None:
         return FileResult(src, diagnostics=tuple(diags), failed=True)
     if stored is None:
@@ -198,8 +197,7 @@ def load_content(
         hit = cache.get(rel)
         if hit is None or stamp is None or hit[0] != stamp or hit[1] - stamp[1] < RACY_NS:
             read_at = time.time_ns()
-            same_kind = hit is not None and hit[0] is not None and hit[0][0] == kind
-            fresh = _read_one(config, path, kind, hit[2] if same_kind else None, stored)
+            fresh = _read_one(config, path, kind, stored)
             if keep_last_good and fresh.failed and hit is not None:
                 prev = hit[2]  # the last good version (or what was kept of it while the file stays broken)
                 fresh = FileResult(prev.source, prev.document, prev.records, fresh.diagnostics, failed=True)
@@ -207,7 +205,6 @@ def load_content(
         result = hit[2]
         content.files[rel] = result.source
         content.diagnostics += result.diagnostics
-        content.records += result.records
         content.record_groups.append(result.records)
         if result.failed:
             content.failed.add(rel)

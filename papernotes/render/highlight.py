@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import functools
+
 from pygments.formatters import HtmlFormatter
 
 LIGHT_STYLE = "friendly"
 DARK_STYLE = "monokai"
 
 
+@functools.lru_cache(maxsize=4)  # a function of the Pygments version: made once per process
 def pygments_css(selector: str = ".highlight") -> str:
     light = HtmlFormatter(style=LIGHT_STYLE).get_style_defs(selector)
     dark = HtmlFormatter(style=DARK_STYLE).get_style_defs(selector)

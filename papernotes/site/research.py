@@ -17,6 +17,7 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from markupsafe import Markup, escape
 
@@ -126,13 +127,14 @@ def build_index(
     for key in order:
         paper = by_key[key]
         html = title_html.get(key) or str(escape(paper.title))
-        # What _summary reads, exactly: a change elsewhere in the paper (its abstract, where it was read)
-        # leaves every list of papers as it was.
-        shown = (key, paper.title, paper.title_zh, paper.venue, paper.year, paper.authors, paper.authors_truncated)
-        inputs = (shown, paper.topics, slugs[key], key in noted, html, authors_digest, rules)
+        # _summary sees these fields of the paper and nothing else, so a change elsewhere in it (its
+        # abstract, where it was read) leaves every list of papers as it was.
+        shown = Shown(key, paper.title, paper.title_zh, paper.venue, paper.year, paper.authors,
+                      paper.authors_truncated, paper.topics)  # fmt: skip
+        inputs = (shown, slugs[key], key in noted, html, authors_digest, rules)
         summary, digest = memo.get(
             ("summary", urls.base_url, inputs),
-            lambda: _summary(paper, html, slugs, author_slug, key in noted, topics, urls, (urls.base_url, inputs)),
+            lambda: _summary(shown, html, slugs, author_slug, key in noted, topics, urls, (urls.base_url, inputs)),
         )
         summaries.append(summary)
         digests.append(digest)
@@ -151,8 +153,21 @@ def _order_and_authors(papers: list[Paper]) -> tuple[list[str], dict[str, str], 
     return order, author_slug, digest
 
 
+class Shown(NamedTuple):
+    """The fields of a paper its summary shows."""
+
+    key: str
+    title: str
+    title_zh: str | None
+    venue: str | None
+    year: int | None
+    authors: tuple[str, ...]
+    authors_truncated: bool
+    topics: tuple[str, ...]
+
+
 def _summary(
-    paper: Paper,
+    paper: Shown,
     title_html: str,
     slugs: dict[str, str],
     author_slug: dict[str, str],
