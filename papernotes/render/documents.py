@@ -18,14 +18,15 @@ from .math import protect_math
 
 
 def _code_version() -> str:
-    """Cached results are only valid for the code that made them: hash our renderer and Markdown's version."""
-    import markdown as md_package
-    import pygments
+    """Cached results are only valid for the code that made them: every module of render/ (so no new
+    module can be forgotten), the note-section rules and the versions of the Markdown packages."""
+    from importlib.metadata import version
 
     here = Path(__file__).resolve().parent
-    digest = hashlib.sha256(f"{md_package.__version__}\0{pygments.__version__}".encode())
-    for name in ("markdown.py", "math.py", "documents.py", "highlight.py"):
-        digest.update((here / name).read_bytes())
+    versions = "\0".join(version(p) for p in ("markdown", "pygments", "pymdown-extensions"))
+    digest = hashlib.sha256(versions.encode())
+    for path in sorted(here.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
     digest.update((here.parent / "sources" / "note_sections.py").read_bytes())
     return digest.hexdigest()[:16]
 

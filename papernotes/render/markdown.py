@@ -16,6 +16,7 @@ from html import escape as escape_html
 from html import unescape as unescape_html
 
 import markdown
+from pymdownx.emoji import gemoji, to_alt
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.postprocessors import Postprocessor
@@ -24,12 +25,11 @@ from markdown.treeprocessors import Treeprocessor
 
 from ..diagnostics import Diagnostic, warning
 from ..sources.note_sections import join_broken_headings
+from .blocks import normalize_blocks
 from .math import Formula, protect_math
 
 _HTML_IMAGE_SRC = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
 _IMAGE_SRC = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-_LIST_ITEM = re.compile(r"^ {0,3}(?:\d{1,9}[.)]|[-*+])\s+\S")
-_BLOCK_START = re.compile(r"^ {0,3}(?:#|>|```|~~~|\||<)")
 
 
 @dataclass(frozen=True)
@@ -56,45 +56,11 @@ class RenderedMarkdown:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def start_lists_after_paragraphs(text: str) -> str:
-    """Let a list item start a list right after a paragraph or image line.
+class _BlocksPreprocessor(Preprocessor):
+    """CommonMark's lists and quotes in Python-Markdown's four-space dialect (render/blocks.py)."""
 
-    Python-Markdown needs a blank line before a list; notes written in Typora /
-    VS Code do not have one (an image line directly followed by `2. …`, a
-    paragraph followed by `5. …`). Inserting the blank line outside of lists
-    keeps lazy continuation lines inside list items untouched.
-    """
-    out: list[str] = []
-    in_list = False
-    prev_blank = True
-    in_fence = False
-    for line in text.split("\n"):
-        stripped = line.strip()
-        if stripped.startswith(("```", "~~~")):
-            in_fence = not in_fence
-        if in_fence or stripped.startswith(("```", "~~~")):
-            out.append(line)
-            prev_blank = False
-            continue
-        is_item = bool(_LIST_ITEM.match(line))
-        if not stripped:
-            prev_blank = True
-            out.append(line)
-            continue
-        if is_item:
-            if not prev_blank and not in_list and out and not _BLOCK_START.match(out[-1]):
-                out.append("")
-            in_list = True
-        elif prev_blank and not line.startswith((" ", "\t")):
-            in_list = False
-        out.append(line)
-        prev_blank = False
-    return "\n".join(out)
-
-
-class _NotesPreprocessor(Preprocessor):
     def run(self, lines: list[str]) -> list[str]:
-        return start_lists_after_paragraphs("\n".join(lines)).split("\n")
+        return normalize_blocks("\n".join(lines)).split("\n")
 
 
 class _ImageTreeprocessor(Treeprocessor):
@@ -189,7 +155,8 @@ class _PapernotesExtension(Extension):
     def extendMarkdown(self, md):
         if "$" not in md.ESCAPED_CHARS:  # `\$` is a literal dollar sign, as in TeX-aware editors
             md.ESCAPED_CHARS.append("$")
-        md.preprocessors.register(_NotesPreprocessor(md), "papernotes_lists", 25)
+        # After "normalize_whitespace" (30, tabs expanded), before fences (25) and raw HTML (20) are stashed.
+        md.preprocessors.register(_BlocksPreprocessor(md), "papernotes_blocks", 28)
         md.treeprocessors.register(_ImageTreeprocessor(md, self.renderer), "papernotes_images", 5)
         # After "raw_html" (30) has put HTML blocks back, before "amp_substitute" (20).
         md.postprocessors.register(_HtmlImagePostprocessor(md, self.renderer), "papernotes_html_images", 25)
@@ -208,16 +175,22 @@ class MarkdownRenderer:
         self.md = markdown.Markdown(
             extensions=[
                 "tables",
-                "fenced_code",
+                "pymdownx.superfences",  # fences inside list items and quotes, as CommonMark has them
+                "pymdownx.highlight",
+                "pymdownx.tasklist",
+                "pymdownx.tilde",
+                "pymdownx.emoji",
                 "footnotes",
                 "sane_lists",
                 "nl2br",
-                "codehilite",
+                "md_in_html",
                 "toc",
                 _PapernotesExtension(self),
             ],
             extension_configs={
-                "codehilite": {"css_class": "highlight", "guess_lang": False},
+                "pymdownx.highlight": {"css_class": "highlight", "guess_lang": False, "use_pygments": True},
+                "pymdownx.tilde": {"subscript": False},  # `~~gone~~` only: a lone `~` is text ("6 ~ 10")
+                "pymdownx.emoji": {"emoji_index": gemoji, "emoji_generator": to_alt},  # :smile: -> the character
                 "toc": {
                     "slugify": slugify_unicode,
                     "marker": "[TOC]",

@@ -1,0 +1,252 @@
+"""CommonMark's container structure, written the way Python-Markdown reads it.
+
+Typora, VS Code's preview, Hexo (marked) and markdown-it follow CommonMark: a
+list item's content starts at the column after its marker (2, 3 or 4 spaces
+in), nesting follows that column, lazy lines continue a paragraph, a bullet
+list (or one starting at 1) may interrupt a paragraph, and a line that opens
+another block closes the list or quote before it.  Python-Markdown knows one
+rule: every level is four spaces, and blocks are separated by blank lines.
+
+`normalize_blocks` reads the containers (lists, items, blockquotes) as
+CommonMark does and writes the same structure back in Python-Markdown's
+dialect: every item's content re-indented to four spaces per level, `1)`
+markers as `1.`, and a blank line wherever CommonMark ends a block without
+one.  Leaf blocks (paragraphs, headings, code, tables, HTML) are copied as
+they are, so no text changes, only indentation and blank lines.  Pure, and
+linear in the text: each line is visited once per container it sits in.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_ITEM = re.compile(r"^( {0,3})([-*+]|\d{1,9}[.)])(?=[ \t]|$)( *)(.*)$")
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+_QUOTE = re.compile(r"^ {0,3}> ?")
+_HR = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$")
+_ATX = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
+_IMAGE_LINE = re.compile(r"^ {0,3}(?:!\[[^\]]*\]\([^)]*\)|<img\b[^>]*>)\s*$", re.I)
+_HTML_BLOCK = re.compile(r"^ {0,3}<(?:/?[A-Za-z][A-Za-z0-9-]*(?:[\s/>]|$)|!--)")
+# Deeper than this, containers are left as written (Python-Markdown itself gives up long before).
+MAX_DEPTH = 64
+
+
+@dataclass(frozen=True)
+class _Marker:
+    indent: int
+    marker: str
+    content: str  # the first line's content, after the marker and its spaces
+    column: int  # where the item's content starts (CommonMark's W + N)
+
+    @property
+    def ordered(self) -> bool:
+        return self.marker[0].isdigit()
+
+    def same_list(self, other: _Marker) -> bool:
+        return self.ordered == other.ordered and self.marker[-1] == other.marker[-1]
+
+
+def normalize_blocks(text: str) -> str:
+    return "\n".join(_normalize(text.split("\n"), 0))
+
+
+def _item(line: str) -> _Marker | None:
+    m = _ITEM.match(line)
+    if not m:
+        return None
+    indent, marker, spaces, content = m.group(1), m.group(2), m.group(3), m.group(4)
+    width = len(indent) + len(marker)
+    if not content.strip() or len(spaces) > 4:  # empty item, or indented code: content one column on
+        return _Marker(len(indent), marker, (spaces[1:] + content).rstrip() if content.strip() else "", width + 1)
+    return _Marker(len(indent), marker, content, width + len(spaces))
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _blank(line: str) -> bool:
+    return not line.strip()
+
+
+def _fence_close(lines: list[str], i: int) -> int | None:
+    """Index of the line closing the fence opened at lines[i], or None (not a fence, or never closed)."""
+    m = _FENCE.match(lines[i])
+    if not m or (m.group(1)[0] == "`" and "`" in m.group(2)):
+        return None
+    fence = m.group(1)
+    for j in range(i + 1, len(lines)):
+        close = lines[j].strip()
+        if _indent(lines[j]) <= 3 and close and set(close) == {fence[0]} and len(close) >= len(fence):
+            return j
+    return None
+
+
+def _starts_block(line: str) -> bool:
+    """Would this line open a block of its own (so it cannot be a lazy paragraph continuation)?"""
+    return bool(
+        _QUOTE.match(line)
+        or _ATX.match(line)
+        or _HR.match(line)
+        or _FENCE.match(line)
+        or _HTML_BLOCK.match(line)
+        or _interrupts(_item(line))
+    )
+
+
+def _interrupts(item: _Marker | None) -> bool:
+    """CommonMark: a list item may interrupt a paragraph if it is not empty and, when ordered, starts at 1."""
+    return item is not None and bool(item.content.strip()) and (not item.ordered or item.marker[:-1] == "1")
+
+
+def _normalize(lines: list[str], depth: int, in_item: bool = False) -> list[str]:
+    if depth >= MAX_DEPTH:
+        return lines
+    out: list[str] = []
+    paragraph = False  # is the last line written paragraph text (which a lazy line may continue)?
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if _blank(line):
+            out.append("")
+            paragraph = False
+            i += 1
+            continue
+        close = _fence_close(lines, i)
+        if close is not None:
+            if paragraph:
+                out.append("")
+            out.extend(lines[i : close + 1])
+            paragraph = False
+            i = close + 1
+            continue
+        if _QUOTE.match(line):
+            if paragraph:
+                out.append("")
+            end, body = _quote(lines, i)
+            out.extend(">" + (" " + b if b else "") for b in _normalize(body, depth + 1))
+            i = _close_block(lines, end, out)
+            paragraph = False
+            continue
+        item = _item(line)
+        # Deliberately not CommonMark: a numbered line right after an image line continues the numbering
+        # (seed 001's "![…](…)⏎2. …" — a paragraph there would print "2." as text).
+        after_image = paragraph and bool(_IMAGE_LINE.match(out[-1]))
+        if item is not None and (not paragraph or _interrupts(item) or after_image and item.content.strip()):
+            if paragraph and not in_item:  # inside an item, the four-space indent alone opens the sublist
+                out.append("")
+            i = _list(lines, i, item, depth, out)
+            i = _close_block(lines, i, out)
+            paragraph = False
+            continue
+        if _HTML_BLOCK.match(line) and not paragraph:  # raw HTML, up to the blank line that ends it
+            while i < len(lines) and not _blank(lines[i]):
+                out.append(lines[i])
+                i += 1
+            continue
+        if not paragraph and _indent(line) >= 4:  # indented code, up to the next unindented line
+            while i < len(lines) and (_blank(lines[i]) or _indent(lines[i]) >= 4):
+                out.append(lines[i])
+                i += 1
+            continue
+        out.append(line)
+        paragraph = not (_ATX.match(line) or _HR.match(line) or _HTML_BLOCK.match(line))
+        i += 1
+    return out
+
+
+def _close_block(lines: list[str], i: int, out: list[str]) -> int:
+    """A container ended at lines[i] without a blank line: Python-Markdown needs one to end it too."""
+    if i < len(lines) and not _blank(lines[i]):
+        out.append("")
+    return i
+
+
+def _quote(lines: list[str], i: int) -> tuple[int, list[str]]:
+    """The blockquote starting at lines[i]: (index after it, its content with one `>` level removed)."""
+    body: list[str] = []
+    in_fence = False
+    while i < len(lines):
+        line = lines[i]
+        m = _QUOTE.match(line)
+        if m:
+            inner = line[m.end() :]
+            body.append(inner)
+            if _FENCE.match(inner):
+                in_fence = not in_fence
+        elif _blank(line) or in_fence or not _lazy(body[-1] if body else "", line):
+            break
+        else:
+            body.append(line)
+        i += 1
+    return i, body
+
+
+def _lazy(previous: str, line: str) -> bool:
+    """A lazy continuation line: it follows paragraph text and would open no block of its own."""
+    inner = previous
+    while _QUOTE.match(inner):
+        inner = inner[_QUOTE.match(inner).end() :]
+    item = _item(inner)
+    if item is not None:
+        inner = item.content
+    if _blank(inner) or _ATX.match(inner) or _HR.match(inner) or _FENCE.match(inner):
+        return False
+    return not _starts_block(line)
+
+
+def _list(lines: list[str], i: int, first: _Marker, depth: int, out: list[str]) -> int:
+    """Write the list starting at lines[i] (items of one kind) to `out`; return the index after it."""
+    item: _Marker | None = first
+    number = first.marker[:-1] if first.ordered else ""
+    while item is not None:
+        end, body = _item_body(lines, i, item)
+        content = _normalize(body, depth + 1, in_item=True)
+        while len(content) > 1 and not content[0].strip():
+            content.pop(0)  # an item may start with one blank line; Python-Markdown wants content on the marker line
+        marker = f"{number}." if item.ordered else item.marker
+        number = number and "1"  # only the first number counts (the list's start)
+        out.append(f"{marker} {content[0]}".rstrip())
+        out.extend(("    " + c) if c.strip() else "" for c in content[1:])
+        i, item = end, None
+        j = i
+        while j < len(lines) and _blank(lines[j]):
+            j += 1
+        if j < len(lines):
+            nxt = _item(lines[j])
+            if nxt is not None and nxt.same_list(first) and _indent(lines[j]) <= 3:
+                # After code or a table, Python-Markdown needs a blank line to see the next item.
+                gap = j - i or int(bool(_FENCE.match(content[-1]) or content[-1].lstrip().startswith("|")))
+                out.extend("" for _ in range(gap))
+                i, item = j, nxt
+    return i
+
+
+def _item_body(lines: list[str], i: int, item: _Marker) -> tuple[int, list[str]]:
+    """The content lines of the item at lines[i], its content column removed; and the index after it."""
+    body = [item.content]
+    in_fence = _FENCE.match(item.content) is not None
+    j = i + 1
+    while j < len(lines):
+        line = lines[j]
+        if _blank(line):
+            k = j
+            while k < len(lines) and _blank(lines[k]):
+                k += 1
+            if k == len(lines) or _indent(lines[k]) < item.column or (not body[0].strip() and len(body) == 1):
+                break  # the blank lines end the item (an empty first line allows only one)
+            body.extend("" for _ in range(k - j))
+            j = k
+            continue
+        if _indent(line) >= item.column:
+            inner = line[item.column :]
+            body.append(inner)
+            if _FENCE.match(inner):
+                in_fence = not in_fence
+        elif in_fence or _indent(line) <= 3 and _item(line) is not None or not _lazy(body[-1], line):
+            break
+        else:
+            body.append(line.strip())
+        j += 1
+    return j, body

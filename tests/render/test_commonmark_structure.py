@@ -1,0 +1,69 @@
+"""Differential test: papernotes' Markdown has the block structure CommonMark/GFM (markdown-it-py) gives it.
+
+Notes are written in Typora, VS Code and Hexo, which all follow CommonMark; each file of
+`commonmark_corpus/` is one construct written the way those notes write it. The comparison is on block
+structure only (block_tree.py says what is normalized away, and why).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from block_tree import describe_difference, papernotes_tree, reference_tree
+
+CORPUS = Path(__file__).parent / "commonmark_corpus"
+CASES = sorted(p.name for p in CORPUS.glob("*.md"))
+SEED_POST = Path(__file__).parents[2] / "site_src" / "posts" / "cvpr2022-papers.md"
+
+# Documented, intended differences from CommonMark: file name -> why. Keep it short.
+INTENDED: dict[str, str] = {}
+
+
+def _read(name: str) -> str:
+    return (CORPUS / name).read_text(encoding="utf-8")
+
+
+def test_corpus_is_large_enough():
+    assert len(CASES) >= 60
+    assert set(INTENDED) <= set(CASES), "INTENDED names a file that is not in the corpus"
+
+
+@pytest.mark.parametrize("name", CASES)
+def test_block_structure_matches_commonmark(name):
+    if name in INTENDED:
+        pytest.skip(f"intended difference: {INTENDED[name]}")
+    text = _read(name)
+    ours, reference = papernotes_tree(text), reference_tree(text)
+    assert ours == reference, f"{name}: block structure differs from CommonMark\n\n" + describe_difference(
+        ours, reference
+    )
+
+
+def _strip_front_matter(text: str) -> str:
+    lines = text.split("\n")
+    assert lines[0] == "---"
+    end = lines.index("---", 1)
+    return "\n".join(lines[end + 1 :])
+
+
+def _paper_list_shape(tree: tuple) -> list:
+    """The top-level ordered lists (`ol start=N` too), each as the list of its items' child labels."""
+    return [[[label for label, _ in item] for _, item in items] for label, items in tree if label.split()[0] == "ol"]
+
+
+def _seed_text() -> str:
+    return _strip_front_matter(SEED_POST.read_text(encoding="utf-8"))
+
+
+def test_seed_paper_list_reference_shape():
+    """The oracle itself reads the seed post as 16 items of heading, author line and abstract quote."""
+    assert _paper_list_shape(reference_tree(_seed_text())) == [[["h3", "p", "blockquote"]] * 16]
+
+
+def test_seed_paper_list_structure():
+    """The acceptance target: papernotes renders the Hexo paper-list post as one <ol> of 16 papers, each
+    an <h3> title, the author line and the abstract quote."""
+    tree = papernotes_tree(_seed_text())
+    difference = describe_difference(tree, reference_tree(_seed_text()))
+    assert _paper_list_shape(tree) == [[["h3", "p", "blockquote"]] * 16], difference
