@@ -28,6 +28,10 @@ _HR = re.compile(r"^ {0,3}(?:(?:\*[ \t]*){3,}|(?:-[ \t]*){3,}|(?:_[ \t]*){3,})$"
 _ATX = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 _IMAGE_LINE = re.compile(r"^ {0,3}(?:!\[[^\]]*\]\([^)]*\)|<img\b[^>]*>)\s*$", re.I)
 _HTML_BLOCK = re.compile(r"^ {0,3}<(?:/?[A-Za-z][A-Za-z0-9-]*(?:[\s/>]|$)|!--)")
+_SETEXT = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
+_TABLE_DELIMITER = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+_OPEN_TAG = re.compile(r"^ {0,3}<([A-Za-z][A-Za-z0-9]*)(?=[\s>])[^>]*>")
+_MARKDOWN_CONTAINERS = {"div", "details", "section", "article", "aside", "center", "figure", "blockquote"}
 # Deeper than this, containers are left as written (Python-Markdown itself gives up long before).
 MAX_DEPTH = 64
 
@@ -103,57 +107,112 @@ def _interrupts(item: _Marker | None) -> bool:
 def _normalize(lines: list[str], depth: int, in_item: bool = False) -> list[str]:
     if depth >= MAX_DEPTH:
         return lines
-    out: list[str] = []
-    paragraph = False  # is the last line written paragraph text (which a lazy line may continue)?
-    i = 0
-    while i < len(lines):
-        line = lines[i]
-        if _blank(line):
-            out.append("")
-            paragraph = False
-            i += 1
-            continue
+    return _Container(lines, depth, in_item).run()
+
+
+class _Container:
+    """The blocks of one container (the document, a quote's or an item's content), written out in order."""
+
+    def __init__(self, lines: list[str], depth: int, in_item: bool):
+        self.lines, self.depth, self.in_item = lines, depth, in_item
+        self.out: list[str] = []
+        self.paragraph: int | None = None  # where the open paragraph starts in `out` (lazy lines continue it)
+        self.last_list: _Marker | None = None  # the list just closed (only blank lines since)
+
+    def run(self) -> list[str]:
+        i = 0
+        while i < len(self.lines):
+            line = self.lines[i]
+            if _blank(line):
+                self.out.append("")
+                self.paragraph = None
+                i += 1
+                continue
+            i = self._block(i, line)
+        return self.out
+
+    def _block(self, i: int, line: str) -> int:
+        lines, out = self.lines, self.out
+        after_list, self.last_list = self.last_list, None
         close = _fence_close(lines, i)
         if close is not None:
-            if paragraph:
-                out.append("")
+            self._end_paragraph()
             out.extend(lines[i : close + 1])
-            paragraph = False
-            i = close + 1
-            continue
+            return _close_block(lines, close + 1, out)
         if _QUOTE.match(line):
-            if paragraph:
-                out.append("")
+            self._end_paragraph()
             end, body = _quote(lines, i)
-            out.extend(">" + (" " + b if b else "") for b in _normalize(body, depth + 1))
-            i = _close_block(lines, end, out)
-            paragraph = False
-            continue
+            out.extend(">" + (" " + b if b else "") for b in _normalize(body, self.depth + 1))
+            return _close_block(lines, end, out)
         item = _item(line)
         # Deliberately not CommonMark: a numbered line right after an image line continues the numbering
         # (seed 001's "![…](…)⏎2. …" — a paragraph there would print "2." as text).
-        after_image = paragraph and bool(_IMAGE_LINE.match(out[-1]))
-        if item is not None and (not paragraph or _interrupts(item) or after_image and item.content.strip()):
-            if paragraph and not in_item:  # inside an item, the four-space indent alone opens the sublist
-                out.append("")
-            i = _list(lines, i, item, depth, out)
-            i = _close_block(lines, i, out)
-            paragraph = False
-            continue
-        if _HTML_BLOCK.match(line) and not paragraph:  # raw HTML, up to the blank line that ends it
-            while i < len(lines) and not _blank(lines[i]):
-                out.append(lines[i])
-                i += 1
-            continue
-        if not paragraph and _indent(line) >= 4:  # indented code, up to the next unindented line
+        after_image = self.paragraph is not None and bool(_IMAGE_LINE.match(out[-1]))
+        if item is not None and (self.paragraph is None or _interrupts(item) or after_image and item.content.strip()):
+            if not self.in_item:  # inside an item, the four-space indent alone opens the sublist
+                self._end_paragraph()
+            self.paragraph = None
+            if after_list is not None and after_list.ordered == item.ordered and not after_list.same_list(item):
+                out.extend(("<!-- -->", ""))  # CommonMark starts a new list here; Python-Markdown would merge them
+            end = _list(lines, i, item, self.depth, out)
+            self.last_list = item
+            return _close_block(lines, end, out)
+        if self.paragraph is None and _HTML_BLOCK.match(line):
+            return self._html(i)
+        if self.paragraph is None and _indent(line) >= 4:  # indented code, up to the next unindented line
             while i < len(lines) and (_blank(lines[i]) or _indent(lines[i]) >= 4):
                 out.append(lines[i])
                 i += 1
-            continue
+            return i
+        below = lines[i + 1] if i + 1 < len(lines) else ""
+        if self.paragraph is not None and "|" in below and _TABLE_DELIMITER.match(below):
+            if "|" in line:
+                self._end_paragraph()  # GFM: a table may interrupt a paragraph
+        elif self.paragraph is not None and _SETEXT.match(line) and len(out) - self.paragraph > 1:
+            return self._setext(i, line)
+        if self.paragraph is None and not (_ATX.match(line) or _HR.match(line)):
+            self.paragraph = len(out)
+        elif _ATX.match(line) or self.paragraph is not None and _HR.match(line) and not _SETEXT.match(line):
+            self.paragraph = None
         out.append(line)
-        paragraph = not (_ATX.match(line) or _HR.match(line) or _HTML_BLOCK.match(line))
-        i += 1
-    return out
+        return i + 1
+
+    def _end_paragraph(self) -> None:
+        if self.paragraph is not None:
+            self.out.append("")
+            self.paragraph = None
+
+    def _setext(self, i: int, line: str) -> int:
+        """A paragraph of several lines underlined: one heading (Python-Markdown would take the last line only)."""
+        start = self.paragraph
+        text = " ".join(part.strip() for part in self.out[start:])
+        level = "#" if line.strip()[0] == "=" else "##"
+        count = len(self.out) - start
+        self.out[start:] = [f"{level} {text}", *([""] * count)]  # the same number of lines
+        self.paragraph = None
+        return i + 1
+
+    def _html(self, i: int) -> int:
+        """Raw HTML up to the blank line that ends it; an element left open there holds Markdown (CommonMark
+        parses what follows the blank line), which Python-Markdown's md_in_html does with markdown="1"."""
+        lines = self.lines
+        start = i
+        while i < len(lines) and not _blank(lines[i]):
+            self.out.append(lines[i])
+            i += 1
+        m = _OPEN_TAG.match(lines[start])
+        if m and m.group(1).lower() in _MARKDOWN_CONTAINERS and "markdown=" not in m.group(0):
+            tag = m.group(1).lower()
+            chunk = "\n".join(lines[start:i]).lower()
+            closed_later = any(_closes(later, tag) for later in lines[i:])
+            if chunk.count(f"<{tag}") > chunk.count(f"</{tag}") and closed_later:
+                at = len(self.out) - (i - start)
+                self.out[at] = self.out[at][: m.end(1)] + ' markdown="1"' + self.out[at][m.end(1) :]
+        return i
+
+
+def _closes(line: str, tag: str) -> bool:
+    return line.strip().lower().startswith(f"</{tag}")
 
 
 def _close_block(lines: list[str], i: int, out: list[str]) -> int:
@@ -207,8 +266,13 @@ def _list(lines: list[str], i: int, first: _Marker, depth: int, out: list[str]) 
             content.pop(0)  # an item may start with one blank line; Python-Markdown wants content on the marker line
         marker = f"{number}." if item.ordered else item.marker
         number = number and "1"  # only the first number counts (the list's start)
-        out.append(f"{marker} {content[0]}".rstrip())
-        out.extend(("    " + c) if c.strip() else "" for c in content[1:])
+        last = content[-1]
+        if _FENCE.match(content[0]):  # Python-Markdown's item needs its first line; the fence goes below it
+            out.extend((f"{marker} ", ""))
+        else:
+            out.append(f"{marker} {content[0]}".rstrip())
+            content = content[1:]
+        out.extend(("    " + c) if c.strip() else "" for c in content)
         i, item = end, None
         j = i
         while j < len(lines) and _blank(lines[j]):
@@ -217,7 +281,7 @@ def _list(lines: list[str], i: int, first: _Marker, depth: int, out: list[str]) 
             nxt = _item(lines[j])
             if nxt is not None and nxt.same_list(first) and _indent(lines[j]) <= 3:
                 # After code or a table, Python-Markdown needs a blank line to see the next item.
-                gap = j - i or int(bool(_FENCE.match(content[-1]) or content[-1].lstrip().startswith("|")))
+                gap = j - i or int(bool(_FENCE.match(last) or last.lstrip().startswith("|")))
                 out.extend("" for _ in range(gap))
                 i, item = j, nxt
     return i

@@ -16,12 +16,12 @@ from html import escape as escape_html
 from html import unescape as unescape_html
 
 import markdown
-from pymdownx.emoji import gemoji, to_alt
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
 from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
+from pymdownx.emoji import gemoji, to_alt
 
 from ..diagnostics import Diagnostic, warning
 from ..sources.note_sections import join_broken_headings
