@@ -37,6 +37,7 @@ class SiteConfig:
     formats: tuple[tuple[str, str], ...] = ()  # (glob, format name)
     author_aliases: tuple[tuple[str, str], ...] = ()
     topics: tuple[TopicRule, ...] | None = None  # None: use the built-in default topic set
+    math: str = "auto"  # the math delimiter convention of every document (front matter `math:` overrides)
     extra: tuple[tuple[str, Any], ...] = ()  # unknown keys, available to templates
 
     @property
@@ -50,7 +51,17 @@ class SiteConfig:
 
 
 _STR_KEYS = ("title", "description", "language", "author", "base_url", "posts_dir", "notes_dir", "papers_dir")
-_KNOWN = set(_STR_KEYS) | {"cname", "papers_per_page", "formats", "author_aliases", "topics"}
+_KNOWN = set(_STR_KEYS) | {"cname", "papers_per_page", "formats", "author_aliases", "topics", "math"}
+# Which math delimiters a document uses (papernotes/render/delimiters.py says what each accepts).
+MATH_CONVENTIONS = ("auto", "tex", "kramed")
+
+
+def math_convention(value: Any, path: str, line: int) -> tuple[str | None, list[Diagnostic]]:
+    """A `math:` value from site.yaml or front matter: the convention, or None with a warning."""
+    name = str(value).strip().lower()
+    if name in MATH_CONVENTIONS:
+        return name, []
+    return None, [warning(path, line, f"math: {value!r} is not one of {', '.join(MATH_CONVENTIONS)}; using auto")]
 
 
 def _line_of_key(text: str, key: str) -> int:
@@ -85,6 +96,11 @@ def parse_config(root: Path, text: str, path: str = CONFIG_NAME) -> tuple[SiteCo
                 diags.append(error(path, _line_of_key(text, key), f"'{key}' must be a string"))
     if data.get("cname"):
         values["cname"] = str(data["cname"]).strip()
+    if "math" in data:
+        convention, d = math_convention(data["math"], path, _line_of_key(text, "math"))
+        diags += d
+        if convention:
+            values["math"] = convention
     if "papers_per_page" in data:
         ppp = data["papers_per_page"]
         if isinstance(ppp, int) and ppp > 0:

@@ -33,6 +33,7 @@ from .site.assemble import assemble
 from .site.assets import document_images, static_assets
 from .site.special import feed_files, site_context
 from .site.urls import Urls
+from .site.views import link_targets
 from .write import SiteWriter
 
 CACHE_DIR = ".papernotes-cache"
@@ -110,7 +111,10 @@ class Builder:
         config, content, papers, topics = self.read_model(diags)  # read, model
         urls = Urls(config.base_url)
         digests = {path: f.digest for path, f in content.files.items()}
-        docs, paper_html = self.renderer.render(content.documents, digests, papers, diags, urls.base_path)  # render
+        targets = link_targets(content.documents, urls)
+        docs, paper_html = self.renderer.render(
+            content.documents, digests, papers, diags, urls.base_path, config.math, targets
+        )  # render
         self.writer.begin()
         html_of = partial(self._html_of, digests, docs)
         graph, pages, entries = self._pages(config, content, papers, topics, docs, paper_html, html_of, urls)  # pages

@@ -29,6 +29,7 @@ from .documents import DocumentRenderer
 from .katex import KatexRenderer, KatexUnavailable
 from .markdown import ImageRef, RenderedMarkdown, TocEntry, excerpt_html
 from .math import fill_math
+from .outline import summary
 from .text import text_with_math
 
 
@@ -41,6 +42,8 @@ class RenderedDocument:
     images: list[ImageRef]
     diagnostics: list[Diagnostic]
     digest: str  # of everything the HTML is made from
+    summary: str = ""  # the start of its visible text (formulas left out), for descriptions
+    words: int = 0
 
 
 @dataclass(frozen=True)
@@ -85,9 +88,13 @@ class RenderBatch:
         papers: list[Paper],
         diags: Diagnostics,
         base_path: str = "/",
+        math: str = "auto",
+        posts: dict[str, tuple[str, str]] | None = None,
     ) -> tuple[dict[str, RenderedDocument], dict[str, RenderedPaper]]:
-        """`digests`: document path -> digest of its file; `base_path`: where the site is served."""
+        """`digests`: document path -> digest of its file; `base_path`: where the site is served; `math`: the
+        site's math convention; `posts`: what a `{% post_link %}` may name -> (href, title)."""
         self.base_path = base_path
+        self.documents.math, self.documents.posts = math, posts or {}
         version = self._katex_version()
         doc_keys = {d.path: self._doc_key(d, digests[d.path], version) for d in documents}
         paper_keys = {p.key: _paper_key(p, version) for p in papers}
@@ -200,4 +207,8 @@ def _fill_document(
     seen = "\0".join(f"{i.src}={i.resolved}" for i in body.images)
     digest = hashlib.sha256(f"{digest}\0{seen}".encode()).hexdigest() if seen else digest
     # Our renderer's output from the author's Markdown, wrapped once (it is large).
-    return Markup(html), RenderedDocument(short, body.toc, body.images, [*body.diagnostics, *diags], digest)
+    shown = body.outline
+    rendered = RenderedDocument(
+        short, body.toc, body.images, [*body.diagnostics, *diags], digest, summary(shown.text), shown.words
+    )
+    return Markup(html), rendered

@@ -8,13 +8,14 @@ import pickle
 import posixpath
 import re
 import tempfile
+from functools import partial
 from pathlib import Path
 from urllib.parse import unquote
 
 from ..memo import Memo
 from ..sources.documents import Document
-from .markdown import MarkdownRenderer, RenderedMarkdown
-from .math import protect_math
+from .markdown import MarkdownRenderer, RenderedMarkdown, prepare
+from .tags import expand_tags
 
 
 def _code_version() -> str:
@@ -35,6 +36,10 @@ CACHE_VERSION = _code_version()
 _IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
 
 
+def prepare_tags(doc: Document):
+    return expand_tags(doc.body, doc.path, doc.body_line)
+
+
 class DocumentRenderer:
     def __init__(self, source: Path, cache_dir: Path | None):
         self.source = source.resolve()
@@ -42,6 +47,15 @@ class DocumentRenderer:
         self.markdown = MarkdownRenderer()
         self._memory = Memo(limit=5_000)
         self._images = Memo(limit=50_000)  # (path, file digest) -> the image paths its text names
+        self._post_names = Memo(limit=50_000)  # (path, file digest) -> the posts its `{% post_link %}`s name
+        self.math = "auto"  # the site's math convention (a document's front matter overrides it)
+        self.posts: dict[str, tuple[str, str]] = {}  # post name (file stem or slug) -> (url, title)
+
+    def convention(self, doc: Document) -> str:
+        return doc.math or self.math
+
+    def resolve_post(self, name: str) -> tuple[str, str] | None:
+        return self.posts.get(name)
 
     def resolve_image(self, doc: Document, src: str) -> str | None:
         """The file an image names, relative to site_src/, or None.
@@ -71,7 +85,11 @@ class DocumentRenderer:
         # Which file each referenced image names (or that none exists) is part of the input.
         images = self._images.get((doc.path, digest), lambda: sorted({m.group(1) for m in _IMAGE.finditer(doc.body)}))
         state = "\0".join(f"{src}={self.resolve_image(doc, src)}" for src in images)
-        raw = "\0".join((CACHE_VERSION, doc.path, digest, str(doc.body_line), base_path, state))
+        # ... and so is what each post a `{% post_link %}` names is (its URL and title), or that it is missing.
+        names = self._post_names.get((doc.path, digest), lambda: sorted({n for n, _ in prepare_tags(doc).links}))
+        links = "\0".join(f"{name}={self.resolve_post(name)}" for name in names)
+        parts = (CACHE_VERSION, doc.path, digest, str(doc.body_line), base_path, state, self.convention(doc), links)
+        raw = "\0".join(parts)
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
     def render(
@@ -83,12 +101,17 @@ class DocumentRenderer:
             hit = None
         if hit is None:
             resolve = lambda src: self.resolve_image(doc, src)  # noqa: E731
-            body = self.markdown.render(doc.body, doc.path, doc.body_line, resolve, base_path)
-            excerpt = (
-                self.markdown.render(doc.excerpt, doc.path, doc.body_line, resolve, base_path)
-                if doc.excerpt is not None
-                else None
+            render = partial(
+                self.markdown.render,
+                path=doc.path,
+                first_line=doc.body_line,
+                resolve=resolve,
+                base_path=base_path,
+                math=self.convention(doc),
+                resolve_post=self.resolve_post,
             )
+            body = render(doc.body)
+            excerpt = render(doc.excerpt) if doc.excerpt is not None else None
             hit = (body, excerpt)
             self._store(key, hit)
         return self._memory.get(key, lambda: hit)
@@ -98,10 +121,9 @@ class DocumentRenderer:
         only `![](src)` images; this catches every other kind (HTML, reference-style) that came or went."""
         return all(self.resolve_image(doc, i.src) == i.resolved for i in images)
 
-    @staticmethod
-    def formulas(doc: Document) -> set[tuple[str, bool]]:
+    def formulas(self, doc: Document) -> set[tuple[str, bool]]:
         """The formulas a document will need, without running Markdown (to start KaTeX early)."""
-        _, found = protect_math(doc.body, doc.body_line)
+        found = prepare(doc.body, doc.path, doc.body_line, self.convention(doc), self.resolve_post)[3]
         return {(f.tex, f.display) for f in found}
 
     def _path(self, key: str) -> Path | None:

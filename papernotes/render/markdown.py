@@ -26,7 +26,9 @@ from pymdownx.emoji import gemoji, to_alt
 from ..diagnostics import Diagnostic, warning
 from ..sources.note_sections import join_broken_headings
 from .blocks import normalize_blocks
-from .math import Formula, protect_math
+from .math import Formula, leftover_tex, protect_math
+from .outline import Outline, outline
+from .tags import expand_tags
 
 _HTML_IMAGE_SRC = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
 _IMAGE_SRC = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
@@ -54,6 +56,8 @@ class RenderedMarkdown:
     toc: list[TocEntry]
     images: list[ImageRef]
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    post_links: tuple = ()  # every `{% post_link %}` name asked and what it resolved to
+    outline: Outline = Outline("", 0, ())  # the visible text, word count and links
 
 
 class _BlocksPreprocessor(Preprocessor):
@@ -90,6 +94,7 @@ class _ImageTreeprocessor(Treeprocessor):
 
 
 _SEEN = "data-pn-seen"
+_MATH_TOKEN = re.compile(r"PNMATHQ*\d+X")
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
 _IMG_ATTR_SRC = re.compile(r"""(\bsrc\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
 _IMG_ATTR_ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
@@ -211,11 +216,13 @@ class MarkdownRenderer:
         first_line: int = 1,
         resolve: Callable[[str], str | None] = lambda src: None,
         base_path: str = "/",
+        math: str = "auto",
+        resolve_post: Callable[[str], tuple[str, str] | None] = lambda name: None,
     ) -> RenderedMarkdown:
         """`resolve(src)`: the site-relative file an image names, or None; `base_path`: where the site is
-        served (a /root-absolute image's src is rewritten under it)."""
-        text = join_broken_headings(text)
-        protected, formulas = protect_math(text, first_line)
+        served (a /root-absolute image's src is rewritten under it); `math`: the delimiter convention
+        (render/delimiters.py); `resolve_post(name)`: (url, title) of the post a `{% post_link %}` names."""
+        tags, text, protected, formulas = prepare(text, path, first_line, math, resolve_post)
         image_lines: dict[str, list[int]] = defaultdict(list)
         for no, line in enumerate(text.split("\n"), first_line):
             for m in _IMAGE_SRC.finditer(line):
@@ -229,7 +236,7 @@ class MarkdownRenderer:
             "resolve": resolve,
             "image_lines": image_lines,
             "images": [],
-            "diagnostics": [],
+            "diagnostics": list(tags.diagnostics),
         }
         self.md.reset()
         # Permalink "#" signs are navigation, not content: keep them out of the search index.
@@ -238,7 +245,18 @@ class MarkdownRenderer:
         )
         toc = [TocEntry(t["level"], t["id"], t["name"]) for t in _flatten(getattr(self.md, "toc_tokens", []))]
         state, self._state = self._state, {}
-        return RenderedMarkdown(html, formulas, toc, state["images"], state["diagnostics"])
+        diagnostics = [*state["diagnostics"], *leftover_tex(protected, path, first_line)]
+        shown = outline(html, _MATH_TOKEN)
+        return RenderedMarkdown(html, formulas, toc, state["images"], diagnostics, tags.links, shown)
+
+
+def prepare(text: str, path: str, first_line: int, math: str, resolve_post=lambda name: None):
+    """What runs before Markdown: tags expanded, broken headings joined, math cut out.
+    Returns (TagResult, the text, the text with math tokens, the formulas)."""
+    tags = expand_tags(text, path, first_line, resolve_post)
+    text = join_broken_headings(tags.text)
+    protected, formulas = protect_math(text, first_line, math)
+    return tags, text, protected, formulas
 
 
 def _flatten(tokens):
@@ -251,12 +269,16 @@ _default: MarkdownRenderer | None = None
 
 
 def render_markdown(
-    text: str, path: str, first_line: int = 1, resolve: Callable[[str], str | None] = lambda src: None
+    text: str,
+    path: str,
+    first_line: int = 1,
+    resolve: Callable[[str], str | None] = lambda src: None,
+    math: str = "auto",
 ) -> RenderedMarkdown:
     global _default
     if _default is None:
         _default = MarkdownRenderer()
-    return _default.render(text, path, first_line, resolve)
+    return _default.render(text, path, first_line, resolve, math=math)
 
 
 _HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)  # with its data-pagefind-ignore
@@ -267,3 +289,13 @@ def excerpt_html(html: str) -> str:
     """An excerpt is shown inside a list entry: no permalinks, and its headings become bold
     paragraphs so the list page keeps one <h1> and no ids that would clash there."""
     return _HEADING.sub(r'<p class="excerpt-heading"><strong>\1</strong></p>', _HEADERLINK.sub("", html))
+
+
+_HEADING_WITH_ID = re.compile(r'<h(?P<level>[1-6]) id="(?P<id>[^"]+)">.*?</h(?P=level)>', re.S)
+
+
+def after_headings(html: str, inserts: dict[str, str]) -> str:
+    """Put HTML right after the headings with these ids (our headings: `<hN id="…">…</hN>`)."""
+    if not inserts:
+        return str(html)
+    return _HEADING_WITH_ID.sub(lambda m: m.group(0) + str(inserts.get(m.group("id"), "")), str(html))

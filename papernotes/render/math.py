@@ -26,9 +26,12 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from papernotes.diagnostics import Diagnostic, warning
+
+from ..config import MATH_CONVENTIONS as CONVENTIONS
+from .delimiters import Block, Delimiters, find_block, match_inline, split_prefix
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,7 @@ class Formula:
     display: bool
     line: int  # 1-based line of the opening delimiter in the source file
     token: str  # the placeholder that replaced it, e.g. "PNMATH0007X"
+    delimiters: tuple[str, str] = field(default=("$", "$"), compare=False)  # as written ("", "" for \\begin{…})
 
 
 _FENCE_OPEN = re.compile(r"^[ \t]*(?P<fence>`{3,}|~{3,})(?P<info>[^\n]*)$")
@@ -45,9 +49,13 @@ _LIST_ITEM = re.compile(r"^(?P<indent>[ \t]*)(?P<marker>[-*+]|\d{1,9}[.)])(?P<ga
 _LIST_CONTENT_INDENT = 4
 
 
-def protect_math(text: str, first_line: int = 1) -> tuple[str, list[Formula]]:
-    """Replace math by placeholder tokens; return the new text and the formulas in order."""
-    return _Protector(text, first_line).run()
+def protect_math(text: str, first_line: int = 1, convention: str = "auto") -> tuple[str, list[Formula]]:
+    """Replace math by placeholder tokens; return the new text and the formulas in order.
+
+    `convention`: "auto", "tex" or "kramed" (render/delimiters.py says what each accepts)."""
+    if convention not in CONVENTIONS:
+        raise ValueError(f"unknown math convention {convention!r} (one of {', '.join(CONVENTIONS)})")
+    return _Protector(text, first_line, Delimiters(convention)).run()
 
 
 class _Protector:
@@ -55,10 +63,11 @@ class _Protector:
     is scanned for inline math one paragraph ("text run") at a time, because a
     code span may cross a line break inside a paragraph."""
 
-    def __init__(self, text: str, first_line: int):
+    def __init__(self, text: str, first_line: int, delims: Delimiters):
         self.lines = text.split("\n")
         self.out = list(self.lines)
         self.first_line = first_line
+        self.delims = delims
         self.formulas: list[Formula] = []
         # A prefix absent from the text guarantees tokens never collide with prose.
         self.prefix = "PNMATH"
@@ -69,18 +78,17 @@ class _Protector:
         lines, i, run_start = self.lines, 0, None
         while i < len(lines):
             end = self._fence_end(i)
-            if end is None:
-                end = self._display_end(i)
-                if end is not None:
-                    self._flush(run_start, i)
-                    self._emit_display_block(i, end, run_start)
-                    run_start, i = None, end + 1
-                    continue
-            else:
+            if end is not None:
                 self._flush(run_start, i)
                 run_start, i = None, end + 1  # code stays byte for byte
                 continue
-            if _blank(lines[i]):
+            block = find_block(lines, i, self.delims)
+            if block is not None:
+                self._flush(run_start, i)
+                self._emit_display_block(block, run_start)
+                run_start, i = None, block.end + 1
+                continue
+            if _blank(split_prefix(lines[i])[1]):
                 self._flush(run_start, i)
                 run_start = None
             elif run_start is None:
@@ -105,40 +113,26 @@ class _Protector:
                 return j
         return None  # unclosed: not code (as in Python-Markdown)
 
-    def _display_end(self, i: int) -> int | None:
-        """Index of the line closing a `$$` block opened at line i (no blank line inside)."""
-        opener = self.lines[i].strip()
-        if not opener.startswith("$$") or _find_unescaped(opener, "$$", 2) != -1:
-            return None  # not an opener, or a one-line `$$…$$` (handled inline)
-        for j in range(i + 1, len(self.lines)):
-            if _blank(self.lines[j]):
-                return None
-            if _closing_dollars(self.lines[j]) != -1:
-                return j
-        return None
+    def _emit_display_block(self, block: Block, run_start: int | None) -> None:
+        i, j = block.start, block.end
+        token = self._add(block.tex, True, i, block.delimiters)
+        quote = block.prefix.rstrip()
+        indent = self._block_indent(block, run_start)
+        lines = [(quote + ("\r" if line.endswith("\r") else "")) for line in self.lines[i : j + 1]]
+        # The token needs a blank line on each side to be its own paragraph; with only two lines
+        # available, give up the side that already has one (with one line, fill_math splits the paragraph).
+        after_blank = j + 1 >= len(self.lines) or _blank(split_prefix(self.lines[j + 1])[1])
+        before_blank = i == 0 or _blank(split_prefix(self.out[i - 1])[1])
+        slot = 0 if len(lines) == 1 or (before_blank and len(lines) == 2 and not after_blank) else 1
+        eol = "\r" if self.lines[i + slot].endswith("\r") else ""
+        lines[slot] = (block.prefix if quote else "") + indent + token + eol
+        self.out[i : j + 1] = lines
 
-    def _emit_display_block(self, i: int, j: int, run_start: int | None) -> None:
-        opener, closer = self.lines[i], self.lines[j]
-        open_at = opener.index("$$") + 2
-        close_at = _closing_dollars(closer)
-        tex = "\n".join([opener[open_at:], *self.lines[i + 1 : j], closer[:close_at]])
-        token = self._add(tex, True, i)
-        indent = self._block_indent(opener, run_start)
-        eol = "\r" if closer.endswith("\r") else ""
-        block = ["\r" if line.endswith("\r") else "" for line in self.lines[i : j + 1]]
-        # The token needs a blank line on each side to be its own paragraph; with
-        # only two lines available, give up the side that already has one.
-        after_blank = j + 1 >= len(self.lines) or _blank(self.lines[j + 1])
-        before_blank = i == 0 or _blank(self.out[i - 1])
-        slot = 0 if before_blank and len(block) == 2 and not after_blank else 1
-        block[slot] = indent + token + eol
-        self.out[i : j + 1] = block
-
-    def _block_indent(self, opener: str, run_start: int | None) -> str:
+    def _block_indent(self, block: Block, run_start: int | None) -> str:
         """Indentation for the token line: the opener's own, unless the block is a
         lazy continuation of a list item, where it must be indented into the item."""
-        own = opener[: len(opener) - len(opener.lstrip())]
-        if run_start is None:
+        own = block.indent
+        if run_start is None or block.prefix:
             return own
         first = self.lines[run_start]
         m = _LIST_ITEM.match(first)
@@ -156,58 +150,41 @@ class _Protector:
         if start is None:
             return
         s = "\n".join(self.lines[start:stop])
+        alone = stop - start == 1
         pieces, done, pos = [], 0, 0
         while pos < len(s):
             c = s[pos]
-            if c == "\\":
-                pos += 2  # an escaped char (`\$`, `\``) is literal text
-            elif c == "`":
+            if c == "`":
                 pos = _skip_code_span(s, pos)
-            elif c == "$":
-                found = _match_math(s, pos)
-                if found is None:
-                    pos += 2 if s.startswith("$$", pos) else 1
-                    continue
-                tex, display, end = found
-                line = start + s.count("\n", 0, pos)
-                pieces += [s[done:pos], self._add(tex, display, line)]
-                done = pos = end
-            else:
+                continue
+            if c != "$" and c != "\\":
                 pos += 1
+                continue
+            line_end = s.find("\n", pos)
+            found = match_inline(s, pos, len(s) if line_end == -1 else line_end, alone, self.delims)
+            if found is None:
+                # an escaped char (`\$`, `\``) is literal text; an unmatched run of dollars is skipped whole
+                pos += 2 if c == "\\" else len(s) - pos - len(s[pos:].lstrip("$"))
+                continue
+            tex, display, end = found
+            line = start + s.count("\n", 0, pos)
+            opener = s[pos : s.index(tex, pos)] if tex else s[pos : pos + 1]
+            pieces += [s[done:pos], self._add(tex, display, line, (opener, _CLOSERS.get(opener, opener)))]
+            done = pos = end
         pieces.append(s[done:])
         self.out[start:stop] = "".join(pieces).split("\n")
 
-    def _add(self, tex: str, display: bool, index: int) -> str:
+    def _add(self, tex: str, display: bool, index: int, delimiters: tuple[str, str]) -> str:
         token = f"{self.prefix}{len(self.formulas):04d}X"
-        self.formulas.append(Formula(tex, display, self.first_line + index, token))
+        self.formulas.append(Formula(tex, display, self.first_line + index, token, delimiters))
         return token
+
+
+_CLOSERS = {"\\(": "\\)", "\\[": "\\]"}
 
 
 def _blank(line: str) -> bool:
     return not line.strip()
-
-
-def _find_unescaped(s: str, needle: str, start: int) -> int:
-    """First index >= start of needle not preceded by an odd number of backslashes."""
-    pos = s.find(needle, start)
-    while pos != -1 and _escaped(s, pos):
-        pos = s.find(needle, pos + 1)
-    return pos
-
-
-def _escaped(s: str, pos: int) -> bool:
-    backslashes = 0
-    while pos - backslashes - 1 >= 0 and s[pos - backslashes - 1] == "\\":
-        backslashes += 1
-    return backslashes % 2 == 1
-
-
-def _closing_dollars(line: str) -> int:
-    """Index of the `$$` that ends this line (ignoring trailing space), or -1."""
-    body = line.rstrip()
-    if body.endswith("$$") and not _escaped(body, len(body) - 2):
-        return len(body) - 2
-    return -1
 
 
 def _skip_code_span(s: str, pos: int) -> int:
@@ -217,29 +194,34 @@ def _skip_code_span(s: str, pos: int) -> int:
     return m.end() if m else pos + run
 
 
-def _match_math(s: str, pos: int) -> tuple[str, bool, int] | None:
-    """Math starting at s[pos] == "$": (tex, display, end) or None if it is text.
+# -- what is left --------------------------------------------------------
 
-    Inline rules follow Pandoc's tex_math_dollars so prices stay prices: the
-    opening `$` is not followed by whitespace, the closing one is not preceded by
-    whitespace nor followed by a digit.  Math never crosses a line break."""
-    line_end = s.find("\n", pos)
-    line_end = len(s) if line_end == -1 else line_end
-    if s.startswith("$$", pos):
-        close = _find_unescaped(s, "$$", pos + 2)
-        if close == -1 or close > line_end or not s[pos + 2 : close].strip():
-            return None
-        return s[pos + 2 : close], True, close + 2
-    if pos + 1 >= line_end or s[pos + 1].isspace():
-        return None
-    close = pos + 1
-    while True:
-        close = _find_unescaped(s, "$", close + 1)
-        if close == -1 or close > line_end:
-            return None
-        after = s[close + 1] if close + 1 < len(s) else ""
-        if not s[close - 1].isspace() and not after.isdigit():
-            return s[pos + 1 : close], False, close + 1
+_TEX_COMMANDS = (
+    "frac|dfrac|sqrt|sum|prod|int|oint|lim|log|exp|min|max|arg|argmin|argmax|mathcal|mathbf|mathbb|mathrm|"
+    "mathit|boldsymbol|operatorname|text|left|right|cdot|cdots|ldots|times|partial|nabla|infty|leq|geq|neq|"
+    "approx|sim|mid|quad|qquad|hat|bar|tilde|vec|overline|underline|alpha|beta|gamma|delta|epsilon|varepsilon|"
+    "theta|lambda|mu|sigma|phi|varphi|omega|Omega|Sigma|Delta|Phi|Theta|Lambda|mathop|underset|overset"
+)
+_LEFTOVER = re.compile(rf"\\(?:begin|end)\{{[A-Za-z*]+\}}|\\(?:{_TEX_COMMANDS})(?![A-Za-z])|\$\$")
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+
+
+def leftover_tex(protected: str, path: str, first_line: int = 1) -> list[Diagnostic]:
+    """TeX a reader would see raw: commands or `$$` outside any formula (after protect_math), once per
+    line, outside code.  Escaped dollars and prices are text, not TeX, and are not reported."""
+    found: list[Diagnostic] = []
+    fence: str | None = None
+    for no, line in enumerate(protected.split("\n"), first_line):
+        m = _FENCE_OPEN.match(line)
+        if m and (fence is None or m.group("fence")[0] == fence[0] and not m.group("info").strip()):
+            fence = None if fence is not None else m.group("fence")
+            continue
+        if fence is not None:
+            continue
+        hit = _LEFTOVER.search(_CODE_SPAN.sub("", line))
+        if hit:
+            found.append(warning(path, no, f"TeX outside math delimiters is shown as text: {hit.group(0)!r}"))
+    return found
 
 
 # -- after Markdown ---------------------------------------------------------
@@ -259,6 +241,7 @@ def fill_math(html_text: str, formulas: list[Formula], results: dict, source_pat
     token_re = re.escape(prefix) + r"\d+X"
     # One pass so inserted KaTeX HTML is never scanned again: a display token alone
     # in a paragraph, a tag (tokens in attributes), or a token in text.
+    html_text = _own_paragraphs(html_text, [f.token for f in formulas if f.display])
     scanner = re.compile(rf"<p>\s*(?P<block>{token_re})\s*</p>|(?P<tag><[^>]*>)|(?P<inline>{token_re})")
     in_attr = re.compile(token_re, re.IGNORECASE)
 
@@ -284,6 +267,28 @@ def fill_math(html_text: str, formulas: list[Formula], results: dict, source_pat
         if (r := results.get((f.tex, f.display))) is not None and r.error
     ]
     return scanner.sub(replace, html_text), diagnostics
+
+
+_BR = r"<br\s*/?>\n?"
+
+
+def _own_paragraphs(html_text: str, display_tokens: list[str]) -> str:
+    """A display formula alone on a line of a paragraph (`text⏎$$x$$⏎text`) becomes a paragraph of its own,
+    so it is drawn as a block between the text before and after it."""
+    if not display_tokens:
+        return html_text
+    tokens = "|".join(re.escape(t) for t in display_tokens)
+    line = re.compile(rf"(?P<open><p>|{_BR})(?P<token>{tokens})(?P<close>{_BR}|</p>)")
+
+    def split(m: re.Match) -> str:
+        before = "<p>" if m.group("open") == "<p>" else "</p>\n<p>"
+        after = "</p>" if m.group("close") == "</p>" else "</p>\n<p>"
+        return f"{before}{m.group('token')}{after}"
+
+    previous = None
+    while previous != html_text:  # adjacent formulas share a <br>: one more pass takes the next
+        previous, html_text = html_text, line.sub(split, html_text)
+    return html_text
 
 
 def _math_html(f: Formula, result, source_path: str, block: bool) -> str:

@@ -76,7 +76,7 @@ def assemble(
         views.append(
             memo.get(
                 ("view", doc, date, r.digest, urls.base_url),
-                lambda: document_view(doc, date, partial(html_of, doc), r.excerpt_html, r.digest, urls),
+                lambda: document_view(doc, date, partial(html_of, doc), r, urls),
             )
         )
     views.sort(key=lambda v: v["sort_key"], reverse=True)

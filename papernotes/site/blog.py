@@ -13,8 +13,8 @@ from markupsafe import Markup
 
 from ..memo import Memo
 from ..model.link import NoteRef
+from ..render.markdown import after_headings
 from .graph import Graph, digest_of, digest_text
-from .links import add_paper_links
 from .page import Page
 from .research import PaperIndex
 from .urls import Urls
@@ -85,7 +85,16 @@ def _document_context(get, urls: Urls, path: str) -> dict:
                 {"label": doc["kind_label"], "href": urls.href(index)},
             ],
         },
-        "doc": {**doc, "html": Markup(add_paper_links(doc["html"](), doc["paper_links"]))},
+        "doc": {**doc, "html": Markup(after_headings(doc["html"](), _paper_links(doc["paper_links"])))},
+    }
+
+
+def _paper_links(targets: dict[str, tuple[str, str]]) -> dict[str, str]:
+    """heading id -> a link to the paper that section is about (href, title)."""
+    return {
+        heading: "\n"
+        + Markup('<p class="paper-link">📄 <a href="{}" title="{}">论文页面：{}</a></p>').format(href, title, title)
+        for heading, (href, title) in targets.items()
     }
 
 

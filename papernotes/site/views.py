@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from pathlib import PurePosixPath
 
 from markupsafe import Markup
 
@@ -14,12 +15,22 @@ from .urls import Urls
 KIND_LABEL = {"post": "文章", "note": "笔记"}
 
 
-def document_view(
-    doc: Document, date: dt.datetime, html: Callable[[], Markup], excerpt_html: str, html_digest: str, urls: Urls
-) -> dict:
-    """`html_digest`: a digest of everything the rendered HTML was made from (see render/batch.py)."""
+def link_targets(documents: list[Document], urls: Urls) -> dict[str, tuple[str, str]]:
+    """What a `{% post_link name %}` may name: a post (else a note) by file name or slug -> (href, title)."""
+    targets: dict[str, tuple[str, str]] = {}
+    for doc in sorted(documents, key=lambda d: (d.kind != "post", d.path)):  # posts win a shared name
+        target = (urls.href(urls.document(doc.kind, doc.slug)), doc.title)
+        for name in (PurePosixPath(doc.path).stem, doc.slug):
+            targets.setdefault(name, target)
+    return targets
+
+
+def document_view(doc: Document, date: dt.datetime, html: Callable[[], Markup], rendered, urls: Urls) -> dict:
+    """`rendered`: the document's render/batch.RenderedDocument (excerpt, summary, and the digest of
+    everything its HTML was made from)."""
     url = urls.document(doc.kind, doc.slug)
-    description = doc.description or _plain_excerpt(doc)
+    excerpt_html, html_digest = rendered.excerpt_html, rendered.digest
+    description = doc.description or rendered.summary
     view = {
         "kind": doc.kind,
         "kind_label": KIND_LABEL.get(doc.kind, doc.kind),
@@ -34,6 +45,7 @@ def document_view(
         "year": date.year,
         "sort_key": (date, doc.path),
         "description": description,
+        "words": rendered.words,
         "tags": [{"name": t, "href": urls.href(urls.tag(t))} for t in doc.tags],
         "categories": [{"name": c, "href": urls.href(urls.category(c))} for c in doc.categories],
         "html": html,  # () -> Markup: our renderer's output, made when the page renders
@@ -43,14 +55,3 @@ def document_view(
     }
     view["digest"] = digest_text(html_digest, digest_of({k: v for k, v in view.items() if k != "html"}))
     return view
-
-
-def _plain_excerpt(doc: Document, limit: int = 120) -> str:
-    import re
-
-    text = doc.excerpt if doc.excerpt is not None else doc.body
-    text = re.sub(
-        r"\$\$.*?\$\$|\$[^$\n]*\$|!\[[^\]]*\]\([^)]*\)|\[TOC\]|<[^>]+>|[#>*`_\[\]()|-]+", " ", text, flags=re.S
-    )
-    text = " ".join(text.split())
-    return text[:limit] + ("…" if len(text) > limit else "")

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
+from ..config import math_convention
 from ..diagnostics import Diagnostic
 from .frontmatter import parse_date, split_front_matter, string_list
 
 MORE_MARK = "<!--more-->"
 _H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$")
-_KNOWN_KEYS = {"title", "date", "updated", "tags", "categories", "description", "slug", "draft"}
+_KNOWN_KEYS = {"title", "date", "updated", "tags", "categories", "description", "slug", "draft", "math"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class Document:
     body_line: int  # file line where `body` starts
     excerpt: str | None  # Markdown before <!--more-->, None when there is no marker
     draft: bool = False
+    math: str = ""  # front matter `math:` (a convention of papernotes.config.MATH_CONVENTIONS); "" = the site's
     extra: tuple[tuple[str, Any], ...] = ()  # unknown front-matter keys (e.g. comment_title)
 
     @property
@@ -60,6 +62,10 @@ def read_document(path: str, text: str, kind: str) -> tuple[Document, list[Diagn
     updated, d = parse_date(path, line_of.get("updated", 1), meta.get("updated"))
     diags += d
 
+    math = ""
+    if meta.get("math") is not None:
+        math, d = math_convention(meta["math"], path, line_of.get("math", 1))
+        math, diags = math or "", diags + d
     title = str(meta.get("title") or "").strip() or _first_h1(fm.body) or slug_from_path(path)
     slug = str(meta.get("slug") or "").strip() or slug_from_path(path)
     excerpt = fm.body.split(MORE_MARK, 1)[0] if MORE_MARK in fm.body else None
@@ -78,6 +84,7 @@ def read_document(path: str, text: str, kind: str) -> tuple[Document, list[Diagn
         body_line=fm.body_line,
         excerpt=excerpt,
         draft=bool(meta.get("draft")),
+        math=math,
         extra=extra,
     )
     return doc, diags

@@ -102,7 +102,8 @@ def test_escapes_and_currency_next_to_real_math():
     assert texts(r"\$5 costs $a_1$ and \\$b$") == [("a_1", False), ("b", False)]
     assert texts(r"$\$5$ is math with a dollar") == [(r"\$5", False)]
     # Pandoc's rule: a $ before a digit or after a space does not close.
-    assert texts("$x$5 and $y$") == [("x$5 and $y", False)]
+    # Pandoc: the first `$` after an opener is its only possible closer; `$5 and $` is not math either.
+    assert texts("$x$5 and $y$") == [("y", False)]
 
 
 def test_cjk_and_fullwidth_commas_are_math():
@@ -132,7 +133,7 @@ def test_math_in_heading_list_and_table():
         ("L_0", False, 1),
         ("a_i", False, 3),
         ("x_1", False, 7),
-        ("y", True, 7),
+        ("y", False, 7),  # the kramdown rule: `$$…$$` inside a line of text (a table row) is inline
     ]
     html = markdown.markdown(out, extensions=["tables", "toc"])
     for f in formulas:
@@ -150,7 +151,7 @@ def test_display_block_directly_under_text_gets_blank_lines():
 def test_display_block_in_indented_list_item_keeps_indentation():
     text = "1. item\n\n    $$\n    x\n    $$\n2. next"
     out, [f] = protect_math(text)
-    assert f.tex == "\n    x\n    " and f.line == 3
+    assert f.tex == "\nx\n" and f.line == 3  # the TeX without the item's indentation; the token keeps it
     assert out.split("\n")[3] == "    PNMATH0000X"
 
 
@@ -201,8 +202,8 @@ def test_protect_math_never_raises_and_round_trips(text, first_line):
     if all("\n" not in f.tex for f in formulas):  # no multi-line block was rewritten
         restored = out
         for f in formulas:
-            delim = "$$" if f.display else "$"
-            restored = restored.replace(f.token, delim + f.tex + delim)
+            opener, closer = f.delimiters
+            restored = restored.replace(f.token, opener + f.tex + closer)
         assert restored == text
 
 
