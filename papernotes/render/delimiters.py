@@ -165,9 +165,10 @@ def match_inline(s: str, pos: int, line_end: int, alone: bool, delims: Delimiter
             return None
         closer = "\\)" if s[pos + 1] == "(" else "\\]"
         close = find_unescaped(s, closer, pos + 2, line_end)
-        if close == -1 or not s[pos + 2 : close].strip():
+        tex = s[pos + 2 : close]
+        if close == -1 or not tex.strip() or not _looks_like_tex(tex, closer == "\\]"):
             return None
-        return s[pos + 2 : close], closer == "\\]", close + 2
+        return tex, closer == "\\]", close + 2
     for run in ("$$$", "$$"):
         if s.startswith(run, pos):
             close = find_unescaped(s, run, pos + len(run), line_end)
@@ -202,6 +203,15 @@ def _single_dollar(s: str, pos: int, line_end: int, delims: Delimiters) -> tuple
     elif tex[-1].isspace():
         return None
     return tex, False, close + 1
+
+
+def _looks_like_tex(tex: str, bracket: bool) -> bool:
+    """`\\[1\\]` and `\\(注意\\)` inside a sentence are Markdown escapes of brackets (Typora writes them),
+    not math: bracketed math needs some TeX (a command, script, brace or relation), parenthesised math
+    some Latin letter, digit or command."""
+    if bracket:
+        return any(c in tex for c in "\\^_{}=<>")
+    return any(c.isascii() and (c.isalnum() or c == "\\") for c in tex)
 
 
 def _word_char(c: str) -> bool:

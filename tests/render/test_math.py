@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from papernotes.render.katex import MathResult
-from papernotes.render.math import Formula, fill_math, protect_math
+from papernotes.render.math import Formula, fill_math, leftover_tex, protect_math
 
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "site_src" / "notes" / "cvpr2022-generative-models.md"
@@ -229,3 +229,19 @@ def test_fill_math_replaces_blocks_inline_errors_and_missing():
     assert '<div class="math-display"><code class="math-source">\ne\n</code></div>' in filled
     assert 'id="head-h"' in filled  # the slugged token became the plain TeX
     assert [d.format() for d in diags] == ["notes/x.md:3: warning: KaTeX: Bad <b>"]
+
+
+def test_escaped_brackets_and_parentheses_in_prose_are_not_math():
+    # Typora escapes brackets it did not mean as links: `\[1\]` is a citation, `\(注意\)` a remark.
+    assert texts(r"见文献\[1\]和\[12, 13\]。") == []
+    assert texts(r"\(注意\)：这里不是公式") == []
+    assert texts(r"其中 \[x_i^2\] 与 \(a\) 是公式") == [("x_i^2", True), ("a", False)]
+    assert texts("\\[\n1\n\\]") == [("\n1\n", True)]  # on lines of its own it is display math whatever it holds
+
+
+def test_leftover_tex_is_reported_once_per_line_outside_code():
+    text = "损失 \\frac{a}{b} 和 \\alpha\n`\\frac{x}{y}` 是代码\n```\n\\sum_i x_i\n```\n价格 $5 和 $10，$x$ 已渲染"
+    protected, _ = protect_math(text, 10)
+    found = leftover_tex(protected, "n.md", 10)
+    assert [(d.path, d.line, d.level) for d in found] == [("n.md", 10, "warning")]
+    assert "\\frac" in found[0].message
