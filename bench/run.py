@@ -56,28 +56,30 @@ SUMMARY = re.compile(r"built (\d+) pages .* in ([\d.]+)s")
 
 
 # -- workspace ---------------------------------------------------------------------
-def make_project(root: Path, source: Path) -> Path:
-    """A project folder whose .papernotes-cache starts empty; everything else links to the real one."""
+def make_project(root: Path, source: Path, origin: Path = PROJECT) -> Path:
+    """A project folder whose .papernotes-cache starts empty; everything else links to `origin` (a checkout
+    of papernotes: its build.py imports the papernotes beside it, as Python resolves the script's symlink)."""
     project = root / "project"
     if project.exists():
         shutil.rmtree(project)
     project.mkdir(parents=True)
     for name in LINKED:
-        (project / name).symlink_to(PROJECT / name)
+        target = origin / name if (origin / name).exists() else PROJECT / name  # node_modules: ours
+        (project / name).symlink_to(target)
     # The CLI takes the current folder as the project only when it holds site_src/.
     (project / "site_src").symlink_to(source)
     return project
 
 
-def build_command(source: Path, output: Path) -> list[str]:
-    return [sys.executable, "build.py", "--source", str(source), "--output", str(output)]
+def build_command(source: Path, output: Path, extra: tuple[str, ...] = ()) -> list[str]:
+    return [sys.executable, "build.py", "--source", str(source), "--output", str(output), *extra]
 
 
-def timed_build(project: Path, source: Path, output: Path) -> dict:
+def timed_build(project: Path, source: Path, output: Path, extra: tuple[str, ...] = ()) -> dict:
     """Run one build as a child; wall seconds, its own peak RSS (MiB), its summary line."""
     with tempfile.TemporaryFile() as log:
         start = time.perf_counter()
-        proc = subprocess.Popen(build_command(source, output), cwd=project, stdout=log, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(build_command(source, output, extra), cwd=project, stdout=log, stderr=subprocess.STDOUT)
         # Reap it ourselves: wait4 gives this one child's rusage (RUSAGE_CHILDREN would be a running max).
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
