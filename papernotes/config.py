@@ -56,12 +56,14 @@ _KNOWN = set(_STR_KEYS) | {"cname", "papers_per_page", "formats", "author_aliase
 MATH_CONVENTIONS = ("auto", "tex", "kramed")
 
 
-def math_convention(value: Any, path: str, line: int) -> tuple[str | None, list[Diagnostic]]:
-    """A `math:` value from site.yaml or front matter: the convention, or None with a warning."""
+def math_convention(value: Any, path: str, line: int, instead: str = "auto") -> tuple[str | None, list[Diagnostic]]:
+    """A `math:` value from site.yaml or front matter: the convention, or None with a warning saying
+    what is used `instead`."""
     name = str(value).strip().lower()
     if name in MATH_CONVENTIONS:
         return name, []
-    return None, [warning(path, line, f"math: {value!r} is not one of {', '.join(MATH_CONVENTIONS)}; using auto")]
+    choices = ", ".join(MATH_CONVENTIONS)
+    return None, [warning(path, line, f"math: {value!r} is not one of {choices}; using {instead}")]
 
 
 def _line_of_key(text: str, key: str) -> int:

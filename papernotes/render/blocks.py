@@ -32,6 +32,7 @@ _SETEXT = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
 _TABLE_DELIMITER = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
 _OPEN_TAG = re.compile(r"^ {0,3}<([A-Za-z][A-Za-z0-9]*)(?=[\s>])[^>]*>")
 _MARKDOWN_CONTAINERS = {"div", "details", "section", "article", "aside", "center", "figure", "blockquote"}
+_MAY_OPEN_BLOCK = set("`~>-*+<#=_|0123456789")  # a line starting otherwise is paragraph text
 # Deeper than this, containers are left as written (Python-Markdown itself gives up long before).
 MAX_DEPTH = 64
 
@@ -105,8 +106,8 @@ def _interrupts(item: _Marker | None) -> bool:
 
 
 def _normalize(lines: list[str], depth: int, in_item: bool = False) -> list[str]:
-    if depth >= MAX_DEPTH:
-        return lines
+    if depth >= MAX_DEPTH or len(lines) == 1 and lines[0].lstrip(" ")[:1] not in _MAY_OPEN_BLOCK:
+        return lines  # too deep, or one line of prose (most list items): nothing to rewrite
     return _Container(lines, depth, in_item).run()
 
 
@@ -134,6 +135,13 @@ class _Container:
     def _block(self, i: int, line: str) -> int:
         lines, out = self.lines, self.out
         after_list, self.last_list = self.last_list, None
+        lead = line.lstrip(" ")
+        if lead[:1] not in _MAY_OPEN_BLOCK and (self.paragraph is not None or len(line) - len(lead) < 4):
+            if "|" not in line:  # prose, what most lines are: nothing opens or closes here
+                if self.paragraph is None:
+                    self.paragraph = len(out)
+                out.append(line)
+                return i + 1
         close = _fence_close(lines, i)
         if close is not None:
             self._end_paragraph()

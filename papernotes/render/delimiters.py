@@ -84,6 +84,8 @@ def _strip_container(line: str, depth: int, indent: int) -> str:
 
 def find_block(lines: list[str], i: int, delims: Delimiters) -> Block | None:
     """The display block whose opening delimiter starts lines[i] (after its container prefix), if any."""
+    if not lines[i].lstrip(" >").startswith(("$$", "\\[", "\\begin")):
+        return None  # what nearly every line is: not a display opener
     prefix, rest = split_prefix(lines[i])
     body = rest.lstrip(" ")
     indent = len(rest) - len(body)

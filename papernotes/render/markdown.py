@@ -27,7 +27,7 @@ from ..diagnostics import Diagnostic, warning
 from ..sources.note_sections import join_broken_headings
 from .blocks import normalize_blocks
 from .math import Formula, leftover_tex, protect_math
-from .outline import Outline, outline
+from .outline import Outline, outline_of
 from .tags import expand_tags
 
 _HTML_IMAGE_SRC = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
@@ -152,6 +152,17 @@ class _HtmlImagePostprocessor(Postprocessor):
         return f'{tag[:start]}{src_m.group(1)}"{escape_html(shown, quote=True)}"{tag[end:]}'
 
 
+class _OutlineTreeprocessor(Treeprocessor):
+    """The document's text, words and links, read off the finished tree (render/outline.py)."""
+
+    def __init__(self, md, renderer: MarkdownRenderer):
+        super().__init__(md)
+        self.renderer = renderer
+
+    def run(self, root):
+        self.renderer._state["outline"] = outline_of(root, _MATH_TOKEN)
+
+
 class _PapernotesExtension(Extension):
     def __init__(self, renderer: MarkdownRenderer):
         super().__init__()
@@ -163,6 +174,7 @@ class _PapernotesExtension(Extension):
         # After "normalize_whitespace" (30, tabs expanded), before fences (25) and raw HTML (20) are stashed.
         md.preprocessors.register(_BlocksPreprocessor(md), "papernotes_blocks", 28)
         md.treeprocessors.register(_ImageTreeprocessor(md, self.renderer), "papernotes_images", 5)
+        md.treeprocessors.register(_OutlineTreeprocessor(md, self.renderer), "papernotes_outline", 1)
         # After "raw_html" (30) has put HTML blocks back, before "amp_substitute" (20).
         md.postprocessors.register(_HtmlImagePostprocessor(md, self.renderer), "papernotes_html_images", 25)
 
@@ -245,8 +257,8 @@ class MarkdownRenderer:
         )
         toc = [TocEntry(t["level"], t["id"], t["name"]) for t in _flatten(getattr(self.md, "toc_tokens", []))]
         state, self._state = self._state, {}
-        diagnostics = [*state["diagnostics"], *leftover_tex(protected, path, first_line)]
-        shown = outline(html, _MATH_TOKEN)
+        shown = state.get("outline", Outline("", 0, ()))
+        diagnostics = [*state["diagnostics"], *leftover_tex(protected, shown.text, path, first_line)]
         return RenderedMarkdown(html, formulas, toc, state["images"], diagnostics, tags.links, shown)
 
 

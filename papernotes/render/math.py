@@ -152,13 +152,13 @@ class _Protector:
         s = "\n".join(self.lines[start:stop])
         alone = stop - start == 1
         pieces, done, pos = [], 0, 0
-        while pos < len(s):
-            c = s[pos]
+        while True:
+            m = _SPECIAL.search(s, pos)
+            if m is None:
+                break
+            pos, c = m.start(), m.group(0)
             if c == "`":
                 pos = _skip_code_span(s, pos)
-                continue
-            if c != "$" and c != "\\":
-                pos += 1
                 continue
             line_end = s.find("\n", pos)
             found = match_inline(s, pos, len(s) if line_end == -1 else line_end, alone, self.delims)
@@ -180,6 +180,7 @@ class _Protector:
         return token
 
 
+_SPECIAL = re.compile(r"[`$\\]")  # where inline math or a code span may start
 _CLOSERS = {"\\(": "\\)", "\\[": "\\]"}
 
 
@@ -203,24 +204,30 @@ _TEX_COMMANDS = (
     "theta|lambda|mu|sigma|phi|varphi|omega|Omega|Sigma|Delta|Phi|Theta|Lambda|mathop|underset|overset"
 )
 _LEFTOVER = re.compile(rf"\\(?:begin|end)\{{[A-Za-z*]+\}}|\\(?:{_TEX_COMMANDS})(?![A-Za-z])|\$\$")
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1")
+_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1|<code\b[^>]*>.*?</code>", re.I)
 
 
-def leftover_tex(protected: str, path: str, first_line: int = 1) -> list[Diagnostic]:
-    """TeX a reader would see raw: commands or `$$` outside any formula (after protect_math), once per
-    line, outside code.  Escaped dollars and prices are text, not TeX, and are not reported."""
+def leftover_tex(protected: str, visible: str, path: str, first_line: int = 1) -> list[Diagnostic]:
+    """TeX a reader would see raw: commands or `$$` left in the `visible` text of the page (code, raw
+    HTML and comments are not visible text), reported once per source line that holds them outside
+    code.  Escaped dollars and prices are text, not TeX, and are not reported."""
+    shown = {m.group(0) for m in _LEFTOVER.finditer(visible)}
+    if not shown:
+        return []
     found: list[Diagnostic] = []
     fence: str | None = None
     for no, line in enumerate(protected.split("\n"), first_line):
         m = _FENCE_OPEN.match(line)
-        if m and (fence is None or m.group("fence")[0] == fence[0] and not m.group("info").strip()):
-            fence = None if fence is not None else m.group("fence")
+        if m and fence is None:
+            fence = m.group("fence")
             continue
         if fence is not None:
+            if line.strip() and set(line.strip()) == {fence[0]} and len(line.strip()) >= len(fence):
+                fence = None
             continue
-        hit = _LEFTOVER.search(_CODE_SPAN.sub("", line))
+        hit = next((h for h in _LEFTOVER.findall(_CODE_SPAN.sub("", line)) if h in shown), None)
         if hit:
-            found.append(warning(path, no, f"TeX outside math delimiters is shown as text: {hit.group(0)!r}"))
+            found.append(warning(path, no, f"TeX outside math delimiters is shown as text: {hit!r}"))
     return found
 
 

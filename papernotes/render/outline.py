@@ -1,36 +1,52 @@
 """What a rendered document says, as data: its visible text (for summaries), word count and links.
 
-Read from the HTML Python-Markdown made, here in render/ where that HTML's shape is known, so nothing
-downstream parses it.  Math tokens are left out of the text (a formula is not prose), and so are
-permalink anchors, code and footnote back-references.
+Read from Python-Markdown's element tree once inline Markdown is done (a tree processor), here in
+render/ where that tree is known, so nothing downstream parses the HTML.  Math tokens are left out of
+the text (a formula is not prose), and so are code, permalink anchors and missing-image placeholders;
+raw HTML the author wrote is not in the tree, so its text and links are not counted.
 """
 
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as etree
 from dataclasses import dataclass
-from html.parser import HTMLParser
 
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’.-][A-Za-z0-9]+)*")
-_SKIPPED = {"script", "style", "pre", "code"}
+_STASHED = re.compile("\x02[^\x03]*\x03")  # Python-Markdown's placeholders for raw HTML
+_SKIPPED_TAGS = {"pre", "code", "script", "style"}
+_SKIPPED_CLASSES = {"headerlink", "footnote-backref", "footnote-ref", "missing-image", "toc"}
 
 
 @dataclass(frozen=True)
 class Outline:
     text: str  # the visible prose, whitespace collapsed
     words: int  # CJK characters count one each, Latin words one each (what a reader would call length)
-    links: tuple[str, ...]  # every href, in order
+    links: tuple[str, ...]  # every Markdown link's href, in order
 
 
-def outline(html: str, math_token: re.Pattern | None = None) -> Outline:
-    parser = _TextParser()
-    parser.feed(html)
-    parser.close()
-    text = " ".join("".join(parser.parts).split())
-    if math_token is not None:
-        text = " ".join(math_token.sub(" ", text).split())
-    return Outline(text, count_words(text), tuple(parser.links))
+def outline_of(root: etree.Element, math_token: re.Pattern) -> Outline:
+    parts: list[str] = []
+    links: list[str] = []
+    _walk(root, parts, links)
+    text = " ".join(math_token.sub(" ", _STASHED.sub(" ", "".join(parts))).split())
+    return Outline(text, count_words(text), tuple(links))
+
+
+def _walk(element: etree.Element, parts: list[str], links: list[str]) -> None:
+    for child in element:
+        if child.tag == "a" and child.get("href"):
+            links.append(child.get("href"))
+        skipped = child.tag in _SKIPPED_TAGS or bool(_SKIPPED_CLASSES & set((child.get("class") or "").split()))
+        if not skipped:
+            parts.append(" " if child.tag in _BLOCKS else "")
+            parts.append(child.text or "")
+            _walk(child, parts, links)
+        parts.append(child.tail or "")
+
+
+_BLOCKS = {"p", "li", "br", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "div", "blockquote", "dt", "dd"}
 
 
 def count_words(text: str) -> int:
@@ -39,31 +55,3 @@ def count_words(text: str) -> int:
 
 def summary(text: str, limit: int = 120) -> str:
     return text[:limit] + ("…" if len(text) > limit else "")
-
-
-class _TextParser(HTMLParser):
-    def __init__(self):
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self.links: list[str] = []
-        self._skip: list[str] = []  # open elements whose text is not prose
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        if tag == "a" and attributes.get("href"):
-            self.links.append(attributes["href"])
-        classes = (attributes.get("class") or "").split()
-        if tag in _SKIPPED or {"headerlink", "footnote-backref", "missing-image"} & set(classes):
-            self._skip.append(tag)
-        elif self._skip and tag == self._skip[-1]:
-            self._skip.append(tag)  # the same tag nested inside a skipped one
-        if tag in {"p", "li", "br", "h1", "h2", "h3", "h4", "h5", "h6", "td", "th", "div", "blockquote"}:
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag):
-        if self._skip and tag == self._skip[-1]:
-            self._skip.pop()
-
-    def handle_data(self, data):
-        if not self._skip:
-            self.parts.append(data)

@@ -64,7 +64,7 @@ def read_document(path: str, text: str, kind: str) -> tuple[Document, list[Diagn
 
     math = ""
     if meta.get("math") is not None:
-        math, d = math_convention(meta["math"], path, line_of.get("math", 1))
+        math, d = math_convention(meta["math"], path, line_of.get("math", 1), "the site's convention")
         math, diags = math or "", diags + d
     title = str(meta.get("title") or "").strip() or _first_h1(fm.body) or slug_from_path(path)
     slug = str(meta.get("slug") or "").strip() or slug_from_path(path)

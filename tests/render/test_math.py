@@ -242,6 +242,16 @@ def test_escaped_brackets_and_parentheses_in_prose_are_not_math():
 def test_leftover_tex_is_reported_once_per_line_outside_code():
     text = "损失 \\frac{a}{b} 和 \\alpha\n`\\frac{x}{y}` 是代码\n```\n\\sum_i x_i\n```\n价格 $5 和 $10，$x$ 已渲染"
     protected, _ = protect_math(text, 10)
-    found = leftover_tex(protected, "n.md", 10)
+    found = leftover_tex(protected, "损失 \\frac{a}{b} 和 \\alpha 是代码 价格 $5 和 $10， 已渲染", "n.md", 10)
     assert [(d.path, d.line, d.level) for d in found] == [("n.md", 10, "warning")]
     assert "\\frac" in found[0].message
+
+
+def test_leftover_tex_only_where_a_reader_sees_it():
+    from papernotes.render.markdown import render_markdown
+
+    for hidden in ("````md\n```\n\\frac{a}{b}\n```\n````\n", "para\n\n    \\frac{a}{b}\n", "<!-- \\frac{a}{b} -->\n",
+                   "<code>\\frac{a}{b}</code>\n"):  # fmt: skip
+        assert render_markdown(hidden, "n.md").diagnostics == [], hidden
+    [shown] = render_markdown("正文\n\n用 \\frac{a}{b} 表示\n", "n.md", first_line=5).diagnostics
+    assert (shown.line, shown.level) == (7, "warning") and "\\frac" in shown.message
