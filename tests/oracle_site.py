@@ -41,6 +41,8 @@ NOTE_SNIPPETS = [
     "\n```python\nprint('loss')\n```\n",
     "\n- 列表项一\n  - 嵌套项\n- 列表项二\n",
     '\n<img src="other.png" style="zoom:50%"> 与根目录的 ![logo](/images/logo.png)\n',
+    # a link whose text is another post's title (post_edit renames it; doc_delete/rename make it dangle)
+    "\n见 {% post_link cvpr %}，以及 {% note info %}\n提示 $$a_1$$ 行内\n{% endnote %}\n",
 ]
 NEW_NOTES = {
     "notes/new-note.md": "---\ntitle: 新笔记\ndate: 2024-03-01\ntags: [GAN]\n---\n\n[TOC]\n\n## "
@@ -234,7 +236,8 @@ def apply(site: Site, edit: tuple) -> set[Path]:
             "papers_per_page: 2\n",
             "author_aliases:\n  Kai Hu: Kai Hu (HKU)\n",
             "description: 新的描述\n",
-        ][args[0] % 4]
+            "math: kramed\n",  # every document's dollars read another way
+        ][args[0] % 5]
         path.write_text(SITE_YAML + extra, encoding="utf-8")
         return {path}
     raise ValueError(kind)

@@ -96,6 +96,22 @@ def test_topic_names_in_list_items_follow_an_abstract_edit(tmp_path, katex_cache
     run_sequence(tmp_path, katex_cache, [("template", 1, 1), ("listing", 0, 2), ("listing", 0, 3), ("listing", 0, 2)])
 
 
+def test_a_post_link_follows_its_target_and_the_math_convention(tmp_path, katex_cache):
+    # The note links to posts/cvpr.md by name: its title changes, the post goes away, comes back renamed
+    # (dangling), and the site's math convention changes under every document.
+    run_sequence(
+        tmp_path,
+        katex_cache,
+        [
+            ("note_append", "notes/generative.md", 8),
+            ("post_edit", 0),
+            ("config", 4),
+            ("doc_rename", "posts/cvpr.md"),
+            ("post_edit", 0),
+        ],
+    )
+
+
 def test_renames_deletes_and_config_in_one_session(tmp_path, katex_cache):
     run_sequence(
         tmp_path,
