@@ -30,7 +30,7 @@ from .katex import KatexRenderer, KatexUnavailable
 from .markdown import ImageRef, RenderedMarkdown, TocEntry, excerpt_html
 from .math import fill_math
 from .outline import summary
-from .text import text_with_math
+from .text import raw_tex, text_with_math
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,9 @@ class RenderBatch:
                 first = paper.records[0].source if paper.records else None
                 title, title_f = text_with_math(paper.title)
                 abstract, abstract_f = text_with_math(paper.abstract or "", first.line if first else 1, links=True)
-                todo_papers[paper.key] = (title, title_f, abstract, abstract_f, first.path if first else "")
+                where = (first.path, first.line) if first else ("", 1)
+                raw = [*raw_tex(paper.title, *where), *raw_tex(paper.abstract or "", *where)]
+                todo_papers[paper.key] = (title, title_f, abstract, abstract_f, where[0], raw)
         wanted = {(f.tex, f.display) for v in todo_papers.values() for f in (*v[1], *v[3])}
         for doc in todo_docs:
             wanted |= self.documents.formulas(doc)
@@ -130,10 +132,10 @@ class RenderBatch:
             if not problem:
                 self._keep(key, rendered)
             done_docs[doc.path] = rendered
-        for key, (title, title_f, abstract, abstract_f, path) in todo_papers.items():
+        for key, (title, title_f, abstract, abstract_f, path, raw) in todo_papers.items():
             title_html, d1 = fill_math(title, title_f, results, path)
             abstract_html, d2 = fill_math(abstract, abstract_f, results, path)
-            done_papers[key] = RenderedPaper(title_html, abstract_html, [*d1, *d2], paper_keys[key] + marker)
+            done_papers[key] = RenderedPaper(title_html, abstract_html, [*d1, *d2, *raw], paper_keys[key] + marker)
             if not problem:  # never keep the TeX-source fallback
                 self._keep(paper_keys[key], done_papers[key])
         for rendered in (*done_docs.values(), *done_papers.values()):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 import re
 
-from .math import Formula, protect_math
+from ..diagnostics import Diagnostic
+from .math import Formula, leftover_tex, protect_math
 
 # A URL in escaped text, without the punctuation that usually follows one in prose.
 _URL = re.compile(r"https?://[^\s<>\"'\u00a0]+[^\s<>\"'\u00a0.,;:!?)\]}]")
@@ -27,3 +28,9 @@ def text_with_math(text: str, first_line: int = 1, links: bool = False) -> tuple
         pos = m.end()
     out.append(html.escape(protected[pos:], quote=False))
     return "".join(out), formulas
+
+
+def raw_tex(text: str, path: str, line: int) -> list[Diagnostic]:
+    """Scraped text shows everything outside math as it is: TeX there is a warning (render/math.py)."""
+    protected, _ = protect_math(text, line)
+    return leftover_tex(protected, protected, path, line)

@@ -255,3 +255,11 @@ def test_leftover_tex_only_where_a_reader_sees_it():
         assert render_markdown(hidden, "n.md").diagnostics == [], hidden
     [shown] = render_markdown("正文\n\n用 \\frac{a}{b} 表示\n", "n.md", first_line=5).diagnostics
     assert (shown.line, shown.level) == (7, "warning") and "\\frac" in shown.message
+
+
+def test_raw_tex_in_scraped_text_is_a_warning_at_its_record():
+    from papernotes.render.text import raw_tex
+
+    [found] = raw_tex(r"We blend with \alpha weights and $\beta$ terms", "papers/list.md", 7)
+    assert (found.path, found.line, found.level) == ("papers/list.md", 7, "warning") and r"\alpha" in found.message
+    assert raw_tex(r"We blend with $\alpha$ weights, costing $5", "papers/list.md", 7) == []
