@@ -10,13 +10,15 @@ from __future__ import annotations
 import datetime as dt
 import fnmatch
 import os
+import posixpath
+import re
 import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import SiteConfig
-from .diagnostics import Diagnostic, error
+from .diagnostics import Diagnostic, error, warning
 from .memo import StoredMemo
 from .sources.decode import decode_source
 from .sources.detect import detect_format, read_listing
@@ -25,6 +27,39 @@ from .sources.records import PaperRecord
 
 DOC_SUFFIXES = {".md", ".markdown"}
 LISTING_SUFFIXES = {".md", ".markdown", ".txt"}
+OUTSIDE = "refused: symlink outside site_src/"
+
+# What a source may name as one segment of an output path (a slug in front matter or site.yaml, a file
+# name); site/urls.py slugifies anything else, and this module says so where the slug was written.
+RESERVED_NAMES = frozenset(
+    ["con", "prn", "aux", "nul"] + [f"{dev}{n}" for dev in ("com", "lpt") for n in "123456789¹²³"]
+)  # device names on Windows, with or without an extension: a folder `con/` cannot be checked out there
+MAX_SEGMENT = 80  # characters: readable, and far below a file system's 255 bytes
+MAX_SEGMENT_BYTES = 240
+_UNSAFE_CHARS = frozenset('/\\:*?"<>|#%') | {chr(c) for c in range(32)} | {"\x7f"}
+
+
+def slug_problem(text: str) -> str | None:
+    """Why `text` cannot be one segment of an output path as it is, or None.
+
+    Not empty, no separator or character a file system or a URL gives a meaning (`/ \\ : * ? " < > | # %`,
+    control characters), not `.`/`..`, no leading or trailing dot or space (hidden files; Windows drops
+    trailing ones), not a Windows device name, at most MAX_SEGMENT characters.
+    """
+    if not text:
+        return "it is empty"
+    if text in (".", ".."):
+        return f"{text!r} is a relative path"
+    bad = sorted(set(text) & _UNSAFE_CHARS)
+    if bad:
+        return "it holds " + " ".join(repr(c) for c in bad)
+    if text[0] in ". " or text[-1] in ". ":
+        return "it starts or ends with a dot or a space"
+    if len(text) > MAX_SEGMENT or len(text.encode("utf-8", "surrogatepass")) > MAX_SEGMENT_BYTES:
+        return f"it is longer than {MAX_SEGMENT} characters"
+    if text.split(".", 1)[0].strip().casefold() in RESERVED_NAMES:
+        return f"{text.split('.', 1)[0]!r} is a reserved file name on Windows"
+    return None
 
 
 @dataclass
@@ -48,18 +83,46 @@ class Content:
         return [r for group in self.record_groups for r in group]
 
 
-def _files_under(root: Path, folder: str, suffixes: set[str]) -> list[str]:
-    """Site-relative paths of the content files below root/folder, in path order; hidden ones skipped."""
-    top = str(root)
-    found = []
-    for dirpath, dirnames, filenames in os.walk(os.path.join(top, folder)):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        prefix = os.path.relpath(dirpath, top).replace(os.sep, "/")
-        found += [
-            f"{prefix}/{name}"
-            for name in filenames
-            if not name.startswith(".") and os.path.splitext(name)[1].lower() in suffixes
-        ]
+def _inside(real: str, top: str) -> bool:
+    return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
+
+
+def _files_under(root: Path, folder: str, suffixes: set[str], refused: list[tuple[str, str]]) -> list[str]:
+    """Site-relative paths of the content files below root/folder, in path order; hidden ones skipped.
+
+    A link (to any kind of file, or to a folder) that leads outside root is not read: it goes to `refused`
+    (path, why), as does the folder itself when it lies outside root. Links to folders are not followed.
+    """
+    top = os.path.realpath(root)
+    start = os.path.join(str(root), folder)
+    if not os.path.isdir(start):
+        return []
+    if not _inside(os.path.realpath(start), top):
+        link = os.path.islink(start.rstrip("/" + os.sep))
+        refused.append((posixpath.normpath(folder), OUTSIDE if link else "refused: outside site_src/"))
+        return []
+    found, todo = [], [(start, posixpath.normpath(folder.replace(os.sep, "/")))]
+    while todo:
+        here, prefix = todo.pop()
+        try:
+            with os.scandir(here) as listing:
+                entries = sorted(listing, key=lambda e: e.name)
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith("."):
+                continue
+            rel = entry.name if prefix == "." else f"{prefix}/{entry.name}"
+            try:
+                link = entry.is_symlink()
+                if link and not _inside(os.path.realpath(entry.path), top):
+                    refused.append((rel, OUTSIDE))
+                elif entry.is_dir(follow_symlinks=False):
+                    todo.append((entry.path, rel))
+                elif entry.is_file() and os.path.splitext(entry.name)[1].lower() in suffixes:
+                    found.append(rel)  # a regular file, or a link to one inside root (not a pipe: it would block)
+            except OSError:
+                continue
     return sorted(found, key=lambda rel: rel.split("/"))
 
 
@@ -139,7 +202,7 @@ def _parse(config: SiteConfig, src: SourceFile, kind: str | None, diags: list) -
     doc, records = None, ()
     if kind is not None:
         doc, doc_diags = read_document(src.path, src.text, kind)
-        diags += doc_diags
+        diags += list(doc_diags) + slug_warnings(doc, src.text)
         # A post or note may also carry paper records (seed 000's list, 001's sections).
         fmt = _override(config, src.path) or detect_format(src.path, src.text)
         if fmt:
@@ -153,6 +216,51 @@ def _parse(config: SiteConfig, src: SourceFile, kind: str | None, diags: list) -
     failed = any(d.level == "error" and d.path == src.path for d in diags)
     # The text itself is not kept: the document and records hold what is needed of it.
     return FileResult(SourceFile(src.path, None, src.digest), doc, tuple(records), tuple(diags), failed)
+
+
+def _key_line(text: str, key: str, value: str | None = None) -> int:
+    """The line of `key:` (with `value`, when given) near the top of a YAML text, else 1."""
+    pattern = re.compile(rf"^\s*-?\s*{re.escape(key)}\s*:\s*(.*?)\s*$")
+    for number, line in enumerate(text.split("\n", 2000)[:2000], 1):
+        found = pattern.match(line)
+        if found and (value is None or found.group(1).strip("'\"") == value):
+            return number
+    return 1
+
+
+def slug_warnings(doc: Document, text: str) -> list[Diagnostic]:
+    """A slug (front matter's, else the file name's) that cannot be one path segment: site/urls.py
+    slugifies it; say so where it was written."""
+    problem = slug_problem(doc.slug)
+    if problem is None:
+        return []
+    line = _key_line(text.split("\n---", 1)[0], "slug") if text.startswith("---") else 1
+    named = "slug" if line > 1 else "file name"
+    message = f"{named} {_shown(doc.slug)} cannot be one URL segment ({problem}): it is slugified"
+    return [warning(doc.path, line, message)]
+
+
+def _shown(slug: str) -> str:
+    return repr(slug if len(slug) <= 60 else slug[:50] + "…")
+
+
+def topic_slug_warnings(config: SiteConfig) -> list[Diagnostic]:
+    unsafe = [(rule.slug, slug_problem(rule.slug)) for rule in config.topics or ()]
+    unsafe = [(slug, problem) for slug, problem in unsafe if problem]
+    if not unsafe:
+        return []
+    try:
+        text = (config.root / "site.yaml").read_text(encoding="utf-8")
+    except (OSError, ValueError):
+        text = ""
+    return [
+        warning(
+            "site.yaml",
+            _key_line(text, "slug", slug),
+            f"topic slug {_shown(slug)} cannot be one URL segment ({problem}): it is slugified",
+        )
+        for slug, problem in unsafe
+    ]
 
 
 RACY_NS = 2_000_000_000  # a file changed this soon before it was read may change again unseen (coarse mtimes)
@@ -184,12 +292,17 @@ def load_content(
         cache["@formats"] = config.formats
     content = Content()
     seen: set[str] = set()
+    refused: list[tuple[str, str]] = []
     wanted = [
         (kind, path)
         for kind, folder in (("post", config.posts_dir), ("note", config.notes_dir))
-        for path in _files_under(root, folder, DOC_SUFFIXES)
+        for path in _files_under(root, folder, DOC_SUFFIXES, refused)
     ]
-    wanted += [(None, path) for path in _files_under(root, config.papers_dir, LISTING_SUFFIXES)]
+    wanted += [(None, path) for path in _files_under(root, config.papers_dir, LISTING_SUFFIXES, refused)]
+    _files_under(root, ".", set(), refused)  # links out anywhere else (an image): refused, said once, here
+    refused = [(rel, why) for rel, why in refused if rel != "site.yaml"]  # config.py reads that one
+    content.diagnostics += [warning(rel, 1, why) for rel, why in sorted(set(refused))]
+    content.diagnostics += topic_slug_warnings(config)
     for kind, rel in wanted:
         path = root / rel
         seen.add(rel)

@@ -1,8 +1,28 @@
-"""Export merged papers as JSON, CSV or BibTeX (``build.py export --format …``).
+r"""Export merged papers as JSON, CSV or BibTeX (``build.py export --format …``).
 
 Every format carries the same fields (``FIELDS``). Output is deterministic:
 papers in key order, stable BibTeX keys (``hu2022text``; a collision gets
 ``b``, ``c``… in paper-key order, so the first paper keeps the plain key).
+
+The fields are scraped text, so the two formats that other programs interpret
+are made safe here:
+
+* **CSV** follows the OWASP CSV-injection rule: a cell that begins with ``=``,
+  ``+``, ``-``, ``@``, a tab or a carriage return (and, as ASVS adds, NUL) could
+  be read by a spreadsheet as a formula, so it gets a leading ``'``. So do the
+  full-width forms ``＝＋－＠``, which some spreadsheets (and IMEs) accept too.
+  Like OWASP we prefix *every* such cell, negative numbers included (``-1``
+  becomes ``'-1``): telling a number from a formula is the spreadsheet's guess
+  we do not want to rely on. Separators and quotes are the csv module's job.
+* **BibTeX**: no value can close its field or start another. Field values have
+  no line breaks or control characters (so an ``@`` never starts a line), never
+  end in a backslash, and their braces balance both the way BibTeX counts them
+  (every brace) and the way most parsers do (``\{`` is not a brace): balanced
+  pairs stay (``\{x\}`` in text, ``x_{1}`` in math), an unmatched one becomes
+  ``\textbraceleft{}`` in text and ``\lbrace`` in ``$…$`` math. ``%`` is
+  escaped inside math too, so LaTeX does not read the rest of a line as a comment.
+
+JSON is ``json.dumps`` of the plain fields and needs nothing more.
 """
 
 from __future__ import annotations
@@ -93,19 +113,37 @@ def export_papers(papers: list[Paper], fmt: str) -> str:
     raise ValueError(f"unknown export format {fmt!r} (known: {', '.join(FORMATS)})")
 
 
+# --- CSV --------------------------------------------------------------------------
+
+# OWASP's list, NUL from ASVS 1.2.10, and the full-width forms of the four signs.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\0", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def csv_cell(value: object) -> str:
+    """One field as CSV text that no spreadsheet evaluates (see the module docstring)."""
+    if isinstance(value, list):
+        text = _LIST_SEP.join(value)
+    elif value is None:
+        text = ""
+    elif isinstance(value, bool):
+        text = str(value).lower()
+    else:
+        text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
 def _csv(papers: list[Paper]) -> str:
+    # Rows end in a newline, but the writer is told CRLF: it quotes only cells holding a character of
+    # its terminator, and an unquoted lone CR is where a spreadsheet starts a new row (and a formula).
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(FIELDS)
-    for p in papers:
-        row = paper_fields(p)
-        writer.writerow(
-            _LIST_SEP.join(v)
-            if isinstance(v, list)
-            else ("" if v is None else str(v).lower() if isinstance(v, bool) else v)
-            for v in (row[f] for f in FIELDS)
-        )
-    return buf.getvalue()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    lines = []
+    for row in [FIELDS, *(paper_fields(p) for p in papers)]:
+        buf.seek(0)
+        buf.truncate()
+        writer.writerow(row if row is FIELDS else [csv_cell(row[f]) for f in FIELDS])
+        lines.append(buf.getvalue()[:-2] + "\n")
+    return "".join(lines)
 
 
 # --- BibTeX -----------------------------------------------------------------------
@@ -161,8 +199,6 @@ def _suffix(n: int) -> str:
 
 _BIB_SPECIAL = {
     "\\": r"\textbackslash{}",
-    "{": r"\{",
-    "}": r"\}",
     "&": r"\&",
     "%": r"\%",
     "$": r"\$",
@@ -171,17 +207,63 @@ _BIB_SPECIAL = {
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
 }
+# Braces in text: a matched pair stays a pair of escaped braces; a lone one has no brace character left.
+_TEXT_BRACES = {"{": (r"\{", r"\textbraceleft{}"), "}": (r"\}", r"\textbraceright{}")}
+# In math, a lone group brace or a lone \{ \} becomes the control word meaning the same (a space ends it).
+_MATH_BRACES = {"{": r"\lbrace ", "}": r"\rbrace ", r"\{": r"\lbrace ", r"\}": r"\rbrace "}
+_MATH_TOKEN = re.compile(r"\\(?:[A-Za-z]+|.)|\\|[{}]|[^\\{}]+", re.S)
+# Line breaks and tabs become a space (a field stays on one line); other control characters go.
+_LINE_SPACES = "\t\n\v\f\r\x1c\x1d\x1e\x1f\x85\u2028\u2029"
+_CONTROLS = {c: None for c in [*range(0x20), 0x7F, *range(0x80, 0xA0)]} | {ord(c): " " for c in _LINE_SPACES}
+
+
+def _matched(tokens: list[str], opening: str, closing: str) -> set[int]:
+    """Indexes of the `opening`/`closing` tokens that pair up (a stack, so nesting is respected)."""
+    stack: list[int] = []
+    paired: set[int] = set()
+    for i, tok in enumerate(tokens):
+        if tok == opening:
+            stack.append(i)
+        elif tok == closing and stack:
+            paired.update((stack.pop(), i))
+    return paired
+
+
+def _escape_text(piece: str) -> str:
+    chars = list(piece)
+    paired = _matched(chars, "{", "}")
+    out = []
+    for i, ch in enumerate(chars):
+        if ch in _TEXT_BRACES:
+            out.append(_TEXT_BRACES[ch][0 if i in paired else 1])
+        else:
+            out.append(_BIB_SPECIAL.get(ch, ch))
+    return "".join(out)
+
+
+def _escape_math(piece: str) -> str:
+    """``$…$`` stays TeX; only what could unbalance the field (or comment out the line) is rewritten."""
+    fence = "$$" if piece.startswith("$$") and len(piece) >= 4 else "$"
+    tokens = _MATH_TOKEN.findall(piece[len(fence) : -len(fence)])
+    paired = _matched(tokens, "{", "}") | _matched(tokens, r"\{", r"\}")
+    out: list[str] = []
+    for i, tok in enumerate(tokens):
+        if tok in _MATH_BRACES and i not in paired:
+            tok = _MATH_BRACES[tok]
+        elif tok in ("{", "}") and out and out[-1].endswith("\\"):
+            tok = " " + tok  # after "\\" a parser would take "\{" for an escaped brace
+        elif tok == "\\":
+            tok = r"\backslash "  # a lone backslash at the end of the formula
+        elif tok[0] != "\\":
+            tok = tok.replace("%", r"\%")
+        out.append(tok)
+    return fence + "".join(out) + fence
 
 
 def bibtex_escape(text: str) -> str:
-    """Escape BibTeX/LaTeX specials outside ``$…$`` math; math is kept as math."""
-    out = []
-    for is_math, piece in split_math(text):
-        if is_math:
-            out.append(piece)
-        else:
-            out.append("".join(_BIB_SPECIAL.get(ch, ch) for ch in piece))
-    return "".join(out)
+    """Escape BibTeX/LaTeX specials outside ``$…$`` math and balance braces everywhere (module docstring)."""
+    pieces = split_math(text.translate(_CONTROLS))
+    return "".join(_escape_math(piece) if is_math else _escape_text(piece) for is_math, piece in pieces)
 
 
 def bibtex_entry(paper: Paper, key: str) -> str:
@@ -195,15 +277,15 @@ def bibtex_entry(paper: Paper, key: str) -> str:
         fields.append(("booktitle", bibtex_escape(paper.venue)))
     elif paper.arxiv:
         kind = "article"
-        fields.append(("journal", f"arXiv preprint arXiv:{paper.arxiv}"))
+        fields.append(("journal", f"arXiv preprint arXiv:{bibtex_escape(paper.arxiv)}"))
     else:
         kind = "misc"
     if paper.year:
-        fields.append(("year", str(paper.year)))
+        fields.append(("year", bibtex_escape(str(paper.year))))
     if paper.doi:
         fields.append(("doi", bibtex_escape(paper.doi)))
     if paper.arxiv:
-        fields.append(("eprint", paper.arxiv))
+        fields.append(("eprint", bibtex_escape(paper.arxiv)))
         fields.append(("archiveprefix", "arXiv"))
     if paper.url:
         fields.append(("url", bibtex_escape(paper.url)))

@@ -332,6 +332,10 @@ class DevServer(ThreadingHTTPServer):
 
     daemon_threads = True  # open event streams must not keep the process alive
     block_on_close = False
+    # The listen backlog. socketserver's default of 5 makes a burst (a page with many assets, a
+    # link checker) wait for SYN retransmits, a second or more each; the kernel caps this at
+    # net.core.somaxconn.
+    request_queue_size = 1024
 
     def __init__(
         self,

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import posixpath
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -32,10 +34,22 @@ def static_assets(project: Path, urls: Urls, diags: Diagnostics, cname: str | No
     return assets
 
 
-def document_images(source: Path, documents, rendered: dict, urls: Urls) -> dict[str, Path]:
+@dataclass(frozen=True)
+class CopiedFile:
+    """A file of site_src/ to copy, with the source line that asked for it (for the writer's messages);
+    `rivals`: the other (origin, line, file) that asked for a different file at the same output path."""
+
+    path: Path
+    origin: str
+    line: int
+    rivals: tuple[tuple[str, int, str], ...] = ()
+
+
+def document_images(source: Path, documents, rendered: dict, urls: Urls) -> dict[str, CopiedFile]:
     """Images documents show: a relative one next to its page (where its src points), a /root one at the
-    same path from the site's root."""
-    assets: dict[str, Path] = {}
+    same path from the site's root. Output paths are normalised; one that climbs out of output/ is left
+    for the writer to refuse, naming the image's line."""
+    claims: dict[str, list[tuple[str, int, str]]] = {}
     for doc in documents:
         doc_url = urls.document(doc.kind, doc.slug)
         for image in rendered[doc.path].images:
@@ -43,7 +57,12 @@ def document_images(source: Path, documents, rendered: dict, urls: Urls) -> dict
                 target = (
                     image.resolved
                     if image.src.startswith("/")
-                    else doc_url + unquote(image.src.split("#")[0].split("?")[0])
+                    else posixpath.normpath(doc_url + unquote(image.src.split("#")[0].split("?")[0]))
                 )
-                assets[target] = source / image.resolved
+                claims.setdefault(target, []).append((doc.path, image.line, image.resolved))
+    assets: dict[str, CopiedFile] = {}
+    for target, asked in claims.items():
+        origin, line, resolved = asked[0]
+        rivals = tuple(sorted({claim for claim in asked if claim[2] != resolved}))
+        assets[target] = CopiedFile(source / resolved, origin, line, rivals)
     return assets

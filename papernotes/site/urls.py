@@ -13,10 +13,19 @@ import re
 import unicodedata
 from urllib.parse import quote, urlsplit
 
+from ..content import MAX_SEGMENT, MAX_SEGMENT_BYTES, RESERVED_NAMES, slug_problem
+
+
+def _short_hash(text: str, n: int = 6) -> str:
+    return hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:n]
+
 
 @functools.lru_cache(maxsize=100_000)
-def slugify(text: str, max_len: int = 80) -> str:
-    """Readable, stable slug: ASCII where the text is Latin, Unicode word chars kept (CJK)."""
+def slugify(text: str, max_len: int = MAX_SEGMENT) -> str:
+    """Readable, stable slug: ASCII where the text is Latin, Unicode word chars kept (CJK).
+
+    Always one safe path segment (see `slug_problem`): a Windows device name gets a short hash.
+    """
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
     stripped = stripped.replace("ß", "ss").replace("ø", "o").replace("Ø", "o").replace("ł", "l")
@@ -24,7 +33,23 @@ def slugify(text: str, max_len: int = 80) -> str:
     slug = re.sub(r"[-_]{2,}", "-", slug)
     if len(slug) > max_len:
         slug = slug[:max_len].rsplit("-", 1)[0] or slug[:max_len]
-    return slug or "x" + hashlib.sha1(text.encode()).hexdigest()[:8]
+    while len(slug.encode("utf-8", "surrogatepass")) > MAX_SEGMENT_BYTES:  # astral characters take 4 bytes
+        slug = slug[:-1].rstrip("-_")
+    if slug in RESERVED_NAMES:
+        slug = f"{slug}-{_short_hash(text)}"
+    return slug or "x" + _short_hash(text, 8)
+
+
+@functools.lru_cache(maxsize=100_000)
+def safe_segment(text: str) -> str:
+    """`text` itself when it is one safe path segment (a slug stays as its author wrote it), else its
+    slug; one cut to length keeps a hash of the whole text, so two long slugs stay apart."""
+    if slug_problem(text) is None:
+        return text
+    slug = slugify(text, 10_000)
+    if len(slug) > MAX_SEGMENT or len(slug.encode("utf-8", "surrogatepass")) > MAX_SEGMENT_BYTES:
+        slug = f"{slugify(text, MAX_SEGMENT - 7)}-{_short_hash(text)}"
+    return slug
 
 
 def unique_slugs(keys_and_texts: list[tuple[str, str]]) -> dict[str, str]:
@@ -35,12 +60,22 @@ def unique_slugs(keys_and_texts: list[tuple[str, str]]) -> dict[str, str]:
     out: dict[str, str] = {}
     for slug, keys in by_slug.items():
         for key in keys:
-            out[key] = slug if len(keys) == 1 else f"{slug}-{hashlib.sha1(key.encode()).hexdigest()[:6]}"
+            cut = slug if len(slug) <= MAX_SEGMENT - 7 else slug[: MAX_SEGMENT - 7].rstrip("-_")  # stays one segment
+            out[key] = slug if len(keys) == 1 else f"{cut}-{_short_hash(key)}"
     return out
 
 
+def _term_overrides(names) -> tuple[tuple[str, str], ...]:
+    """The tag (or category) names that slugify alike (`Docker`/`docker`, `C++`/`C#`) -> their own slugs."""
+    names = sorted(set(names))
+    return tuple(sorted((n, s) for n, s in unique_slugs([(n, n) for n in names]).items() if s != slugify(n)))
+
+
 class Urls:
-    def __init__(self, base_url: str = "/"):
+    """Every URL of the site. Tag and category names that slugify alike get their own slugs (a short
+    hash of the name each, as `unique_slugs` gives), when the names are given: `Urls.for_documents`."""
+
+    def __init__(self, base_url: str = "/", tags=(), categories=()):
         base_url = (base_url or "/").strip()
         if not base_url.endswith("/"):
             base_url += "/"
@@ -49,15 +84,25 @@ class Urls:
         self.origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
         self.base_path = parts.path if parts.path.startswith("/") else "/" + parts.path
         self._hrefs: dict[str, str] = {}
+        self._terms = (_term_overrides(tags), _term_overrides(categories))
+        self._tag_slugs, self._category_slugs = dict(self._terms[0]), dict(self._terms[1])
+
+    @classmethod
+    def for_documents(cls, base_url: str, documents) -> Urls:
+        """The site's URLs, knowing every tag and category name its documents use."""
+        tags = {t for d in documents for t in d.tags}
+        return cls(base_url, tags, {c for d in documents for c in d.categories})
 
     def __repr__(self) -> str:  # part of page fingerprints: stable across processes
-        return f"Urls({self.base_url!r})"
+        if not any(self._terms):
+            return f"Urls({self.base_url!r})"
+        return f"Urls({self.base_url!r}, terms={hashlib.sha256(repr(self._terms).encode()).hexdigest()[:16]})"
 
     def __eq__(self, other) -> bool:
-        return isinstance(other, Urls) and other.base_url == self.base_url
+        return isinstance(other, Urls) and (other.base_url, other._terms) == (self.base_url, self._terms)
 
     def __hash__(self) -> int:
-        return hash(self.base_url)
+        return hash((self.base_url, self._terms))
 
     # -- turning a site-relative path ("papers/x/") into links ---------------
     def href(self, rel: str) -> str:
@@ -100,45 +145,45 @@ class Urls:
 
     @staticmethod
     def document(kind: str, slug: str) -> str:
-        return f"{kind}s/{slug}/"
+        """Inside its section whatever `slug` is: an unsafe one (`..`, `a/b`, `CON`, 300 characters) is slugified."""
+        return f"{kind}s/{safe_segment(slug)}/"
 
     @staticmethod
     def year(year: int) -> str:
-        return f"archive/{year}/"
+        return f"archive/{int(year)}/"
 
-    @staticmethod
-    def tag(name: str) -> str:
-        return f"tags/{slugify(name)}/"
+    def tag(self, name: str) -> str:
+        return f"tags/{self._tag_slugs.get(name) or slugify(name)}/"
 
-    @staticmethod
-    def category(name: str) -> str:
-        return f"categories/{slugify(name)}/"
+    def category(self, name: str) -> str:
+        return f"categories/{self._category_slugs.get(name) or slugify(name)}/"
 
     @staticmethod
     def papers_page(number: int) -> str:
-        return "papers/" if number <= 1 else f"papers/page/{number}/"
+        return "papers/" if number <= 1 else f"papers/page/{int(number)}/"
 
     @staticmethod
     def papers_year(year: int) -> str:
-        return f"papers/year/{year}/"
+        return f"papers/year/{int(year)}/"
 
     @staticmethod
     def paper(slug: str) -> str:
-        return f"papers/{slug}/"
+        return f"papers/{safe_segment(slug)}/"
 
     @staticmethod
     def author(slug: str) -> str:
-        return f"authors/{slug}/"
+        return f"authors/{safe_segment(slug)}/"
 
     @staticmethod
     def venue(name: str | None, year: int | None = None) -> str:
         if not name:
             return "venues/unknown/"
-        return f"venues/{slugify(name)}/" + (f"{year}/" if year else "")
+        return f"venues/{slugify(name)}/" + (f"{int(year)}/" if year else "")
 
     @staticmethod
     def topic(slug: str) -> str:
-        return f"topics/{slug}/"
+        """A topic's slug may come from site.yaml: made safe like a document's."""
+        return f"topics/{safe_segment(slug)}/"
 
     @staticmethod
     def searchable_folders() -> tuple[str, ...]:
