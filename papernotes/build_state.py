@@ -2,18 +2,27 @@
 renders only the pages whose fingerprint changed (the dev server keeps the same in memory).
 
 A state is valid only for the same code (our package and the KaTeX version) and output folder;
-templates, config and content are inside each page's fingerprint. The state is removed when a
-build starts and written when it ends without errors, so a killed or failed build leaves none
-and the next build renders everything.
+templates, config and content are inside each page's fingerprint. The state is removed before a
+build's first write to output/ and written when the build ends complete and without errors, so a
+killed or failed build leaves none and the next build renders everything. One build at a time
+writes an output folder (`output_lock`): a second build waits for the first, then sees its state.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import tempfile
+import time
+from dataclasses import dataclass
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks; concurrent builds of one output are not serialised
+    fcntl = None
 
 STATE_VERSION = "2"
 
@@ -47,6 +56,7 @@ def load_state(cache_dir: Path, output: Path, key: str) -> tuple[dict[str, str],
 
 def save_state(cache_dir: Path, output: Path, key: str, fingerprints: dict[str, str], indexed: bool) -> None:
     path = _state_path(cache_dir, output)
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         data = json.dumps({"key": key, "indexed": indexed, "pages": fingerprints}, sort_keys=True)
@@ -54,8 +64,13 @@ def save_state(cache_dir: Path, output: Path, key: str, fingerprints: dict[str, 
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(data)
         os.replace(tmp, path)
+        tmp = None
     except OSError:
         pass  # without a state the next build renders everything: slower, never wrong
+    finally:
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 def forget_state(cache_dir: Path, output: Path) -> None:
@@ -63,3 +78,59 @@ def forget_state(cache_dir: Path, output: Path) -> None:
         _state_path(cache_dir, output).unlink()
     except OSError:
         pass
+
+
+@dataclass(frozen=True)
+class Lease:
+    """The hold of one build on an output folder: `previous` names the build that wrote it last (None if
+    unknown), `mine` this one. A long-lived builder whose last lease is not `previous` knows another process
+    wrote output/ in between, and trusts nothing it remembers of it."""
+
+    previous: str | None
+    mine: str | None
+
+
+@contextlib.contextmanager
+def output_lock(cache_dir: Path, output: Path):
+    """Hold the lock of one output folder (yields a `Lease`): another build of it waits here until this one
+    is done.
+
+    An advisory lock on a file beside the state, which also names the build holding it; the kernel
+    releases the lock when its holder ends, even by `kill -9`, so a killed build never leaves one behind.
+    Without a lock file (a read-only cache) the build goes on unlocked.
+    """
+    handle, lease = None, Lease(None, None)
+    try:
+        path = _state_path(cache_dir, output).with_suffix(".lock")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle = open(path, "a+b")  # held for the whole block
+        if fcntl is not None:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        handle.seek(0)
+        previous = handle.read(64).decode("ascii", "replace") or None
+        mine = os.urandom(8).hex()
+        handle.truncate(0)
+        handle.write(mine.encode("ascii"))
+        handle.flush()
+        lease = Lease(previous, mine)
+    except OSError:
+        pass
+    try:
+        yield lease
+    finally:
+        if handle is not None:
+            handle.close()  # releases the lock
+
+
+def sweep_leftovers(cache_dir: Path, older_than: float = 3600.0) -> None:
+    """Temporary files of cache writes that were killed half-way (an hour old: no build is still writing them)."""
+    limit = time.time() - older_than
+    for folder in (cache_dir, cache_dir / "state"):
+        try:
+            leftovers = [p for p in folder.iterdir() if p.name.startswith(".tmp-")]
+        except OSError:
+            continue
+        for path in leftovers:
+            with contextlib.suppress(OSError):
+                if path.stat().st_mtime < limit:
+                    path.unlink()

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 from pathlib import Path
 
-from .commands.common import options_from
+from .commands.common import options_from, printable
 
 
 def cmd_build(args) -> int:
@@ -93,13 +94,43 @@ def run() -> None:
     interpreter shutdown takes longer than a warm build's rendering. Everything that must happen
     before exit (KaTeX worker stopped, files written and renamed, state saved) has happened when
     `main()` returns, so, like mypy, we flush and leave without the teardown.
+
+    Ctrl-C and SIGTERM (what `kill`, systemd and CI runners send) stop a build the same way: the
+    interrupt unwinds the build (the KaTeX worker and Pagefind are stopped on the way, the build
+    state is not saved, so the next build checks every page) and we exit 130 / 143 with one line.
     """
+    stopped_by = [signal.SIGINT]
+
+    def on_terminate(signum, frame) -> None:
+        stopped_by[0] = signum
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, on_terminate)
     try:
         code = main()
     except SystemExit as exc:  # argparse errors and --help
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
         if not isinstance(exc.code, int) and exc.code is not None:
             print(exc.code, file=sys.stderr)
-    sys.stdout.flush()
-    sys.stderr.flush()
+    except KeyboardInterrupt:
+        for name in ("SIGINT", "SIGTERM"):  # a second signal must not interrupt the goodbye
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
+        name = "SIGTERM" if stopped_by[0] == signal.SIGTERM else "interrupted"
+        print(
+            f"papernotes: stopped ({name}); the build state was not saved: the next build checks every page",
+            file=sys.stderr,
+        )
+        code = 128 + int(stopped_by[0])
+    except OSError as exc:  # a file-system fault no stage turned into a message: one line, no traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(printable(f"papernotes: error: {where}{exc.strerror or exc}"), file=sys.stderr)
+        code = 1
+    try:
+        sys.stdout.flush()
+    except OSError:
+        pass
+    try:
+        sys.stderr.flush()
+    except OSError:
+        pass
     os._exit(code)

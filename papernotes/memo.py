@@ -10,13 +10,19 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import struct
 import tempfile
+import zlib
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import TypeVar
 
 T = TypeVar("T")
+# A stored memo file: this header (magic, payload length, CRC-32 of the payload), then the pickle. A file
+# cut short or damaged does not match it and reads as an empty memo.
+_MAGIC = b"papernotes-memo-1\0"
+_HEADER = struct.Struct("<QI")
 
 
 class Memo:
@@ -66,7 +72,8 @@ class StoredMemo:
 
     Loaded on first use. `save(evict=True)` (after a build that asked for every entry it needs)
     keeps only the entries that build used; `save(evict=False)` (the dev server) keeps all. A file
-    that cannot be read is an empty memo: a cache only ever costs time.
+    that cannot be read, or is truncated or damaged (its checksum tells), is an empty memo: a cache
+    only ever costs time.
     """
 
     def __init__(self, path: Path):
@@ -80,10 +87,18 @@ class StoredMemo:
         gc.disable()  # loading makes many objects at once: the collector would only slow it down (2x)
         try:
             with open(self.path, "rb") as fh:
-                data = pickle.load(fh)
+                raw = fh.read()
+            start = len(_MAGIC) + _HEADER.size
+            if not raw.startswith(_MAGIC):
+                return {}
+            length, crc = _HEADER.unpack_from(raw, len(_MAGIC))
+            payload = memoryview(raw)[start:]
+            if len(payload) != length or zlib.crc32(payload) != crc:
+                return {}
+            data = pickle.loads(payload)
             gc.freeze()  # long-lived: keep the collector from scanning them again and again during the build
             return data if isinstance(data, dict) else {}
-        except Exception:  # missing, truncated, from another Python: start empty
+        except Exception:  # missing, unreadable, from another Python: start empty
             return {}
         finally:
             if collecting:
@@ -122,12 +137,22 @@ class StoredMemo:
         old = self._old or {}
         keep = self._new if evict else {**old, **self._new}
         if self._dirty or (evict and len(keep) != len(old)):
+            tmp = None
             try:
+                payload = pickle.dumps(keep, protocol=pickle.HIGHEST_PROTOCOL)
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
                 with os.fdopen(fd, "wb") as fh:
-                    pickle.dump(keep, fh, protocol=pickle.HIGHEST_PROTOCOL)
+                    fh.write(_MAGIC + _HEADER.pack(len(payload), zlib.crc32(payload)))
+                    fh.write(payload)
                 os.replace(tmp, self.path)
+                tmp = None
             except OSError:
-                pass
+                pass  # not kept: the next build only takes longer
+            finally:
+                if tmp is not None:  # interrupted or failed: leave no partial file behind
+                    try:
+                        os.unlink(tmp)
+                    except OSError:
+                        pass
         self._old, self._new, self._dirty = keep, {}, False

@@ -6,6 +6,11 @@ writer renders exactly the pages whose fingerprint differs from the one their
 file was written with. The dev server keeps one Builder (its memos and the
 fingerprints in memory); a new process reads the fingerprints of the last good
 build from the state file. Every other cache is a memo keyed by its full inputs.
+
+Nothing is trusted past a write: before the first write to output/ the fingerprints
+are dropped (in memory and on disk); they come back only when the writer has
+finished. A source folder that is missing is refused before output/ is touched:
+an empty site must never replace the real one.
 """
 
 from __future__ import annotations
@@ -18,10 +23,10 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from .build_state import code_digest, forget_state, load_state, save_state
-from .config import SiteConfig, load_config
+from .build_state import code_digest, forget_state, load_state, output_lock, save_state, sweep_leftovers
+from .config import CONFIG_NAME, SiteConfig, load_config
 from .content import load_content
-from .diagnostics import Diagnostic, Diagnostics
+from .diagnostics import Diagnostic, Diagnostics, error
 from .export import bibtex_entry, bibtex_keys
 from .memo import Memo, StoredMemo
 from .model.link import section_texts
@@ -37,6 +42,41 @@ from .site.views import link_targets
 from .write import SiteWriter
 
 CACHE_DIR = ".papernotes-cache"
+CONTENT_FOLDERS = ("posts_dir", "notes_dir", "papers_dir")  # the site.yaml keys naming content folders
+
+
+def source_problems(source: Path, config: SiteConfig | None = None) -> list[Diagnostic]:
+    """Why `source` cannot be built at all (errors), or []: it is not a folder; a content folder site.yaml
+    names other than its default is missing; or it holds none of the content folders (not a site's source,
+    e.g. a `--source` that names the wrong folder). A default folder that is missing is an empty section."""
+    if not source.is_dir():
+        what = "is a file, not a folder" if source.exists() else "does not exist"
+        return [error(str(source), 0, f"the source folder {what}; nothing was built (check --source)")]
+    config = config or load_config(source)[0]
+    problems, found = [], 0
+    for key in CONTENT_FOLDERS:
+        name = getattr(config, key)
+        folder = source / name
+        if folder.is_dir():
+            found += 1
+        elif folder.exists() or name != getattr(SiteConfig, key):
+            what = "is not a folder" if folder.exists() else "does not exist"
+            line = _line_of(source / CONFIG_NAME, key)
+            problems.append(error(CONFIG_NAME, line, f"{key}: {name!r} ({folder}) {what}; nothing was built"))
+    if not problems and not found:
+        names = ", ".join(f"{getattr(config, key)}/" for key in CONTENT_FOLDERS)
+        problems.append(
+            error(str(source), 0, f"the source folder holds none of {names}; nothing was built (check --source)")
+        )
+    return problems
+
+
+def _line_of(config_file: Path, key: str) -> int:
+    try:
+        lines = config_file.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return 1
+    return next((n for n, line in enumerate(lines, 1) if line.startswith(f"{key}:")), 1)
 
 
 @dataclass
@@ -60,6 +100,8 @@ class BuildReport:
     rendered_pages: int = 0  # pages whose template ran (all on a clean build, few on an edit)
     rendered: list[str] = field(default_factory=list)  # their output paths
     node_processes: int = 0
+    sources: int = 0  # content files read (0: an empty site, which deploy refuses to publish)
+    refused: bool = False  # the source folder could not be built: output/ was not touched
 
     @property
     def errors(self) -> int:
@@ -98,6 +140,7 @@ class Builder:
         self.fingerprints: dict[str, str] | None = None  # output path -> fingerprint, after the last build
         self._index_trusted = False
         self._last_merge: tuple | None = None
+        self._lease: str | None = None  # the output lock's lease of this builder's last build
 
     def close(self) -> None:
         self.renderer.close()
@@ -108,8 +151,14 @@ class Builder:
         """Build the site; `changed` (files saved since the last build) only orders the writing."""
         started, opts, diags = time.perf_counter(), self.options, Diagnostics()
         nodes_before = self.renderer.node_processes()
-        config, content, papers, topics = self.read_model(diags)  # read, model
-        urls = Urls(config.base_url)
+        config, config_diags = load_config(opts.source)
+        missing = source_problems(opts.source, config)
+        if missing:  # output/ is not touched: not created, not pruned
+            report = BuildReport(diagnostics=[*missing, *config_diags], refused=True)
+            report.seconds = time.perf_counter() - started
+            return report
+        config, content, papers, topics = self.read_model(diags, (config, config_diags))  # read, model
+        urls = Urls.for_documents(config.base_url, content.documents)
         digests = {path: f.digest for path, f in content.files.items()}
         targets = link_targets(content.documents, urls)
         docs, paper_html = self.renderer.render(
@@ -119,24 +168,31 @@ class Builder:
         html_of = partial(self._html_of, digests, docs)
         graph, pages, entries = self._pages(config, content, papers, topics, docs, paper_html, html_of, urls)  # pages
         assets = self._assets(config, content, docs, urls, graph, pages, entries, diags)
-        previous = self._previous_fingerprints()
-        forget_state(self.cache, opts.output)  # a build killed while writing must not leave a state behind
-        keep, first = content.failed if opts.dev else set(), self._site_paths(changed)
-        written = self.writer.write(
-            pages, graph, urls, site_context(config, urls), diags, previous, assets, keep, first
-        )
-        if opts.search and self._index_again(written, changed):
-            found = run_pagefind(opts.output, urls.searchable_folders())  # search, over the finished HTML
-            self._index_trusted = not any(d.level == "error" for d in found)
-            diags.extend(found)
-        self.fingerprints = written.fingerprints
-        if not opts.dev:  # the dev server saves it when it stops
-            self._save_stored(evict=True)
-        if not diags.errors:
-            save_state(self.cache, opts.output, self.code, written.fingerprints, opts.search and self._index_trusted)
+        with output_lock(self.cache, opts.output) as lease:  # one build at a time writes output/
+            if lease.previous != self._lease:  # another process wrote output/ since: trust only what is there
+                self._forget_output()
+            self._lease = lease.mine
+            previous = self._previous_fingerprints()
+            self.fingerprints = None  # not trusted again until this build's writes are complete
+            forget_state(self.cache, opts.output)  # a build killed while writing must not leave a state behind
+            keep, first = content.failed if opts.dev else set(), self._site_paths(changed)
+            written = self.writer.write(
+                pages, graph, urls, site_context(config, urls), diags, previous, assets, keep, first
+            )
+            self.fingerprints = written.fingerprints
+            if opts.search and self._index_again(written, changed):
+                found = run_pagefind(opts.output, urls.searchable_folders())  # search, over the finished HTML
+                self._index_trusted = not any(d.level == "error" for d in found)
+                diags.extend(found)
+            if not opts.dev:  # the dev server saves it when it stops
+                self._save_stored(evict=True)
+            if not diags.errors:
+                save_state(
+                    self.cache, opts.output, self.code, written.fingerprints, opts.search and self._index_trusted
+                )
         report = BuildReport(len(pages), 0.0, sorted(diags, key=lambda d: (d.path, d.line, d.level, d.message)))
         report.written, report.removed, report.rendered = written.written, written.removed, written.rendered_paths
-        report.rendered_pages = written.rendered
+        report.rendered_pages, report.sources = written.rendered, len(content.files)
         report.node_processes = self.renderer.node_processes() - nodes_before
         report.seconds = time.perf_counter() - started
         if opts.dev:
@@ -146,11 +202,22 @@ class Builder:
             gc.freeze()
         return report
 
+    def _forget_output(self) -> None:
+        """Drop what this builder remembers of output/ (its fingerprints, the writer's list of files)."""
+        if self._lease is not None:  # it has built before: a new writer reads the manifest and the disk
+            self.writer = SiteWriter(self.options.project / "templates", self.options.output)
+            self.writer.begin()
+        self.fingerprints = None
+
     def _save_stored(self, evict: bool) -> None:
         self.stored.save(evict)
-        for other in self.cache.glob("memo-*.pickle"):  # made by other versions of the code
-            if other != self.stored.path:
-                other.unlink(missing_ok=True)
+        try:
+            for other in self.cache.glob("memo-*.pickle"):  # made by other versions of the code
+                if other != self.stored.path:
+                    other.unlink(missing_ok=True)
+        except OSError:
+            pass
+        sweep_leftovers(self.cache)
 
     def _html_of(self, digests: dict, docs: dict, doc) -> object:
         return self.renderer.html(doc, digests[doc.path], docs[doc.path])
@@ -175,9 +242,10 @@ class Builder:
             **self.stored.get(feeds_key, lambda: feed_files(config, urls, entries, page_urls)),
         }
 
-    def read_model(self, diags: Diagnostics):
-        """site_src/ -> (config, content, merged papers with topics, topic set): what `export` needs too."""
-        config, config_diags = load_config(self.options.source)
+    def read_model(self, diags: Diagnostics, loaded: tuple | None = None):
+        """site_src/ -> (config, content, merged papers with topics, topic set): what `export` needs too.
+        `loaded`: site.yaml as `load_config` read it, if the caller has."""
+        config, config_diags = loaded or load_config(self.options.source)
         diags.extend(config_diags)
         if self.options.base_url:
             config = config.with_base_url(self.options.base_url)

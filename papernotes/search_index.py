@@ -14,14 +14,20 @@ Why the detours:
   HTML and skip the run when it did not change: an unchanged site keeps a
   byte-identical index and costs nothing to rebuild.
 - Problems come back as Diagnostics; nothing here raises into the build.
+- On Linux Pagefind dies with the build that started it (even one killed with
+  `kill -9`), so an orphaned run never writes into output/ while the next build
+  sweeps the temporary folders.
 """
 
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import os
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 
@@ -45,6 +51,24 @@ def _pagefind_executable() -> tuple[Path | None, bool]:
     if binary is None:
         return None, False
     return Path(binary), "extended" in Path(binary).name or "pagefind_bin_extended" in str(binary)
+
+
+def _dies_with_us():
+    """A `preexec_fn` asking Linux to SIGKILL the child when this process dies, or None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl  # looked up here: the child only calls it
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def set_death_signal() -> None:
+        prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        if os.getppid() != parent:  # the build died before the line above: do not outlive it
+            os._exit(1)
+
+    return set_death_signal
 
 
 def _version(binary: Path) -> str:
@@ -95,7 +119,7 @@ def run_pagefind(output: Path, folders: tuple[str, ...] | None = None) -> list[D
     Pagefind then skips parsing the (large) list pages it would not index anyway.
     """
     output = Path(output)
-    where = f"{output.name}/{BUNDLE_DIR}"
+    where = str(output)  # a folder: its messages have no line
     if not output.is_dir():
         return [error(where, 0, f"search index not built: {output} does not exist")]
     binary, extended = _pagefind_executable()
@@ -123,6 +147,7 @@ def run_pagefind(output: Path, folders: tuple[str, ...] | None = None) -> list[D
             capture_output=True,
             text=True,
             timeout=TIMEOUT_SECONDS,
+            preexec_fn=_dies_with_us(),
         )
         if done.returncode != 0 or not (fresh / "pagefind.js").is_file():
             detail = (done.stderr or done.stdout).strip().splitlines()

@@ -15,7 +15,7 @@ LAYERS = [
     {"export"},  # papers -> JSON / CSV / BibTeX
     {"render"},  # Markdown, math, KaTeX, Pygments
     {"site"},  # the graph values and the pages
-    {"write"},  # the only module that touches output/
+    {"write", "output"},  # the only modules that touch output/ (output.py makes every output path)
     {"search_index"},  # Pagefind over the written pages
     {"build_state", "pipeline"},  # the build
     {"commands"},  # build, serve, export, deploy

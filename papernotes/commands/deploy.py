@@ -13,7 +13,9 @@ import sys
 from pathlib import Path
 
 from ..pipeline import Builder, BuildOptions
-from .common import print_report
+from .common import print_report, refuse_missing_sources
+
+EXIT_REFUSED = 2
 
 
 def _say(message: str) -> None:
@@ -39,12 +41,16 @@ def _branch_head(repo: Path, branch: str) -> str | None:
 def run_deploy(
     options: BuildOptions, push: bool = True, branch: str = "gh-pages", message: str = "Publish site"
 ) -> int:
-    """Exit status: 0 published, 1 the build or git failed, 2 nothing to publish into (no repository)."""
+    """Exit status: 0 published, 1 the build or git failed or built an empty site, 2 nothing to publish
+    from (the source folder cannot be built) or into (no repository). Never publishes an empty site."""
+    if refuse_missing_sources(options):
+        _say("not published: nothing was built")
+        return EXIT_REFUSED
     project = Path(options.project)
     repo = git_toplevel(project) if project.is_dir() else None
     if repo is None:
         _say(f"{project} is not a git repository; run git init (and git remote add origin <url>) there first")
-        return 2
+        return EXIT_REFUSED
 
     builder = Builder(options)
     try:
@@ -52,8 +58,14 @@ def run_deploy(
     finally:
         builder.close()
     print_report(report, options.source, stream=sys.stderr)  # resolved now, not at import time
+    if report.refused:
+        _say("not published: nothing was built")
+        return EXIT_REFUSED
     if report.errors:
         _say(f"not published: the build had {report.errors} error(s); fix them and run deploy again")
+        return 1
+    if not report.sources:
+        _say(f"not published: {options.source} holds no posts, notes or paper lists (an empty site)")
         return 1
 
     before = _branch_head(repo, branch)

@@ -41,13 +41,18 @@ def _log(line: str) -> None:
     print(line, file=sys.stderr, flush=True)
 
 
+def _printable(text: str) -> str:
+    """An exception's text (it may hold a file name) safe for a terminal and one line long."""
+    return text if text.isprintable() else "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def run_rebuild(rebuild: Rebuild, changed: set[Path] | None) -> BuildOutcome:
     """Call the builder; an exception becomes a failed outcome (and a traceback on stderr)."""
     try:
         outcome = rebuild(changed)
     except Exception as exc:
         traceback.print_exc(file=sys.stderr)
-        summary = f"{type(exc).__name__}: {exc}".rstrip(": ")
+        summary = _printable(f"{type(exc).__name__}: {exc}".rstrip(": "))
         return BuildOutcome(ok=False, messages=[f"build crashed: {summary}"], changed=[])
     if not isinstance(outcome, BuildOutcome):
         return BuildOutcome(ok=False, messages=[f"builder returned {type(outcome).__name__}, not BuildOutcome"])
@@ -97,10 +102,14 @@ def serve(
 
     `rebuild(None)` is the full build (once, at start); `rebuild(paths)` an
     incremental one after a quiet burst of changes. Returns 0 when stopped by
-    `stop_event` or Ctrl-C, 1 if the address cannot be bound.
+    `stop_event` or Ctrl-C, 1 if the address cannot be bound or the output folder cannot be made.
     """
     output_dir = Path(output_dir).resolve()
-    output_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        output_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        _log(_printable(f"papernotes: cannot use {output_dir} as the output folder: {exc.strerror or exc}"))
+        return 1
     stop_event = stop_event or threading.Event()
     hub = ReloadHub()
 

@@ -75,7 +75,7 @@ def assemble(
         r = rendered_docs[doc.path]
         views.append(
             memo.get(
-                ("view", doc, date, r.digest, urls.base_url),
+                ("view", doc, date, r.digest, urls),
                 lambda: document_view(doc, date, partial(html_of, doc), r, urls),
             )
         )
@@ -94,7 +94,7 @@ def assemble(
         bibkeys,
     )
     # Each family of pages is a function of the one value it lists.
-    blog = whole.get(("blog pages", graph.digest("docs"), urls.base_url), lambda: blog_pages(entries, urls))
+    blog = whole.get(("blog pages", graph.digest("docs"), urls), lambda: blog_pages(entries, urls))
     research = whole.get(
         ("research pages", index.digest),
         lambda: paper_pages(index) + author_pages(index) + venue_pages(index) + topic_pages(index),
