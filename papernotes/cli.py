@@ -125,12 +125,10 @@ def run() -> None:
         where = f"{exc.filename}: " if exc.filename else ""
         print(printable(f"papernotes: error: {where}{exc.strerror or exc}"), file=sys.stderr)
         code = 1
-    try:
-        sys.stdout.flush()
-    except OSError:
-        pass
-    try:
-        sys.stderr.flush()
-    except OSError:
-        pass
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            if stream is not None:  # None when the command ran with that stream closed (`export >&-`)
+                stream.flush()
+        except (OSError, ValueError):
+            pass
     os._exit(code)

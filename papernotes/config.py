@@ -1,4 +1,10 @@
-"""site_src/site.yaml -> SiteConfig: defaults, validation, file:line errors."""
+"""site_src/site.yaml -> SiteConfig: defaults, validation, file:line errors.
+
+Also the one way papernotes reads YAML (site.yaml here, front matter in sources/frontmatter.py):
+`load_yaml` is PyYAML's safe loader that refuses aliases (an alias bomb cannot grow: the text's size
+bounds the data's), refuses nesting deeper than MAX_YAML_DEPTH, warns about duplicate keys, keeps an
+impossible date (`2023-13-45`) as an `InvalidDate` string with an error, and never raises.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent
 
 from .diagnostics import Diagnostic, error, warning
 
@@ -66,82 +73,206 @@ def math_convention(value: Any, path: str, line: int, instead: str = "auto") -> 
     return None, [warning(path, line, f"math: {value!r} is not one of {choices}; using {instead}")]
 
 
-def _line_of_key(text: str, key: str) -> int:
-    for no, line in enumerate(text.splitlines(), 1):
-        if line.startswith(f"{key}:"):
-            return no
-    return 1
+# -- YAML -------------------------------------------------------------------------------------------
+
+MAX_YAML_DEPTH = 64  # nested lists/mappings; deeper is refused before anything is built
+_YAML_BASE = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when installed: same results, faster
+
+
+class InvalidDate(str):
+    """A YAML timestamp that is no date (`2023-13-45`): kept as the text written, `reason` says why."""
+
+    reason: str = ""
+
+
+class _YamlLoader(_YAML_BASE):
+    """The safe loader, noting duplicate keys and keeping impossible dates as InvalidDate strings."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self.duplicates: list[tuple[str, int, int]] = []  # (key, first line, repeated line), 0-based
+        self.bad_dates: list[tuple[InvalidDate, int]] = []
+
+    def construct_mapping(self, node, deep=False):
+        seen: dict[tuple[str, str], int] = {}
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                key, line = (key_node.tag, key_node.value), key_node.start_mark.line
+                if key in seen:
+                    self.duplicates.append((key_node.value, seen[key], line))
+                seen[key] = line
+        return super().construct_mapping(node, deep)
+
+    def construct_yaml_timestamp(self, node):
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError, AttributeError, TypeError) as exc:
+            bad = InvalidDate(node.value)
+            bad.reason = str(exc) or type(exc).__name__
+            self.bad_dates.append((bad, node.start_mark.line))
+            return bad
+
+
+_YamlLoader.add_constructor("tag:yaml.org,2002:timestamp", _YamlLoader.construct_yaml_timestamp)
+
+
+@dataclass(frozen=True)
+class YamlDocument:
+    data: Any  # the document's value (None when empty or refused)
+    lines: dict[str, int]  # top-level key -> the 1-based file line of its (last) occurrence
+    nodes: dict[str, yaml.Node]  # top-level key -> its value node (what was written, for typed reading)
+
+
+def load_yaml(text: str, path: str, first_line: int = 1, label: str = "invalid YAML"):
+    """Read a YAML text whose first line is file line `first_line`: (YamlDocument, diagnostics).
+
+    Refused (an error, `data` None): aliases, nesting deeper than MAX_YAML_DEPTH, invalid YAML (reported as
+    `label: problem` at its line). Duplicate keys are a warning (the last one counts, as in PyYAML); an
+    impossible date is an error and stays an `InvalidDate` string."""
+    empty = YamlDocument(None, {}, {})
+    if not text.strip():
+        return empty, []
+    try:
+        refused = _refused(text)
+        if refused is not None:
+            line, message = refused
+            return empty, [error(path, first_line + line, message)]
+        loader = _YamlLoader(text)
+        try:
+            node = loader.get_single_node()
+            data = loader.construct_document(node) if node is not None else None
+        finally:
+            loader.dispose()
+    except yaml.YAMLError as exc:
+        return empty, [error(path, first_line + _yaml_error_line(exc, text), f"{label}: {_yaml_problem(exc)}")]
+    except Exception as exc:  # an explicit tag on a wrong value (`!!int x`): PyYAML raises ValueError & co.
+        return empty, [error(path, first_line, f"{label}: {type(exc).__name__}: {exc}")]
+    diags = [
+        warning(
+            path,
+            first_line + again,
+            f"duplicate key {key!r} (first on line {first_line + first}); the last one is used",
+        )
+        for key, first, again in loader.duplicates
+    ]
+    diags += [
+        error(path, first_line + line, f"invalid date {str(bad)!r}: {bad.reason}") for bad, line in loader.bad_dates
+    ]
+    lines, nodes = {}, {}
+    if isinstance(node, yaml.MappingNode):
+        for key_node, value_node in node.value:
+            if isinstance(key_node, yaml.ScalarNode):
+                lines[key_node.value] = first_line + key_node.start_mark.line
+                nodes[key_node.value] = value_node
+    return YamlDocument(data, lines, nodes), diags
+
+
+def _refused(text: str) -> tuple[int, str] | None:
+    """The first alias or too-deep collection in the event stream (0-based line, message), before anything is
+    built: the parser alone is linear in the text."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_YAML_BASE):
+        if isinstance(event, AliasEvent):
+            return event.start_mark.line, "YAML aliases are not allowed"
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                return event.start_mark.line, f"YAML nested deeper than {MAX_YAML_DEPTH} levels"
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
+    return None
+
+
+def _yaml_error_line(exc: yaml.YAMLError, text: str) -> int:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    if mark is not None:
+        return mark.line
+    position = getattr(exc, "position", None)  # a ReaderError: an unacceptable character
+    return text.count("\n", 0, position) if isinstance(position, int) else 0
+
+
+def _yaml_problem(exc: yaml.YAMLError) -> str:
+    problem = getattr(exc, "problem", None)
+    if problem:
+        return problem
+    lines = str(exc).splitlines()
+    return lines[0] if lines else type(exc).__name__
+
+
+# -- site.yaml -------------------------------------------------------------------------------------
 
 
 def parse_config(root: Path, text: str, path: str = CONFIG_NAME) -> tuple[SiteConfig, list[Diagnostic]]:
     """Parse site.yaml text. Bad values fall back to defaults with a diagnostic."""
-    diags: list[Diagnostic] = []
-    try:
-        data = yaml.safe_load(text) if text.strip() else {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        diags.append(error(path, line, f"invalid YAML: {getattr(exc, 'problem', exc)}"))
+    doc, diags = load_yaml(text, path)
+    if any(d.level == "error" and "invalid date" not in d.message for d in diags):
         return SiteConfig(root=root), diags
-    if data is None:
-        data = {}
+    data = {} if doc.data is None else doc.data
     if not isinstance(data, dict):
         diags.append(error(path, 1, "site.yaml must be a mapping of keys to values"))
         return SiteConfig(root=root), diags
 
+    lines = doc.lines
     values: dict[str, Any] = {}
     for key in _STR_KEYS:
         if key in data and data[key] is not None:
             if isinstance(data[key], (str, int, float)):
                 values[key] = str(data[key])
             else:
-                diags.append(error(path, _line_of_key(text, key), f"'{key}' must be a string"))
+                diags.append(error(path, lines.get(key, 1), f"'{key}' must be a string"))
     if data.get("cname"):
         values["cname"] = str(data["cname"]).strip()
     if "math" in data:
-        convention, d = math_convention(data["math"], path, _line_of_key(text, "math"))
+        convention, d = math_convention(data["math"], path, lines.get("math", 1))
         diags += d
         if convention:
             values["math"] = convention
     if "papers_per_page" in data:
         ppp = data["papers_per_page"]
-        if isinstance(ppp, int) and ppp > 0:
+        if isinstance(ppp, int) and not isinstance(ppp, bool) and ppp > 0:
             values["papers_per_page"] = ppp
         else:
-            diags.append(
-                error(path, _line_of_key(text, "papers_per_page"), "'papers_per_page' must be a positive integer")
-            )
-    values["formats"] = _string_pairs(data.get("formats"), "formats", text, path, diags)
-    values["author_aliases"] = _string_pairs(data.get("author_aliases"), "author_aliases", text, path, diags)
+            diags.append(error(path, lines.get("papers_per_page", 1), "'papers_per_page' must be a positive integer"))
+    values["formats"] = _string_pairs(data.get("formats"), "formats", lines, path, diags)
+    values["author_aliases"] = _string_pairs(data.get("author_aliases"), "author_aliases", lines, path, diags)
     if "topics" in data and data["topics"] is not None:
-        values["topics"] = _topics(data["topics"], text, path, diags)
+        values["topics"] = _topics(data["topics"], _item_lines(doc, "topics"), path, diags)
     extra = tuple(sorted((k, v) for k, v in data.items() if k not in _KNOWN and isinstance(k, str)))
     values["extra"] = extra
     return SiteConfig(root=root, **values), diags
 
 
-def _string_pairs(value, key, text, path, diags) -> tuple[tuple[str, str], ...]:
+def _item_lines(doc: YamlDocument, key: str) -> list[int]:
+    """The file line of each item of a top-level list (the key's line when it is no block list)."""
+    node, line = doc.nodes.get(key), doc.lines.get(key, 1)
+    if not isinstance(node, yaml.SequenceNode):
+        return [line]
+    return [1 + item.start_mark.line for item in node.value] or [line]  # site.yaml starts on line 1
+
+
+def _string_pairs(value, key, lines, path, diags) -> tuple[tuple[str, str], ...]:
     if value is None:
         return ()
+    line = lines.get(key, 1)
     if not isinstance(value, dict):
-        diags.append(error(path, _line_of_key(text, key), f"'{key}' must be a mapping"))
+        diags.append(error(path, line, f"'{key}' must be a mapping"))
         return ()
     pairs = []
     for k, v in value.items():
         if not isinstance(k, str) or not isinstance(v, str):
-            diags.append(error(path, _line_of_key(text, key), f"'{key}': entry {k!r} must map a string to a string"))
+            diags.append(error(path, line, f"'{key}': entry {k!r} must map a string to a string"))
             continue
         pairs.append((k, v))
     return tuple(sorted(pairs))
 
 
-def _topics(value, text, path, diags) -> tuple[TopicRule, ...]:
-    line = _line_of_key(text, "topics")
+def _topics(value, item_lines: list[int], path, diags) -> tuple[TopicRule, ...]:
     if not isinstance(value, list):
-        diags.append(error(path, line, "'topics' must be a list of {slug, name, name_zh, keywords}"))
+        diags.append(error(path, item_lines[0], "'topics' must be a list of {slug, name, name_zh, keywords}"))
         return ()
     rules = []
-    for item in value:
+    for n, item in enumerate(value):
+        line = item_lines[n] if n < len(item_lines) else item_lines[0]
         if not isinstance(item, dict) or not item.get("slug") or not item.get("name"):
             diags.append(error(path, line, f"topic {item!r} needs at least 'slug' and 'name'"))
             continue

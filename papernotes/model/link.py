@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import functools
 import html
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 from ..memo import Memo
 from ..sources.note_sections import join_broken_headings
+from ..sources.text import heading_text
 from .merge import paper_key
 from .paper import Paper
 
-_H2 = re.compile(r"^##\s+(.+?)\s*#*\s*$")
-_TAGS = re.compile(r"<[^>]+>")
+_TAGS = re.compile(r"<[^<>]+>")  # the names are escaped HTML: a `<` is always a tag (and no rescan)
 
 
 @dataclass(frozen=True)
@@ -31,9 +32,9 @@ def section_texts(body: str) -> dict[str, str]:
     out: dict[str, list[str]] = {}
     current = None
     for line in join_broken_headings(body).split("\n"):
-        m = _H2.match(line)
-        if m:
-            current = paper_key(m.group(1))
+        heading = heading_text(line, 2)
+        if heading is not None:
+            current = paper_key(heading)
             out.setdefault(current, [])
         elif current is not None:
             out[current].append(line)
@@ -65,21 +66,28 @@ def link_documents(
             if path not in headings:
                 toc = tuple(tocs.get(path, ()))
                 headings[path] = memo.get(("headings", toc), lambda: _headings(toc))  # noqa: B023
-            ordered, first = headings[path]
+            ordered, first, having = headings[path]
             exact = first.get(paper.key)  # the first heading that is the title, or one before it that holds it
             padded = f" {paper.key} "
-            before = range(len(ordered) if exact is None else exact)
-            anchor = next((ordered[n][1] for n in before if paper.key and padded in ordered[n][0]), None)
+            limit = len(ordered) if exact is None else exact
+            # Only headings holding the key's rarest word can hold the key: not every heading for every paper.
+            words = paper.key.split()
+            rarest = min((having.get(w, ()) for w in words), key=len) if words else ()
+            before = itertools.takewhile(lambda n: n < limit, rarest)
+            anchor = next((ordered[n][1] for n in before if padded in ordered[n][0]), None)
             if anchor is None and exact is not None:
                 anchor = ordered[exact][1]
             refs[paper.key].append(NoteRef(path, anchor, paper.title))
     return dict(refs)
 
 
-def _headings(toc: tuple) -> tuple[list[tuple[str, str]], dict[str, int]]:
-    """(" heading key ", id) in page order, and where each key first occurs."""
+def _headings(toc: tuple) -> tuple[list[tuple[str, str]], dict[str, int], dict[str, list[int]]]:
+    """(" heading key ", id) in page order, where each key first occurs, and which headings hold each word."""
     keys = [_heading_key(entry.name) for entry in toc]
     first: dict[str, int] = {}
+    having: dict[str, list[int]] = defaultdict(list)
     for n, key in enumerate(keys):
         first.setdefault(key, n)
-    return [(f" {key} ", entry.id) for key, entry in zip(keys, toc)], first
+        for word in dict.fromkeys(key.split()):
+            having[word].append(n)
+    return [(f" {key} ", entry.id) for key, entry in zip(keys, toc)], first, dict(having)

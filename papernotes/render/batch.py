@@ -25,6 +25,7 @@ from ..diagnostics import Diagnostic, Diagnostics
 from ..memo import Memo, StoredMemo
 from ..model.paper import Paper
 from ..sources.documents import Document
+from ..sources.text import clean_tex_residue
 from .documents import DocumentRenderer
 from .katex import KatexRenderer, KatexUnavailable
 from .markdown import ImageRef, RenderedMarkdown, TocEntry, excerpt_html
@@ -109,11 +110,12 @@ class RenderBatch:
         for paper in papers:
             if paper.key not in done_papers:
                 first = paper.records[0].source if paper.records else None
-                title, title_f = text_with_math(paper.title)
-                abstract, abstract_f = text_with_math(paper.abstract or "", first.line if first else 1, links=True)
                 where = (first.path, first.line) if first else ("", 1)
-                raw = [*raw_tex(paper.title, *where), *raw_tex(paper.abstract or "", *where)]
-                todo_papers[paper.key] = (title, title_f, abstract, abstract_f, where[0], raw)
+                told = _abstract_source(paper) or where  # a formula's message names its own line
+                title, title_f = text_with_math(paper.title, where[1])
+                abstract, abstract_f = text_with_math(paper.abstract or "", told[1], links=True)
+                raw = [*raw_tex(paper.title, *where), *raw_tex(paper.abstract or "", *told)]
+                todo_papers[paper.key] = (title, title_f, abstract, abstract_f, where[0], told[0], raw)
         wanted = {(f.tex, f.display) for v in todo_papers.values() for f in (*v[1], *v[3])}
         for doc in todo_docs:
             wanted |= self.documents.formulas(doc)
@@ -122,7 +124,7 @@ class RenderBatch:
             markdown = {d.path: self.documents.render(d, digests[d.path], base_path) for d in todo_docs}
             results, problem = math_job.result()
         if problem:
-            diags.error("package.json", 0, f"cannot render math: {problem}; formulas are shown as TeX source")
+            diags.error("package.json", 1, f"cannot render math: {problem}; formulas are shown as TeX source")
         marker = "\0math-fallback" if problem else ""  # a fallback page must differ from the real one
         for doc in todo_docs:
             key = doc_keys[doc.path]
@@ -132,9 +134,9 @@ class RenderBatch:
             if not problem:
                 self._keep(key, rendered)
             done_docs[doc.path] = rendered
-        for key, (title, title_f, abstract, abstract_f, path, raw) in todo_papers.items():
+        for key, (title, title_f, abstract, abstract_f, path, abstract_path, raw) in todo_papers.items():
             title_html, d1 = fill_math(title, title_f, results, path)
-            abstract_html, d2 = fill_math(abstract, abstract_f, results, path)
+            abstract_html, d2 = fill_math(abstract, abstract_f, results, abstract_path)
             done_papers[key] = RenderedPaper(title_html, abstract_html, [*d1, *d2, *raw], paper_keys[key] + marker)
             if not problem:  # never keep the TeX-source fallback
                 self._keep(paper_keys[key], done_papers[key])
@@ -187,6 +189,18 @@ class RenderBatch:
             return self._katex_renderer().render(wanted), None
         except KatexUnavailable as exc:
             return {}, str(exc)
+
+
+def _abstract_source(paper: Paper) -> tuple[str, int] | None:
+    """(path, line) where the paper's abstract was read: the record it came from (merge.py takes the best
+    ranked one and cleans its TeX residue), at the line its text starts on."""
+    if not paper.abstract:
+        return None
+    told = [r for r in paper.records if r.abstract]
+    record = next((r for r in told if clean_tex_residue(r.abstract) == paper.abstract), told[0] if told else None)
+    if record is None:
+        return None
+    return record.source.path, record.abstract_line or record.source.line
 
 
 def _paper_key(paper: Paper, katex_version: str) -> str:

@@ -21,6 +21,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .math import fence_ends
+
 _ITEM = re.compile(r"^( {0,3})([-*+]|\d{1,9}[.)])(?=[ \t]|$)( *)(.*)$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
 _QUOTE = re.compile(r"^ {0,3}> ?")
@@ -29,7 +31,8 @@ _ATX = re.compile(r"^ {0,3}#{1,6}(?:[ \t]|$)")
 _IMAGE_LINE = re.compile(r"^ {0,3}(?:!\[[^\]]*\]\([^)]*\)|<img\b[^>]*>)\s*$", re.I)
 _HTML_BLOCK = re.compile(r"^ {0,3}<(?:/?[A-Za-z][A-Za-z0-9-]*(?:[\s/>]|$)|!--)")
 _SETEXT = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*$")
-_TABLE_DELIMITER = re.compile(r"^ {0,3}\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+# Possessive runs: linear on a long line of spaces.
+TABLE_DELIMITER = re.compile(r"^ {0,3}\|?[ \t]*+:?-++:?[ \t]*+(?:\|[ \t]*+:?-++:?[ \t]*+)*+\|?[ \t]*+$")
 _OPEN_TAG = re.compile(r"^ {0,3}<([A-Za-z][A-Za-z0-9]*)(?=[\s>])[^>]*>")
 _MARKDOWN_CONTAINERS = {"div", "details", "section", "article", "aside", "center", "figure", "blockquote"}
 _MAY_OPEN_BLOCK = set("`~>-*+<#=_|0123456789")  # a line starting otherwise is paragraph text
@@ -75,19 +78,6 @@ def _blank(line: str) -> bool:
     return not line.strip()
 
 
-def _fence_close(lines: list[str], i: int) -> int | None:
-    """Index of the line closing the fence opened at lines[i], or None (not a fence, or never closed)."""
-    m = _FENCE.match(lines[i])
-    if not m or (m.group(1)[0] == "`" and "`" in m.group(2)):
-        return None
-    fence = m.group(1)
-    for j in range(i + 1, len(lines)):
-        close = lines[j].strip()
-        if _indent(lines[j]) <= 3 and close and set(close) == {fence[0]} and len(close) >= len(fence):
-            return j
-    return None
-
-
 def _starts_block(line: str) -> bool:
     """Would this line open a block of its own (so it cannot be a lazy paragraph continuation)?"""
     return bool(
@@ -119,6 +109,8 @@ class _Container:
         self.out: list[str] = []
         self.paragraph: int | None = None  # where the open paragraph starts in `out` (lazy lines continue it)
         self.last_list: _Marker | None = None  # the list just closed (only blank lines since)
+        self.fence_closes: dict[int, int] | None = None  # made when first needed (most containers have no code)
+        self.last_close: dict[str, int] = {}  # HTML container tag -> the last line that closes one
 
     def run(self) -> list[str]:
         i = 0
@@ -142,7 +134,9 @@ class _Container:
                     self.paragraph = len(out)
                 out.append(line)
                 return i + 1
-        close = _fence_close(lines, i)
+        if self.fence_closes is None:
+            self.fence_closes = fence_ends(lines, _FENCE, closing_indent=3)
+        close = self.fence_closes.get(i)
         if close is not None:
             self._end_paragraph()
             out.extend(lines[i : close + 1])
@@ -173,7 +167,7 @@ class _Container:
                 i += 1
             return i
         below = lines[i + 1] if i + 1 < len(lines) else ""
-        if self.paragraph is not None and "|" in below and _TABLE_DELIMITER.match(below):
+        if self.paragraph is not None and "|" in below and TABLE_DELIMITER.match(below):
             if "|" in line:
                 self._end_paragraph()  # GFM: a table may interrupt a paragraph
         elif self.paragraph is not None and _SETEXT.match(line) and len(out) - self.paragraph > 1:
@@ -212,7 +206,9 @@ class _Container:
         if m and m.group(1).lower() in _MARKDOWN_CONTAINERS and "markdown=" not in m.group(0):
             tag = m.group(1).lower()
             chunk = "\n".join(lines[start:i]).lower()
-            closed_later = any(_closes(later, tag) for later in lines[i:])
+            if tag not in self.last_close:
+                self.last_close[tag] = max((n for n, later in enumerate(lines) if _closes(later, tag)), default=-1)
+            closed_later = self.last_close[tag] >= i
             if chunk.count(f"<{tag}") > chunk.count(f"</{tag}") and closed_later:
                 at = len(self.out) - (i - start)
                 self.out[at] = self.out[at][: m.end(1)] + ' markdown="1"' + self.out[at][m.end(1) :]

@@ -82,8 +82,11 @@ def _strip_container(line: str, depth: int, indent: int) -> str:
     return line[min(spaces, indent) :]
 
 
-def find_block(lines: list[str], i: int, delims: Delimiters) -> Block | None:
-    """The display block whose opening delimiter starts lines[i] (after its container prefix), if any."""
+def find_block(lines: list[str], i: int, delims: Delimiters, unclosed: dict | None = None) -> Block | None:
+    """The display block whose opening delimiter starts lines[i] (after its container prefix), if any.
+
+    `unclosed` (one dict per text) remembers where a search for a closer failed: the next opener in the
+    same paragraph fails at once instead of scanning it again (`$$a` on every line would be quadratic)."""
     if not lines[i].lstrip(" >").startswith(("$$", "\\[", "\\begin")):
         return None  # what nearly every line is: not a display opener
     prefix, rest = split_prefix(lines[i])
@@ -102,11 +105,16 @@ def find_block(lines: list[str], i: int, delims: Delimiters) -> Block | None:
         if closer.startswith("\\end"):
             return Block(i, i, body[: close + open_len + len(closer)], prefix, " " * indent, ("", ""))
         return Block(i, i, first[:close], prefix, " " * indent, (body[:open_len], closer))
+    key = (closer, depth, indent)
+    if unclosed is not None and key in unclosed and unclosed[key][0] <= i + 1 <= unclosed[key][1]:
+        return None
     parts = [first]
     for j in range(i + 1, len(lines)):
         line = lines[j]
         inner = _strip_container(line, depth, indent)
         if not inner.strip() or (split_prefix(line)[0] and not split_prefix(line)[1].strip()):
+            if unclosed is not None:
+                unclosed[key] = (i + 1, j)
             return None  # a blank line (or an empty quote line) ends the paragraph: no display block
         body_end = inner.rstrip()
         if body_end.endswith(closer) and not _escaped(body_end, len(body_end) - len(closer)):
@@ -116,6 +124,8 @@ def find_block(lines: list[str], i: int, delims: Delimiters) -> Block | None:
                 return Block(i, j, body[:open_len] + tex + closer, prefix, " " * indent, ("", ""))
             return Block(i, j, tex, prefix, " " * indent, (body[:open_len], closer))
         parts.append(inner)
+    if unclosed is not None:
+        unclosed[key] = (i + 1, len(lines))
     return None
 
 
@@ -158,22 +168,44 @@ def find_unescaped(s: str, needle: str, start: int, stop: int) -> int:
     return pos
 
 
-def match_inline(s: str, pos: int, line_end: int, alone: bool, delims: Delimiters) -> tuple[str, bool, int] | None:
+class UnescapedFinder:
+    """`find_unescaped` over one text, remembering its last answer per (needle, stop): an answer found
+    from `start` holds for every later start up to it, and "none" holds for every later start. So a closer
+    missing from a line is looked for once, not once per opener (`\\(` × n would be quadratic)."""
+
+    def __init__(self) -> None:
+        self._answers: dict[tuple[str, int], tuple[int, int]] = {}
+
+    def __call__(self, s: str, needle: str, start: int, stop: int) -> int:
+        searched, found = self._answers.get((needle, stop), (stop + 1, -1))
+        if searched <= start and (found == -1 or found >= start):
+            return found
+        found = find_unescaped(s, needle, start, stop)
+        self._answers[needle, stop] = (start, found)
+        return found
+
+
+def match_inline(
+    s: str, pos: int, line_end: int, alone: bool, delims: Delimiters, find=find_unescaped
+) -> tuple[str, bool, int] | None:
     """Math starting at s[pos] (a `$` or a backslash): (tex, display, end) or None when it is text.
 
-    `alone`: the paragraph is nothing but this one line (so a `$$…$$` on it is display)."""
+    `alone`: the paragraph is nothing but this one line (so a `$$…$$` on it is display); `find`:
+    `find_unescaped` or an `UnescapedFinder` of `s` (what keeps a scan of many openers linear)."""
     if s[pos] == "\\":
         if not delims.backslash or pos + 1 >= line_end or s[pos + 1] not in "([":
             return None
         closer = "\\)" if s[pos + 1] == "(" else "\\]"
-        close = find_unescaped(s, closer, pos + 2, line_end)
+        close = find(s, closer, pos + 2, line_end)
+        if close == -1:
+            return None
         tex = s[pos + 2 : close]
-        if close == -1 or not tex.strip() or not _looks_like_tex(tex, closer == "\\]"):
+        if not tex.strip() or not _looks_like_tex(tex, closer == "\\]"):
             return None
         return tex, closer == "\\]", close + 2
     for run in ("$$$", "$$"):
         if s.startswith(run, pos):
-            close = find_unescaped(s, run, pos + len(run), line_end)
+            close = find(s, run, pos + len(run), line_end)
             if close == -1 or not s[pos + len(run) : close].strip():
                 return None
             end = close + len(run)
@@ -181,14 +213,14 @@ def match_inline(s: str, pos: int, line_end: int, alone: bool, delims: Delimiter
             return s[pos + len(run) : close], whole or not delims.double_inline, end
     if not delims.single_dollar:
         return None
-    return _single_dollar(s, pos, line_end, delims)
+    return _single_dollar(s, pos, line_end, delims, find)
 
 
-def _single_dollar(s: str, pos: int, line_end: int, delims: Delimiters) -> tuple[str, bool, int] | None:
+def _single_dollar(s: str, pos: int, line_end: int, delims: Delimiters, find) -> tuple[str, bool, int] | None:
     """`$…$`: the first unescaped `$` after the opener is the only closer (so prices stay prices)."""
     if pos + 1 >= line_end:
         return None
-    close = find_unescaped(s, "$", pos + 1, line_end)
+    close = find(s, "$", pos + 1, line_end)
     if close == -1 or s.startswith("$$", close):
         return None
     tex = s[pos + 1 : close]

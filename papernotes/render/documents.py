@@ -33,7 +33,7 @@ def _code_version() -> str:
 
 
 CACHE_VERSION = _code_version()
-_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]+)")
+_IMAGE = re.compile(r"!\[(?:[^\]!]|!(?!\[))*+\]\(\s*+<?([^)\s>]+)")  # linear: see markdown._IMAGE_SRC
 
 
 def prepare_tags(doc: Document):

@@ -23,15 +23,18 @@ from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from pymdownx.emoji import gemoji, to_alt
 
-from ..diagnostics import Diagnostic, warning
+from ..diagnostics import Diagnostic, error, warning
 from ..sources.note_sections import join_broken_headings
 from .blocks import normalize_blocks
+from .bounds import LiteralTreeprocessor, bound_markdown
 from .math import Formula, leftover_tex, protect_math
-from .outline import Outline, outline_of
+from .outline import Outline, count_words, outline_of
 from .tags import expand_tags
 
-_HTML_IMAGE_SRC = re.compile(r"""<img\b[^>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
-_IMAGE_SRC = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+# Linear: a scan from `<img` stops at the next `<`, one from `![` at the next `![` (many openers before
+# one `>` or `]` would each rescan to it); the images they find are the same.
+_HTML_IMAGE_SRC = re.compile(r"""<img\b[^<>]*?\bsrc\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
+_IMAGE_SRC = re.compile(r"!\[((?:[^\]!]|!(?!\[))*+)\]\(\s*+<?((?:[^)\s>!]|!(?!\[))++)>?(?:\s+\"[^\"]*\")?\s*\)")
 
 
 @dataclass(frozen=True)
@@ -173,6 +176,8 @@ class _PapernotesExtension(Extension):
             md.ESCAPED_CHARS.append("$")
         # After "normalize_whitespace" (30, tabs expanded), before fences (25) and raw HTML (20) are stashed.
         md.preprocessors.register(_BlocksPreprocessor(md), "papernotes_blocks", 28)
+        # After "inline" (20), before "toc" (5) reads the headings: a paragraph too long to format is text again.
+        md.treeprocessors.register(LiteralTreeprocessor(md, self.renderer.literals), "papernotes_literals", 7)
         md.treeprocessors.register(_ImageTreeprocessor(md, self.renderer), "papernotes_images", 5)
         md.treeprocessors.register(_OutlineTreeprocessor(md, self.renderer), "papernotes_outline", 1)
         # After "raw_html" (30) has put HTML blocks back, before "amp_substitute" (20).
@@ -189,6 +194,7 @@ class MarkdownRenderer:
 
     def __init__(self):
         self._state: dict = {}
+        self.literals: dict[str, str] = {}  # this document's plain-text tokens (render/bounds.py)
         self.md = markdown.Markdown(
             extensions=[
                 "tables",
@@ -233,8 +239,20 @@ class MarkdownRenderer:
     ) -> RenderedMarkdown:
         """`resolve(src)`: the site-relative file an image names, or None; `base_path`: where the site is
         served (a /root-absolute image's src is rewritten under it); `math`: the delimiter convention
-        (render/delimiters.py); `resolve_post(name)`: (url, title) of the post a `{% post_link %}` names."""
+        (render/delimiters.py); `resolve_post(name)`: (url, title) of the post a `{% post_link %}` names.
+
+        Never raises: a document Python-Markdown (or an extension) fails on is one error, and the page shows
+        its text as it is, escaped, in a <pre>."""
+        try:
+            return self._render(text, path, first_line, resolve, base_path, math, resolve_post)
+        except Exception as exc:  # RecursionError too: what the bounds before Markdown did not foresee
+            self._state = {}
+            self.literals.clear()
+            return _unrendered(text, path, first_line, exc)
+
+    def _render(self, text, path, first_line, resolve, base_path, math, resolve_post) -> RenderedMarkdown:
         tags, text, protected, formulas = prepare(text, path, first_line, math, resolve_post)
+        bounded = bound_markdown(protected, path, first_line, frozenset(self.md.block_level_elements))
         image_lines: dict[str, list[int]] = defaultdict(list)
         for no, line in enumerate(text.split("\n"), first_line):
             for m in _IMAGE_SRC.finditer(line):
@@ -248,11 +266,13 @@ class MarkdownRenderer:
             "resolve": resolve,
             "image_lines": image_lines,
             "images": [],
-            "diagnostics": list(tags.diagnostics),
+            "diagnostics": [*tags.diagnostics, *bounded.diagnostics],
         }
+        self.literals.clear()
+        self.literals.update(bounded.literals)
         self.md.reset()
         # Permalink "#" signs are navigation, not content: keep them out of the search index.
-        html = self.md.convert(protected).replace(
+        html = self.md.convert(bounded.text).replace(
             '<a class="headerlink"', '<a class="headerlink" data-pagefind-ignore="all"'
         )
         toc = [TocEntry(t["level"], t["id"], t["name"]) for t in _flatten(getattr(self.md, "toc_tokens", []))]
@@ -260,6 +280,17 @@ class MarkdownRenderer:
         shown = state.get("outline", Outline("", 0, ()))
         diagnostics = [*state["diagnostics"], *leftover_tex(protected, shown.text, path, first_line)]
         return RenderedMarkdown(html, formulas, toc, state["images"], diagnostics, tags.links, shown)
+
+
+def _unrendered(text: str, path: str, first_line: int, exc: Exception) -> RenderedMarkdown:
+    """A document that could not be rendered: its text as it is, and one error saying why."""
+    why = f"{type(exc).__name__}: {str(exc)[:200]}" if str(exc) else type(exc).__name__
+    message = f"this document could not be rendered ({why}); the page shows its text as it is"
+    visible = " ".join(text.split())
+    html = f'<pre class="unrendered"><code>{escape_html(text, quote=False)}</code></pre>'
+    return RenderedMarkdown(
+        html, [], [], [], [error(path, first_line, message)], (), Outline(visible, count_words(visible), ())
+    )
 
 
 def prepare(text: str, path: str, first_line: int, math: str, resolve_post=lambda name: None):

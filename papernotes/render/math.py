@@ -26,12 +26,14 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from papernotes.diagnostics import Diagnostic, warning
 
 from ..config import MATH_CONVENTIONS as CONVENTIONS
-from .delimiters import Block, Delimiters, find_block, match_inline, split_prefix
+from .delimiters import Block, Delimiters, UnescapedFinder, find_block, match_inline, split_prefix
 
 
 @dataclass(frozen=True)
@@ -69,20 +71,19 @@ class _Protector:
         self.first_line = first_line
         self.delims = delims
         self.formulas: list[Formula] = []
-        # A prefix absent from the text guarantees tokens never collide with prose.
-        self.prefix = "PNMATH"
-        while self.prefix in text:
-            self.prefix += "Q"
+        self.prefix = token_prefix("PNMATH", text)
+        self.fence_ends = fence_ends(self.lines)
+        self.unclosed: dict = {}  # display-block searches that failed (render/delimiters.py)
 
     def run(self) -> tuple[str, list[Formula]]:
         lines, i, run_start = self.lines, 0, None
         while i < len(lines):
-            end = self._fence_end(i)
+            end = self.fence_ends.get(i)
             if end is not None:
                 self._flush(run_start, i)
                 run_start, i = None, end + 1  # code stays byte for byte
                 continue
-            block = find_block(lines, i, self.delims)
+            block = find_block(lines, i, self.delims, self.unclosed)
             if block is not None:
                 self._flush(run_start, i)
                 self._emit_display_block(block, run_start)
@@ -98,20 +99,6 @@ class _Protector:
         return "\n".join(self.out), self.formulas
 
     # -- line-level blocks -------------------------------------------------
-
-    def _fence_end(self, i: int) -> int | None:
-        """Index of the closing fence line of a fence opened at line i, if any."""
-        m = _FENCE_OPEN.match(self.lines[i].rstrip("\r"))
-        if not m:
-            return None
-        fence = m.group("fence")
-        if fence[0] == "`" and "`" in m.group("info"):
-            return None  # CommonMark: a backtick fence's info string has no backticks
-        for j in range(i + 1, len(self.lines)):
-            close = self.lines[j].strip()
-            if close and set(close) == {fence[0]} and len(close) >= len(fence):
-                return j
-        return None  # unclosed: not code (as in Python-Markdown)
 
     def _emit_display_block(self, block: Block, run_start: int | None) -> None:
         i, j = block.start, block.end
@@ -152,22 +139,26 @@ class _Protector:
         s = "\n".join(self.lines[start:stop])
         alone = stop - start == 1
         pieces, done, pos = [], 0, 0
+        find, code_spans = UnescapedFinder(), CodeSpans(s)
+        counted, line = 0, start  # `line` holds s[counted]: counted on as pos moves, never from 0 again
+        line_end = -1  # the end of the line holding pos (found again only when pos has passed it)
         while True:
             m = _SPECIAL.search(s, pos)
             if m is None:
                 break
             pos, c = m.start(), m.group(0)
             if c == "`":
-                pos = _skip_code_span(s, pos)
+                pos = code_spans.end(pos)
                 continue
-            line_end = s.find("\n", pos)
-            found = match_inline(s, pos, len(s) if line_end == -1 else line_end, alone, self.delims)
+            if pos > line_end:
+                line_end = s.find("\n", pos) % (len(s) + 1)  # -1 (the last line) -> len(s)
+            found = match_inline(s, pos, line_end, alone, self.delims, find)
             if found is None:
                 # an escaped char (`\$`, `\``) is literal text; an unmatched run of dollars is skipped whole
-                pos += 2 if c == "\\" else len(s) - pos - len(s[pos:].lstrip("$"))
+                pos = pos + 2 if c == "\\" else _DOLLARS.match(s, pos).end()
                 continue
             tex, display, end = found
-            line = start + s.count("\n", 0, pos)
+            line, counted = line + s.count("\n", counted, pos), pos
             opener = s[pos : s.index(tex, pos)] if tex else s[pos : pos + 1]
             pieces += [s[done:pos], self._add(tex, display, line, (opener, _CLOSERS.get(opener, opener)))]
             done = pos = end
@@ -182,17 +173,75 @@ class _Protector:
 
 _SPECIAL = re.compile(r"[`$\\]")  # where inline math or a code span may start
 _CLOSERS = {"\\(": "\\)", "\\[": "\\]"}
+_DOLLARS = re.compile(r"\$+")
+_BACKTICKS = re.compile(r"`+")
 
 
 def _blank(line: str) -> bool:
     return not line.strip()
 
 
-def _skip_code_span(s: str, pos: int) -> int:
-    """Position after the code span opened at pos, or after the backtick run if unmatched."""
-    run = len(s) - pos - len(s[pos:].lstrip("`"))
-    m = re.compile(rf"(?<!`)`{{{run}}}(?!`)").search(s, pos + run)
-    return m.end() if m else pos + run
+def token_prefix(base: str, text: str) -> str:
+    """`base` + as many `Q` as make a prefix that is nowhere in `text`, so tokens never collide with prose
+    (one pass: the longest `Q` run after `base` in the text, plus one)."""
+    runs = [len(m.group(1)) for m in re.finditer(re.escape(base) + "(Q*)", text)]
+    return base + "Q" * (max(runs) + 1 if runs else 0)
+
+
+def fence_ends(
+    lines: list[str], opening: re.Pattern | None = None, closing_indent: int | None = None
+) -> dict[int, int]:
+    """Opening fence line -> its closing line (only closed fences are code, as in Python-Markdown).
+
+    `opening` (groups: the fence, its info string) says which lines open a fence, `closing_indent` how far a
+    closing line may be indented (any, by default). One backward sweep keeping, per fence character, the
+    closing lines below that no nearer one outdoes (nearer and at least as long), longest last: the next
+    closer at least n long is a binary search, and a long closer line costs its length once."""
+    ends: dict[int, int] = {}
+    below: dict[str, tuple[list[int], list[int]]] = {"`": ([], []), "~": ([], [])}  # (-lengths, lines)
+    for i in range(len(lines) - 1, -1, -1):
+        line = lines[i].rstrip("\r")
+        m = (opening or _FENCE_OPEN).match(line)
+        if m and not (m.group(1)[0] == "`" and "`" in m.group(2)):  # CommonMark: no backtick in the info
+            lengths, at = below[m.group(1)[0]]
+            k = bisect_right(lengths, -len(m.group(1)))  # the closers at least this long: lengths[:k]
+            if k:
+                ends[i] = at[k - 1]
+        close = line.strip()
+        if len(close) >= 3 and close[0] in "`~" and close.count(close[0]) == len(close):
+            if closing_indent is None or len(line) - len(line.lstrip(" ")) <= closing_indent:
+                lengths, at = below[close[0]]
+                while lengths and -lengths[-1] <= len(close):  # outdone by this nearer, longer one
+                    lengths.pop()
+                    at.pop()
+                lengths.append(-len(close))
+                at.append(i)
+    return ends
+
+
+class CodeSpans:
+    """Where the code span opened by a backtick run ends: the next run of the same length (CommonMark),
+    found through a table of runs by length built once per paragraph, not by a search per run."""
+
+    def __init__(self, s: str):
+        self.s = s
+        self._runs: dict[int, list[int]] | None = None
+
+    def end(self, pos: int) -> int:
+        """Position after the code span opened at pos, or after the backtick run if unmatched."""
+        close = self.close(pos)
+        return close if close is not None else _BACKTICKS.match(self.s, pos).end()
+
+    def close(self, pos: int) -> int | None:
+        """Position after the code span opened at pos, or None when the run opens none."""
+        run_end = _BACKTICKS.match(self.s, pos).end()
+        if self._runs is None:
+            self._runs = defaultdict(list)
+            for m in _BACKTICKS.finditer(self.s):
+                self._runs[m.end() - m.start()].append(m.start())
+        same = self._runs.get(run_end - pos, [])
+        k = bisect_right(same, run_end - 1)
+        return same[k] + run_end - pos if k < len(same) else None
 
 
 # -- what is left --------------------------------------------------------
@@ -204,7 +253,30 @@ _TEX_COMMANDS = (
     "theta|lambda|mu|sigma|phi|varphi|omega|Omega|Sigma|Delta|Phi|Theta|Lambda|mathop|underset|overset"
 )
 _LEFTOVER = re.compile(rf"\\(?:begin|end)\{{[A-Za-z*]+\}}|\\(?:{_TEX_COMMANDS})(?![A-Za-z])|\$\$")
-_CODE_SPAN = re.compile(r"(`+)(?:(?!\1).)+?\1|<code\b[^>]*>.*?</code>", re.I)
+_CODE_OPEN = re.compile(r"`|<code\b[^>]*>", re.I)
+_CODE_CLOSE = re.compile(r"</code>", re.I)
+
+
+def _without_code(line: str) -> str:
+    """The line without its code spans (`` `…` `` and ``<code>…</code>``), in one pass: each closer is
+    looked for once (a regex with a lazy body rescans the rest of the line from every unclosed opener)."""
+    if "`" not in line and "<" not in line:
+        return line
+    spans, out, pos, at = CodeSpans(line), [], 0, 0
+    closing: re.Match | None = None  # the last </code> found, and from where it was searched
+    searched = len(line) + 1
+    while (m := _CODE_OPEN.search(line, at)) is not None:
+        if m.group(0) == "`":
+            end = spans.close(m.start())
+            at = end if end is not None else _BACKTICKS.match(line, m.start()).end()
+        else:
+            if not (searched <= m.end() and (closing is None or closing.start() >= m.end())):
+                searched, closing = m.end(), _CODE_CLOSE.search(line, m.end())
+            end, at = (closing.end(), closing.end()) if closing else (None, m.end())
+        if end is not None:
+            out.append(line[pos : m.start()])
+            pos = end
+    return "".join(out) + line[pos:]
 
 
 def leftover_tex(protected: str, visible: str, path: str, first_line: int = 1) -> list[Diagnostic]:
@@ -225,7 +297,7 @@ def leftover_tex(protected: str, visible: str, path: str, first_line: int = 1) -
             if line.strip() and set(line.strip()) == {fence[0]} and len(line.strip()) >= len(fence):
                 fence = None
             continue
-        hit = next((h for h in _LEFTOVER.findall(_CODE_SPAN.sub("", line)) if h in shown), None)
+        hit = next((h for h in _LEFTOVER.findall(_without_code(line)) if h in shown), None)
         if hit:
             found.append(warning(path, no, f"TeX outside math delimiters is shown as text: {hit!r}"))
     return found

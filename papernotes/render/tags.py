@@ -22,6 +22,8 @@ from itertools import accumulate
 
 from papernotes.diagnostics import Diagnostic, warning
 
+from .math import fence_ends as find_fence_ends
+
 PostResolver = Callable[[str], "tuple[str, str] | None"]
 
 
@@ -41,7 +43,7 @@ def expand_tags(text: str, path: str, first_line: int = 1, resolve_post: PostRes
 
 # -- the tokenizer: tags in prose, left to right ----------------------------------
 
-_FENCE_OPEN = re.compile(r"[ \t]*(`{3,}|~{3,})(.*)")
+_FENCE_OPEN = re.compile(r"[ \t]*+(`{3,}|~{3,})(.*)")
 _NEXT_THING = re.compile(r"`+|\{\{[<%]|\{%")
 _CLOSER = {"{%": "%}", "{{<": ">}}", "{{%": "%}}"}
 _LITERAL_BLOCKS = {"raw": "endraw", "codeblock": "endcodeblock", "code": "endcode"}  # content is not scanned
@@ -60,27 +62,10 @@ class _Tag:
     hugo: bool
 
 
-def _fence_ends(lines: list[str]) -> dict[int, int]:
-    """Opening fence line -> its closing line. One backward sweep: `nearest[char][n]` is the
-    next line below made only of `char`, at least n long (a closer costs its own length)."""
-    ends: dict[int, int] = {}
-    nearest: dict[str, dict[int, int]] = {"`": {}, "~": {}}
-    for i in range(len(lines) - 1, -1, -1):
-        m = _FENCE_OPEN.fullmatch(lines[i].rstrip("\r"))
-        fence = m.group(1) if m else ""
-        if fence and not (fence[0] == "`" and "`" in m.group(2)):  # CommonMark: no backtick in the info
-            if (end := nearest[fence[0]].get(len(fence))) is not None:
-                ends[i] = end
-        s = lines[i].strip()
-        if len(s) >= 3 and s[0] in "`~" and s.count(s[0]) == len(s):
-            nearest[s[0]].update(dict.fromkeys(range(3, len(s) + 1), i))
-    return ends
-
-
 def _scan(text: str) -> Iterator[_Tag]:
     lines = text.split("\n")
     starts = list(accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
-    fence_ends = _fence_ends(lines)
+    fence_ends = find_fence_ends(lines)  # render/math.py's rule: closed fences only
     # A code span stops at a blank line or a fence line, as a paragraph does.
     breaks = [s for s, line in zip(starts, lines) if not line.strip() or _FENCE_OPEN.match(line)]
     runs: dict[int, list[int]] = defaultdict(list)

@@ -29,7 +29,9 @@ META = re.compile(
     r"(?P<day>\d{1,2})(?:, (?P<year>\d{4}))?(?P<code>Code)?$"
 )
 _MONTHS = {m: i for i, m in enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1)}
-_ET_AL = re.compile(r",?\s*et\s+al\.?\s*$", re.I)
+# A match never starts inside a run of spaces (a comma or the run's start comes first), so the lookbehind
+# only skips starts that cannot win, in O(1) each: without it the search is quadratic on a long run.
+_ET_AL = re.compile(r"(?:,|(?<!\s))\s*+et\s++al\.?\s*+$", re.I)
 _HEADER_HINT = re.compile(r"^(?:h-index\s*\d+|\d[\d,]*\s*(?:papers|citations)|\d+ Papers)$", re.I)
 
 
@@ -73,7 +75,7 @@ def read(path: str, text: str) -> ReadResult:
         authors: tuple[str, ...] = ()
         truncated = False
         affiliation = None
-        abstract = None
+        abstract = abstract_line = None
         if len(body) >= 2:
             author_text = body[1][1]
             if " · " in author_text:
@@ -82,6 +84,7 @@ def read(path: str, text: str) -> ReadResult:
             authors = tuple(split_authors(_ET_AL.sub("", author_text)))
         if len(body) >= 3:
             abstract = clean_tex_residue(collapse_ws(" ".join(t for _, t in body[2:])))
+            abstract_line = body[2][0]
         missing = [name for name, v in (("authors", authors), ("abstract", abstract)) if not v]
         if missing:
             diags.append(warning(path, start + 1, f"paper {title[:50]!r} has no {', '.join(missing)}"))
@@ -95,6 +98,7 @@ def read(path: str, text: str) -> ReadResult:
                 year=meta["year"],
                 date=meta["date"],
                 abstract=abstract,
+                abstract_line=abstract_line if abstract else None,
                 category=meta["category"],
                 has_code=meta["has_code"],
                 affiliation=affiliation or None,

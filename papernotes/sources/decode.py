@@ -66,7 +66,7 @@ def _decode(path: str, data: bytes) -> tuple[str | None, list[Diagnostic]]:
         text = None
     if text is not None and _looks_chinese(text):
         return _normalize_newlines(text), [
-            warning(path, 0, "file is not UTF-8; decoded as GBK (GB18030) Chinese text — please re-save it as UTF-8")
+            warning(path, 1, "file is not UTF-8; decoded as GBK (GB18030) Chinese text — please re-save it as UTF-8")
         ]
     line = data.count(b"\n", 0, bad) + 1
     col = bad - (data.rfind(b"\n", 0, bad) + 1) + 1

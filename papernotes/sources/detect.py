@@ -51,12 +51,19 @@ def read_listing(path: str, text: str, override: str | None = None) -> ReadResul
     records, never an exception.
     """
     if override is not None:
-        reader = READERS.get(override)
-        if reader is None:
+        if override not in READERS:
             known = ", ".join(sorted(READERS))
-            return ReadResult((), (error(path, 0, f"unknown paper format {override!r} (known: {known})"),))
-        return reader(path, text)
+            return ReadResult((), (error(path, 1, f"unknown paper format {override!r} (known: {known})"),))
+        return _read(override, path, text)
     name = detect_format(path, text)
     if name is None:
-        return ReadResult((), (warning(path, 0, "no paper-listing format recognized in this file"),))
-    return READERS[name](path, text)
+        return ReadResult((), (warning(path, 1, "no paper-listing format recognized in this file"),))
+    return _read(name, path, text)
+
+
+def _read(name: str, path: str, text: str) -> ReadResult:
+    """A reader never raises (tests/test_fuzz_inputs.py); should one still, the file is one error, not a crash."""
+    try:
+        return READERS[name](path, text)
+    except (Exception, RecursionError) as exc:  # pragma: no cover - a safety net
+        return ReadResult((), (error(path, 1, f"{name} reader failed: {type(exc).__name__}: {exc}"),))

@@ -7,17 +7,16 @@ not give (git / mtime fallback) are the build's business, not the reader's.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
 from ..config import math_convention
 from ..diagnostics import Diagnostic
-from .frontmatter import parse_date, split_front_matter, string_list
+from .frontmatter import bool_value, parse_date, split_front_matter, string_list, text_value
+from .text import heading_text
 
 MORE_MARK = "<!--more-->"
-_H1 = re.compile(r"^#\s+(.+?)\s*#*\s*$")
 _KNOWN_KEYS = {"title", "date", "updated", "tags", "categories", "description", "slug", "draft", "math"}
 
 
@@ -51,23 +50,25 @@ def slug_from_path(path: str) -> str:
 def read_document(path: str, text: str, kind: str) -> tuple[Document, list[Diagnostic]]:
     fm, diags = split_front_matter(path, text)
     meta = fm.meta
-    line_of = _key_lines(text) if fm.present else {}
-
-    tags, d = string_list(path, line_of.get("tags", 1), "tags", meta.get("tags"))
-    diags += d
-    categories, d = string_list(path, line_of.get("categories", 1), "categories", meta.get("categories"))
-    diags += d
-    date, d = parse_date(path, line_of.get("date", 1), meta.get("date"))
-    diags += d
-    updated, d = parse_date(path, line_of.get("updated", 1), meta.get("updated"))
+    values: dict[str, Any] = {}
+    for key in ("title", "description", "slug"):
+        values[key], d = text_value(path, fm, key)
+        diags += d
+    for key in ("tags", "categories"):
+        values[key], d = string_list(path, fm, key)
+        diags += d
+    for key in ("date", "updated"):
+        values[key], d = parse_date(path, fm.line(key), meta.get(key))
+        diags += d
+    draft, d = bool_value(path, fm, "draft")
     diags += d
 
     math = ""
     if meta.get("math") is not None:
-        math, d = math_convention(meta["math"], path, line_of.get("math", 1), "the site's convention")
+        math, d = math_convention(meta["math"], path, fm.line("math"), "the site's convention")
         math, diags = math or "", diags + d
-    title = str(meta.get("title") or "").strip() or _first_h1(fm.body) or slug_from_path(path)
-    slug = str(meta.get("slug") or "").strip() or slug_from_path(path)
+    title = (values["title"] or "").strip() or _first_h1(fm.body) or slug_from_path(path)
+    slug = (values["slug"] or "").strip() or slug_from_path(path)
     excerpt = fm.body.split(MORE_MARK, 1)[0] if MORE_MARK in fm.body else None
     extra = tuple(sorted((k, v) for k, v in meta.items() if k not in _KNOWN_KEYS))
     doc = Document(
@@ -75,15 +76,15 @@ def read_document(path: str, text: str, kind: str) -> tuple[Document, list[Diagn
         path=path,
         slug=slug,
         title=title,
-        date=date,
-        updated=updated,
-        tags=tags,
-        categories=categories,
-        description=str(meta.get("description") or "").strip(),
+        date=values["date"],
+        updated=values["updated"],
+        tags=values["tags"],
+        categories=values["categories"],
+        description=(values["description"] or "").strip(),
         body=fm.body,
         body_line=fm.body_line,
         excerpt=excerpt,
-        draft=bool(meta.get("draft")),
+        draft=bool(draft),
         math=math,
         extra=extra,
     )
@@ -95,18 +96,7 @@ def _first_h1(body: str) -> str | None:
     for line in body.split("\n"):
         if line.lstrip().startswith(("```", "~~~")):
             in_fence = not in_fence
-        m = None if in_fence else _H1.match(line)
-        if m:
-            return m.group(1)
+        title = None if in_fence else heading_text(line, 1)
+        if title:
+            return title
     return None
-
-
-def _key_lines(text: str) -> dict[str, int]:
-    lines: dict[str, int] = {}
-    for no, line in enumerate(text.split("\n")[1:], 2):
-        if line.rstrip() == "---":
-            break
-        m = re.match(r"^([A-Za-z_][\w-]*)\s*:", line)
-        if m:
-            lines.setdefault(m.group(1), no)
-    return lines

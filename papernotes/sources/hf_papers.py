@@ -81,9 +81,9 @@ def read(path: str, text: str) -> ReadResult:
             diags.append(warning(path, line, "long paragraph where a paper title was expected; skipped"))
             i += 1
             continue
-        abstract = None
+        abstract = abstract_line = None
         if i + 1 < len(paras) and not _is_title(paras[i + 1][1]):
-            abstract = clean_tex_residue(collapse_ws(paras[i + 1][1]))
+            abstract_line, abstract = paras[i + 1][0], clean_tex_residue(collapse_ws(paras[i + 1][1]))
             i += 2
         else:
             diags.append(warning(path, line, f"paper {para[:50]!r} has no abstract"))
@@ -94,6 +94,7 @@ def read(path: str, text: str) -> ReadResult:
                 format=FORMAT,
                 title=clean_tex_residue(collapse_ws(para)),
                 abstract=abstract or None,
+                abstract_line=abstract_line if abstract else None,
             )
         )
     if not records and not diags:

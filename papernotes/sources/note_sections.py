@@ -19,7 +19,6 @@ from papernotes.sources.venues import venue_from_heading
 
 FORMAT = "note_sections"
 
-_ATX = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 # A continuation: 1–4 Latin words, no sentence punctuation, not a block start
 # (it must begin with a letter, so no list marker, quote, heading, rule, table, math).
@@ -27,6 +26,25 @@ _CONTINUATION = re.compile(r"^[A-Za-z][A-Za-z0-9'’-]*(?: [A-Za-z0-9][A-Za-z0-9
 # Only long headings were wrapped by an editor; a short "## Intro" followed by
 # a two-word line is more likely a heading and a paragraph.
 MIN_BROKEN_HEADING = 50
+
+
+def atx_heading(line: str) -> tuple[int, str] | None:
+    """(level, text) of an ATX heading line (`## Title ##`), closing hashes and spaces removed.
+
+    What ``^ {0,3}(#{1,6})[ \\t]+(.*?)(?:[ \\t]+#+)?[ \\t]*$`` matched, in one pass (that pattern is
+    quadratic on a long run of spaces)."""
+    rest = line.lstrip(" ")
+    if len(line) - len(rest) > 3:
+        return None
+    text = rest.lstrip("#")
+    level = len(rest) - len(text)
+    if not 1 <= level <= 6 or text[:1] not in (" ", "\t"):
+        return None
+    text = text.lstrip(" \t").rstrip(" \t")
+    unclosed = text.rstrip("#")
+    if len(unclosed) < len(text) and unclosed[-1:] in (" ", "\t"):
+        text = unclosed.rstrip(" \t")
+    return level, text
 
 
 def _block_mask(lines: list[str]) -> list[bool]:
@@ -70,8 +88,8 @@ def join_broken_headings(text: str) -> str:
     for i in range(len(lines) - 1):
         if mask[i] or mask[i + 1]:
             continue
-        m = _ATX.match(lines[i])
-        if not m or len(m.group(2)) < MIN_BROKEN_HEADING or not m.group(2)[-1:].isalnum():
+        heading = atx_heading(lines[i])
+        if not heading or len(heading[1]) < MIN_BROKEN_HEADING or not heading[1][-1:].isalnum():
             continue
         nxt = lines[i + 1]
         if not _CONTINUATION.match(nxt):  # no leading/trailing space either
@@ -89,8 +107,8 @@ def headings(text: str) -> list[tuple[int, int, str]]:
     mask = _block_mask(lines)
     out = []
     for i in range(front_matter_end(lines), len(lines)):
-        if not mask[i] and (m := _ATX.match(lines[i])):
-            out.append((i, len(m.group(1)), collapse_ws(m.group(2))))
+        if not mask[i] and (heading := atx_heading(lines[i])):
+            out.append((i, heading[0], collapse_ws(heading[1])))
     return out
 
 

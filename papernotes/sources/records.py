@@ -36,6 +36,7 @@ class PaperRecord:
     doi: str | None = None
     arxiv: str | None = None  # bare id without version, e.g. "2104.00567"
     abstract: str | None = None  # cleaned text; may contain $...$ math
+    abstract_line: int | None = None  # the 1-based line where the abstract's text starts (formula messages)
     index: int | None = None  # the list index in the source (e.g. 1800, or 1..16)
     category: str | None = None  # arXiv-style category from a profile (CV, LG, IV)
     has_code: bool = False

@@ -22,7 +22,9 @@ import re
 _SUP = dict(zip("0123456789+-=()in", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁱⁿ"))
 _SUB = dict(zip("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎"))
 
-_PAIRED = re.compile(r"<(sup|inf|sub|tex)\b[^<>]*>(.*?)</\1\s*>", re.S | re.I)
+_PAIRED = re.compile(r"<(sup|inf|sub|tex)\b[^<>]*>(.*?)</\1\s*>", re.S | re.I)  # fullmatch of one line only
+_PAIRED_OPEN = re.compile(r"<(sup|inf|sub|tex)\b[^<>]*>", re.I)
+_PAIRED_CLOSE = {name: re.compile(rf"</{name}\s*>", re.I) for name in ("sup", "inf", "sub", "tex")}
 _ANY_TAG = re.compile(r"</?[A-Za-z][\w:.-]*(?:\s[^<>]*)?/?>")
 _FORMAT_TAGS = r"(?:sup|sub|inf|tex|i|b|u|em|strong|span|br|p|italic|bold|formula|inline-formula|mml:[\w.-]+|math)"
 _KNOWN_TAG = re.compile(rf"</?{_FORMAT_TAGS}(?:\s[^<>]*)?/?>", re.I)
@@ -36,8 +38,7 @@ def _script(text: str, table: dict[str, str]) -> str:
     return text
 
 
-def _paired(m: re.Match) -> str:
-    name, body = m.group(1).lower(), m.group(2)
+def _paired_text(name: str, body: str) -> str:
     body = _KNOWN_TAG.sub("", body)
     if name == "sup":
         return _script(body.strip(), _SUP)
@@ -49,11 +50,30 @@ def _paired(m: re.Match) -> str:
     return body
 
 
+def _replace_paired(text: str) -> str:
+    """`_PAIRED.sub(_paired, text)` in linear time: each tag name's closing tag is searched for once per
+    stretch of text (the regex would rescan the rest of the text from every unclosed `<sup>`)."""
+    out, pos, found = [], 0, {}  # found: name -> (searched from, the closing match or None)
+    for m in _PAIRED_OPEN.finditer(text):
+        if m.start() < pos:
+            continue  # inside the previous pair
+        name = m.group(1).lower()
+        searched, close = found.get(name, (len(text) + 1, None))
+        if not (searched <= m.end() and (close is None or close.start() >= m.end())):
+            close = _PAIRED_CLOSE[name].search(text, m.end())
+            found[name] = (m.end(), close)
+        if close is None:
+            continue
+        out += [text[pos : m.start()], _paired_text(name, text[m.end() : close.start()])]
+        pos = close.end()
+    return "".join(out) + text[pos:] if out else text
+
+
 def clean_html(text: str) -> str:
     """Replace sup/inf/tex markup by text or math and strip other formatting tags."""
     if "<" not in text:
         return text
-    text = _PAIRED.sub(_paired, text)
+    text = _replace_paired(text)
     text = _KNOWN_TAG.sub("", text)
     text = _CUT_TAG.sub("", text)
     return html.unescape(text) if "&" in text else text
@@ -77,7 +97,10 @@ def join_fragments(lines: list[str]) -> str:
     ``per scan¹ ¹ We will publicly release …``. Two plain text lines are joined
     by one space (a soft line break).
     """
-    out = ""
+    # Pieces in a list (joined once: linear in the lines); trailing spaces need no stripping as they go,
+    # since every run of white space becomes one space at the end.
+    out: list[str] = []
+    filled = False  # does "".join(out) hold anything yet
     prev_tag: str | None = None
     for raw in lines:
         if not raw.strip():
@@ -85,14 +108,14 @@ def join_fragments(lines: list[str]) -> str:
         if is_markup_line(raw):
             piece = clean_html(raw.strip())
             if prev_tag is not None and raw.strip() == prev_tag and piece:
-                out = out.rstrip() + " " + piece + " "
+                out += [" ", piece, " "]
             else:
-                out += piece
-            prev_tag = raw.strip()
+                out.append(piece)
+            filled, prev_tag = filled or bool(piece), raw.strip()
             continue
-        if prev_tag is not None or not out:
-            out += clean_html(raw) if out else clean_html(raw.lstrip())
+        if prev_tag is not None or not filled:
+            out.append(clean_html(raw) if filled else clean_html(raw.lstrip()))
         else:
-            out = out.rstrip() + " " + clean_html(raw.strip())
-        prev_tag = None
-    return re.sub(r"\s+", " ", out).strip()
+            out += [" ", clean_html(raw.strip())]
+        filled, prev_tag = filled or bool(out[-1]), None
+    return re.sub(r"\s+", " ", "".join(out)).strip()

@@ -15,6 +15,17 @@ _WS = re.compile(r"\s+")
 _MATH = re.compile(r"\$\$.+?\$\$|(?<!\\)\$[^$\n]+?(?<!\\)\$", re.S)
 
 
+def heading_text(line: str, level: int) -> str | None:
+    """The text of `line` when it is a heading of exactly `level` hashes at its start (`## Title ##`).
+
+    What ``^#{level}\\s+(.+?)\\s*#*\\s*$`` matched, in one pass: that pattern is cubic on a long line of
+    spaces or hashes. A heading with no text is None."""
+    if not line.startswith("#" * level) or not line[level : level + 1].isspace():
+        return None
+    text = line[level:].strip()
+    return (text.rstrip("#").rstrip() or text[:1]) or None
+
+
 def collapse_ws(text: str) -> str:
     """Collapse every run of whitespace to one space and strip the ends."""
     return _WS.sub(" ", text).strip()
@@ -41,15 +52,18 @@ def outside_math(text: str, fn) -> str:
 
 # --- TeX residue --------------------------------------------------------------
 
+# The URL patterns start only where a run without spaces or braces starts (`(?<![^\s{}])`) and take
+# the run's first URL atomically: a long run holding many `http://` is scanned once, not once per URL.
+_URL_IN_RUN = r"(?<![^\s{}])(?>([^\s{}]*?)(https?://[^\s{}]++))"
 # A scraped "\href{url}}{url" lost its command: keep one copy of the URL.
-_BROKEN_HREF = re.compile(r"(https?://[^\s{}]+)\}\{(?=https?://)")
+_BROKEN_HREF = re.compile(_URL_IN_RUN + r"\}\{(?=https?://)")
 # "\href{url}{text}" that lost its command: "url{text}" -> "text (url)".
-_URL_THEN_TEXT = re.compile(r"(https?://[^\s{}]+)\{([^{}\s/][^{}]*)\}")
+_URL_THEN_TEXT = re.compile(_URL_IN_RUN + r"\{([^{}\s/][^{}]*)\}")
 _HREF2 = re.compile(r"\\href\{([^{}]*)\}\{([^{}]*)\}")
 _ONE_ARG = re.compile(r"\\(?:emph|textbf|textit|texttt|textrm|textsf|underline|url|href|mbox|text)\{([^{}]*)\}")
 _UNCLOSED = re.compile(r"\\(?:emph|textbf|textit|texttt|textrm|textsf|underline|url|href|mbox|text)\{")
 # "~ruiz2023dreambooth": an author-year-word BibTeX key left where \cite{} was.
-_CITE_KEY = re.compile(r"\s*~[a-z][a-z-]*\d{4}[a-z0-9]*\b(?:\s+(?=[,.;:]))?")
+_CITE_KEY = re.compile(r"(?<!\s)\s*+~[a-z][a-z-]*\d{4}[a-z0-9]*\b(?:\s++(?=[,.;:]))?")  # never starts mid-run
 _ABBREV = {r"\eg": "e.g.", r"\ie": "i.e.", r"\etal": "et al.", r"\vs": "vs."}
 _ABBREV_RE = re.compile(r"\\(eg|ie|etal|vs)\b\.?")
 _ESCAPES = {r"\%": "%", r"\&": "&", r"\_": "_", r"\#": "#"}
@@ -57,8 +71,7 @@ _ESCAPE_RE = re.compile(r"\\[%&_#]")
 
 
 # "{\it x}", "{\bf x}", "{\em x}": old-style font switches.
-_FONT_SWITCH = re.compile(r"\{\\(?:it|bf|em|sl|sc|tt|rm|sf)\s+([^{}]*)\}")
-_TEX_QUOTES = re.compile(r"``(.*?)''", re.S)
+_FONT_SWITCH = re.compile(r"\{\\(?:it|bf|em|sl|sc|tt|rm|sf)\s++([^{}]*)\}")
 _CITE = re.compile(r"\\cite[pt]?\*?(?:\[[^\]]*\])?\{([^{}]*)\}")
 # JSON escapes that ate the backslash of a TeX command: "\beta" read as backspace + "eta".
 _EATEN = {"\x08": "\\b", "\x0c": "\\f"}
@@ -83,13 +96,23 @@ def _tilde(m: re.Match) -> str:
 _TIE = re.compile(r"(?<=\S)~(?=\S)")
 
 
+def _tex_quotes(text: str) -> str:
+    """````x''`` -> “x”: each opening quote looks for its closing one once (a regex would rescan the rest
+    of the text from every unclosed ``````)."""
+    out, pos = [], 0
+    while (start := text.find("``", pos)) != -1 and (end := text.find("''", start + 2)) != -1:
+        out += [text[pos:start], "\u201c", text[start + 2 : end], "\u201d"]
+        pos = end + 2
+    return "".join(out) + text[pos:] if out else text
+
+
 def _clean_tex_plain(text: str) -> str:
-    text = _BROKEN_HREF.sub("", text)
+    text = _BROKEN_HREF.sub(lambda m: m.group(1), text)
     text = _HREF2.sub(lambda m: f"{m.group(2)} ({m.group(1)})" if m.group(1) != m.group(2) else m.group(1), text)
     text = _FONT_SWITCH.sub(lambda m: m.group(1), text)
-    text = _TEX_QUOTES.sub(lambda m: f"\u201c{m.group(1)}\u201d", text)
+    text = _tex_quotes(text)
     text = _CITE.sub(lambda m: "[" + ", ".join(k.strip() for k in m.group(1).split(",") if k.strip()) + "]", text)
-    text = _URL_THEN_TEXT.sub(lambda m: f"{m.group(2)} ({m.group(1)})", text)
+    text = _URL_THEN_TEXT.sub(lambda m: f"{m.group(1)}{m.group(3)} ({m.group(2)})", text)
     for _ in range(3):  # nested \textbf{\emph{x}}
         new = _ONE_ARG.sub(lambda m: m.group(1), text)
         if new == text:

@@ -53,20 +53,34 @@ KNOWN_VENUES = {
     )
 }
 
-_VENUE = re.compile(
-    r"^\s*(?P<name>[A-Za-z][A-Za-z0-9 &.-]*?[A-Za-z]|[A-Za-z]|3DV)\s*'?\s*(?P<year>(?:19|20)\d{2})?\s*$"
-)
+_NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 &.-")
+_AFTER_NAME = re.compile(r"\s*+'?\s*+(?P<year>(?:19|20)\d{2})?\s*+")
+
+
+def _split_venue(text: str) -> tuple[str, str | None] | None:
+    """(name, year) as ``^\\s*(?P<name>[A-Za-z][A-Za-z0-9 &.-]*?[A-Za-z]|[A-Za-z]|3DV)\\s*'?\\s*(?P<year>…)?\\s*$``
+    reads it, in one pass (that pattern is cubic on a long run of spaces). What follows the name has no
+    letter, so the name ends at the text's last letter."""
+    text = text.lstrip()
+    end = len(text)
+    while end and not (text[end - 1].isascii() and text[end - 1].isalpha()):
+        end -= 1
+    name = text[:end]
+    if not name or not (name == "3DV" or name[0].isalpha() and all(c in _NAME_CHARS for c in name)):
+        return None
+    after = _AFTER_NAME.fullmatch(text, end)
+    return (name, after.group("year")) if after else None
 
 
 def normalize_venue(text: str | None) -> tuple[str | None, int | None]:
     """``cvpr 2023`` -> ("CVPR", 2023); ``CVPR2022`` -> ("CVPR", 2022); junk -> (None, None)."""
     if not text:
         return None, None
-    m = _VENUE.match(text)
-    if not m:
+    found = _split_venue(text)
+    if found is None:
         return None, None
-    name = re.sub(r"\s+", " ", m.group("name"))
-    year = int(m.group("year")) if m.group("year") else None
+    name = re.sub(r"\s+", " ", found[0])
+    year = int(found[1]) if found[1] else None
     return KNOWN_VENUES.get(name.casefold(), name.upper()), year
 
 

@@ -72,3 +72,18 @@ def test_ordinary_post_has_no_records():
 )
 def test_never_raises(text):
     hexo_paperlist.read("x.md", text)
+
+
+def test_the_abstract_knows_its_own_line_and_venues_come_in_one_pass():
+    text = "# CVPR2022\n\n1. ### Title: A [paper](http://a)\n   Author: X\n   >Abstract：\n   >\n   > $x^$ text\n"
+    text += "\n# Not a venue\n\n2. ### Title: B [paper](http://b)\n"
+    first, second = hexo_paperlist.read("p.md", text).records
+    assert (first.source.line, first.abstract_line, first.venue) == (3, 7, "CVPR")
+    assert (second.abstract_line, second.venue) == (None, None)
+
+
+def test_a_trailing_link_is_found_in_one_pass():
+    assert hexo_paperlist.trailing_link("Title [paper](http://x) ") == (6, "http://x")
+    assert hexo_paperlist.trailing_link("[a](b)[c](d)") == (0, "b)[c](d")  # what the old regex found
+    assert hexo_paperlist.trailing_link("[" * 50_000 + "](u)") == (0, "u")
+    assert hexo_paperlist.trailing_link("no link") is None

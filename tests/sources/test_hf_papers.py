@@ -50,3 +50,8 @@ def test_malformed_input_is_reported():
 @given(st.text(max_size=600))
 def test_never_raises(text):
     hf_papers.read("x.txt", text)
+
+
+def test_every_abstract_knows_its_own_line():
+    res = hf_papers.read(PATH, TEXT)
+    assert all(r.abstract_line == r.source.line + 2 for r in res.records if r.abstract)

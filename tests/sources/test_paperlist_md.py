@@ -112,3 +112,13 @@ def test_broken_input_gives_diagnostics():
 )
 def test_never_raises(text):
     paperlist_md.read("x.md", text)
+
+
+def test_the_abstract_knows_its_own_line():
+    """Formula messages in an abstract name the abstract's line, not the entry heading (issue 11)."""
+    text = "## [1] A title\n**Authors**: A\n**Conference**: cvpr 2023\n**URL**: x\n\n**Abstract**: $\\frac{a$ bad.\n"
+    rec = paperlist_md.read("p.md", text).records[0]
+    assert (rec.source.line, rec.abstract_line) == (1, 6)
+    rec = paperlist_md.read("p.md", text.replace("**Abstract**: ", "**Abstract**:\n\n")).records[0]
+    assert rec.abstract_line == 8
+    assert all(r.abstract_line and r.abstract_line > r.source.line for r in paperlist_md.read(PATH, TEXT).records)
