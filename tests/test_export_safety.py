@@ -247,6 +247,16 @@ def test_a_whole_export_parses_both_ways():
         assert len(parse_bibtex(bib, escapes)) == len(HOSTILE)
 
 
+def test_a_real_bibtex_parser_reads_every_hostile_entry_whole():
+    bibtexparser = pytest.importorskip("bibtexparser")  # a test-only dependency (pyproject [test])
+    papers = [replace(full_paper(text), key=f"k{i}") for i, text in enumerate(HOSTILE)]
+    library = bibtexparser.parse_string(export_papers(papers, "bibtex"))
+    assert library.failed_blocks == []
+    assert len(library.entries) == len(papers) and len({entry.key for entry in library.entries}) == len(papers)
+    fields = {frozenset(f.key for f in entry.fields) for entry in library.entries}
+    assert len(fields) == 1, fields  # no hostile text added or removed a field
+
+
 # --- the export command's faults ----------------------------------------------------------
 
 
