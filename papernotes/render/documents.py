@@ -37,7 +37,10 @@ _IMAGE = re.compile(r"!\[(?:[^\]!]|!(?!\[))*+\]\(\s*+<?([^)\s>]+)")  # linear: s
 
 
 def prepare_tags(doc: Document):
-    return expand_tags(doc.body, doc.path, doc.body_line)
+    try:
+        return expand_tags(doc.body, doc.path, doc.body_line)
+    except Exception:  # only the key needs it here; the render reports what went wrong
+        return expand_tags("", doc.path, doc.body_line)
 
 
 class DocumentRenderer:
@@ -123,7 +126,10 @@ class DocumentRenderer:
 
     def formulas(self, doc: Document) -> set[tuple[str, bool]]:
         """The formulas a document will need, without running Markdown (to start KaTeX early)."""
-        found = prepare(doc.body, doc.path, doc.body_line, self.convention(doc), self.resolve_post)[3]
+        try:
+            found = prepare(doc.body, doc.path, doc.body_line, self.convention(doc), self.resolve_post)[3]
+        except Exception:  # the render says why, as the document's one error (render/markdown.py)
+            return set()
         return {(f.tex, f.display) for f in found}
 
     def _path(self, key: str) -> Path | None:
