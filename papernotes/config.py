@@ -186,7 +186,12 @@ def _refused(text: str) -> tuple[int, str] | None:
 def _yaml_error_line(exc: yaml.YAMLError, text: str) -> int:
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     if mark is not None:
-        return mark.line
+        # At the end of the text ("did not find expected ']'"), point at what was left open, else at the
+        # last line that holds anything, not at the line after it.
+        context = getattr(exc, "context_mark", None)
+        if mark.index >= len(text.rstrip()) and context is not None:
+            return context.line
+        return min(mark.line, text.rstrip().count("\n"))
     position = getattr(exc, "position", None)  # a ReaderError: an unacceptable character
     return text.count("\n", 0, position) if isinstance(position, int) else 0
 

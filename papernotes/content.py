@@ -166,7 +166,7 @@ def git_dates(root: Path) -> dict[str, dt.datetime]:
     current = None
     for line in log.stdout.splitlines():
         if line.startswith("@"):
-            current = dt.datetime.fromisoformat(line[1:]).astimezone(dt.timezone.utc).replace(tzinfo=None)
+            current = dt.datetime.fromisoformat(line[1:]).astimezone(dt.UTC).replace(tzinfo=None)
         elif line.strip() and current is not None:
             try:
                 rel = (toplevel / line.strip()).resolve().relative_to(root.resolve()).as_posix()
@@ -347,4 +347,4 @@ def _git_head(root: Path) -> str | None:
 
 
 def _mtime(path: Path) -> dt.datetime:
-    return dt.datetime.fromtimestamp(int(path.stat().st_mtime), dt.timezone.utc).replace(tzinfo=None)
+    return dt.datetime.fromtimestamp(int(path.stat().st_mtime), dt.UTC).replace(tzinfo=None)

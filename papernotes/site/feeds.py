@@ -15,7 +15,7 @@ import xml.etree.ElementTree as ET
 ATOM_NS = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
 KIND_SCHEME = "urn:papernotes:kind"  # marks the note/post category apart from the author's own ones
-EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.timezone.utc)
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 # Characters XML 1.0 cannot carry at all (scraped text sometimes holds them).
 _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
@@ -29,7 +29,7 @@ def _aware(moment: dt.datetime | dt.date) -> dt.datetime:
     """Dates without a zone are read as UTC, so the output does not depend on the build machine."""
     if not isinstance(moment, dt.datetime):
         moment = dt.datetime(moment.year, moment.month, moment.day)
-    return moment.replace(tzinfo=dt.timezone.utc) if moment.tzinfo is None else moment
+    return moment.replace(tzinfo=dt.UTC) if moment.tzinfo is None else moment
 
 
 def rfc3339(moment: dt.datetime | dt.date) -> str:
