@@ -84,6 +84,20 @@ class DocumentRenderer:
                 return rel
         return None
 
+    def image_problem(self, doc: Document, src: str) -> str:
+        """Why `resolve_image` found no file: none there, or one that is a link out of site_src/."""
+        path = unquote(src.split("#", 1)[0].split("?", 1)[0])
+        folder, stem = posixpath.dirname(doc.path), posixpath.splitext(posixpath.basename(doc.path))[0]
+        candidates = [path.lstrip("/")] if path.startswith("/") else [posixpath.join(folder, path)]
+        candidates += [] if path.startswith("/") else [posixpath.join(folder, stem, path)]
+        for candidate in candidates:
+            rel = posixpath.normpath(candidate)
+            if rel.startswith("../") or rel == "..":
+                return "image refused (outside site_src/)"
+            if os.path.lexists(self.source / rel):
+                return "image refused (a link to a file outside site_src/)"
+        return "image not found"
+
     def key(self, doc: Document, digest: str, base_path: str = "/") -> str:
         # Which file each referenced image names (or that none exists) is part of the input.
         images = self._images.get((doc.path, digest), lambda: sorted({m.group(1) for m in _IMAGE.finditer(doc.body)}))
@@ -112,6 +126,7 @@ class DocumentRenderer:
                 base_path=base_path,
                 math=self.convention(doc),
                 resolve_post=self.resolve_post,
+                explain=lambda src: self.image_problem(doc, src),
             )
             body = render(doc.body)
             excerpt = render(doc.excerpt) if doc.excerpt is not None else None
@@ -142,7 +157,7 @@ class DocumentRenderer:
         try:
             with open(path, "rb") as fh:
                 return pickle.load(fh)
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError):
+        except Exception:  # a damaged or foreign file (any unpickling error): a cache only ever costs time
             return None
 
     def _store(self, key: str, value) -> None:

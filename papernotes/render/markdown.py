@@ -110,7 +110,7 @@ def _resolve(state: dict, src: str) -> str | None:
     resolved = state["resolve"](src)
     state["images"].append(ImageRef(src, line, resolved is not None, resolved))
     if resolved is None:
-        state["diagnostics"].append(warning(state["path"], line, f"image not found: {src}"))
+        state["diagnostics"].append(warning(state["path"], line, f"{state['explain'](src)}: {src}"))
         return None
     return state["base_path"] + resolved if src.startswith("/") else src
 
@@ -236,21 +236,23 @@ class MarkdownRenderer:
         base_path: str = "/",
         math: str = "auto",
         resolve_post: Callable[[str], tuple[str, str] | None] = lambda name: None,
+        explain: Callable[[str], str] = lambda src: "image not found",
     ) -> RenderedMarkdown:
         """`resolve(src)`: the site-relative file an image names, or None; `base_path`: where the site is
         served (a /root-absolute image's src is rewritten under it); `math`: the delimiter convention
-        (render/delimiters.py); `resolve_post(name)`: (url, title) of the post a `{% post_link %}` names.
+        (render/delimiters.py); `resolve_post(name)`: (url, title) of the post a `{% post_link %}` names;
+        `explain(src)`: why an image has no file (the start of its warning).
 
         Never raises: a document Python-Markdown (or an extension) fails on is one error, and the page shows
         its text as it is, escaped, in a <pre>."""
         try:
-            return self._render(text, path, first_line, resolve, base_path, math, resolve_post)
+            return self._render(text, path, first_line, resolve, base_path, math, resolve_post, explain)
         except Exception as exc:  # RecursionError too: what the bounds before Markdown did not foresee
             self._state = {}
             self.literals.clear()
             return _unrendered(text, path, first_line, exc)
 
-    def _render(self, text, path, first_line, resolve, base_path, math, resolve_post) -> RenderedMarkdown:
+    def _render(self, text, path, first_line, resolve, base_path, math, resolve_post, explain) -> RenderedMarkdown:
         tags, text, protected, formulas = prepare(text, path, first_line, math, resolve_post)
         bounded = bound_markdown(protected, path, first_line, frozenset(self.md.block_level_elements))
         image_lines: dict[str, list[int]] = defaultdict(list)
@@ -264,6 +266,7 @@ class MarkdownRenderer:
             "first_line": first_line,
             "base_path": base_path,
             "resolve": resolve,
+            "explain": explain,
             "image_lines": image_lines,
             "images": [],
             "diagnostics": [*tags.diagnostics, *bounded.diagnostics],

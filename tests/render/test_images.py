@@ -94,3 +94,21 @@ def test_an_image_that_comes_later_replaces_its_placeholder(tmp_path):
     report = _build(project, source, out)
     assert [d.message for d in report.diagnostics] == ["image not found: /images/logo.png"]
     assert not (out / "images" / "logo.png").exists()
+
+
+def test_an_image_linking_out_of_site_src_is_refused_not_missing(tmp_path):
+    import os
+
+    source = tmp_path / "site_src"
+    (source / "notes").mkdir(parents=True)
+    (tmp_path / "secret.png").write_bytes(PNG)
+    os.symlink(tmp_path / "secret.png", source / "notes" / "a.png")
+    (source / "notes" / "n.md").write_text("# n\n\n![a](a.png)\n\n![b](../../x.png)\n\n![c](c.png)\n", "utf-8")
+    report = build_site(source, tmp_path / "out", search=False)
+    about = {(d.line, d.message) for d in report.diagnostics if d.path.endswith("notes/n.md")}
+    assert about == {
+        (3, "image refused (a link to a file outside site_src/): a.png"),
+        (5, "image refused (outside site_src/): ../../x.png"),
+        (7, "image not found: c.png"),
+    }
+    assert not list((tmp_path / "out").rglob("a.png")) and not (tmp_path / "x.png").exists()
