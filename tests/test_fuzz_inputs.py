@@ -328,3 +328,17 @@ def test_time_grows_linearly(family):
     make = FAMILIES[family]
     for fn in (_read_all, _scanners, _render):
         assert_linear(fn, make)
+
+
+PIECES = st.sampled_from(["[", "](", "<a ", "<", ">", "*", "_", "- ", "  ", "\t", "> ", "1. ", "#", "---", "\n", "a"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PIECES, max_size=400).map("".join))
+def test_the_whole_text_fast_path_skips_only_what_the_full_pass_leaves_alone(text):
+    """bound_markdown skips a text within every budget as a whole; the full pass must agree."""
+    from papernotes.render import bounds
+
+    if bounds._within_bounds(text):
+        full = bounds.bound_all(text, "n.md", 1)
+        assert (full.text, full.literals, full.diagnostics) == (text, {}, [])

@@ -5,8 +5,8 @@ patterns rescan the rest of a paragraph from every `[` and every `](` that close
 parser (Python's html.parser) rescans the rest of the document from every `<tag` that never ends, its
 block parser retests the rest of a block after each heading or rule in it, and every inline match copies
 the whole paragraph (a long paragraph dense with markup is quadratic). `bound_markdown` rewrites the text
-Python-Markdown is given (math already cut out) so that none of this can grow past a budget that grows
-with the text, and says where it acted, one warning for each kind of rewrite and place:
+Python-Markdown is given (math cut out) so that none of this grows past a budget that grows with the
+text (a text within all of them as a whole is left as it is at once), one warning per rewrite and place:
 
 - a line inside more than MAX_NESTING containers (its quote and list markers, plus its indentation / 2
   once it has a list marker: an upper bound of CommonMark's depth) keeps MAX_NESTING of them; the deeper
@@ -22,7 +22,7 @@ with the text, and says where it acted, one warning for each kind of rewrite and
 
 Each bound acts only past a limit far beyond real notes, so a normal document's HTML is byte for byte what
 Python-Markdown alone makes of it (the seeds are). Code (fenced and inline) is never touched; an indented
-code block past a bound may be (it cannot be told from a list's continuation before Markdown runs).
+code block past a bound may be (before Markdown it cannot be told from a list's continuation).
 """
 
 from __future__ import annotations
@@ -59,6 +59,8 @@ _HEADING_MARK = re.compile(r"#{1,6}(?=[ \t]|$)[ \t]*")
 MAX_SPLITS = 32
 # Where Python-Markdown's block processors cut a block: a heading, a rule, a reference or footnote definition.
 _SPLITS = re.compile(rf"#|{HRProcessor.RE[1:]}|[ ]{{0,3}}\[[^\]]*\]:")
+_DEEP_PREFIX = re.compile(r"^[ \t>*+\-0-9.)]{16}", re.M)  # lines that may nest deep (see _within_bounds)
+_SPLIT_LINE = re.compile(r"^ {0,3}(?:#|\[|[-*_][ \t]*[-*_][ \t]*[-*_])", re.M)  # and that may split a block
 
 
 @dataclass
@@ -78,8 +80,11 @@ class _Paragraph:
 
 def bound_markdown(text: str, path: str, first_line: int, block_tags: frozenset[str] = frozenset()) -> Bounded:
     """The text to give Python-Markdown; `block_tags`: the tags that open a raw HTML block."""
-    lines = text.split("\n")
-    out = Bounded(text)
+    return Bounded(text) if _within_bounds(text) else bound_all(text, path, first_line, block_tags)
+
+
+def bound_all(text: str, path: str, first_line: int, block_tags: frozenset[str] = frozenset()) -> Bounded:
+    lines, out = text.split("\n"), Bounded(text)
     code = _fenced(lines)
     flat = [line if i in code else _flatten(line) for i, line in enumerate(lines)]
     deep = [i for i, (old, new) in enumerate(zip(lines, flat)) if old is not new]
@@ -95,6 +100,19 @@ def bound_markdown(text: str, path: str, first_line: int, block_tags: frozenset[
     _bound_html(lines, code, path, first_line, out)
     out.text = "\n".join(_bound_splits(lines, code, path, first_line, out))
     return out
+
+
+def _within_bounds(text: str) -> bool:
+    size = len(text) + 1
+    marks = size - len(text.translate(_MARKS))
+    brackets = text.count("[") + text.count("](")
+    return (
+        size * marks <= INLINE_BUDGET  # a paragraph's size × marks is at most the text's
+        and (brackets <= LINK_SCANS or brackets * size <= LINK_SLACK)  # each bracket scans ≤ its paragraph
+        and (text.count("<") <= HTML_SCANS or text.count("<") * size <= HTML_SLACK)
+        and _DEEP_PREFIX.search(text) is None  # 15 prefix characters nest at most 15 + 4 * 15 / 2 deep
+        and len(_SPLIT_LINE.findall(text)) <= MAX_SPLITS
+    )
 
 
 # -- nesting -----------------------------------------------------------------------------------------
