@@ -144,7 +144,10 @@ def load_yaml(text: str, path: str, first_line: int = 1, label: str = "invalid Y
         finally:
             loader.dispose()
     except yaml.YAMLError as exc:
-        return empty, [error(path, first_line + _yaml_error_line(exc, text), f"{label}: {_yaml_problem(exc)}")]
+        line = first_line + _yaml_error_line(exc, text)
+        if "nesting depth" in _yaml_problem(exc):  # libyaml's own limit (PyYAML >= 6.0.4) may come first
+            return empty, [error(path, line, f"YAML nested deeper than {MAX_YAML_DEPTH} levels")]
+        return empty, [error(path, line, f"{label}: {_yaml_problem(exc)}")]
     except Exception as exc:  # an explicit tag on a wrong value (`!!int x`): PyYAML raises ValueError & co.
         return empty, [error(path, first_line, f"{label}: {type(exc).__name__}: {exc}")]
     diags = [

@@ -319,9 +319,11 @@ def test_a_signal_during_a_build_stops_it_cleanly_without_saving_state(built, tm
     build = subprocess.Popen(command, cwd=project, stderr=subprocess.PIPE, text=True)
     deadline = time.monotonic() + 120
     while not output.is_dir() and build.poll() is None and time.monotonic() < deadline:
-        time.sleep(0.01)  # the writer has started: pages are being written
+        time.sleep(0.005)  # the writer has started: pages are being written
+    build.send_signal(signal.SIGSTOP)  # frozen mid-write, so the signal cannot come after the build ended
     assert build.poll() is None, "the build ended before it could be stopped"
     build.send_signal(signum)
+    build.send_signal(signal.SIGCONT)
     stderr = build.stderr.read()
     assert build.wait(timeout=60) == code, stderr
     assert "Traceback" not in stderr and f"stopped ({said})" in stderr, stderr
