@@ -316,7 +316,9 @@ def test_a_signal_during_a_build_stops_it_cleanly_without_saving_state(built, tm
     project = _project(tmp_path / "project")
     output = project / "output"
     command = [sys.executable, str(ROOT / "build.py"), "build", "--output", str(output), "--no-search"]
-    build = subprocess.Popen(command, cwd=project, stderr=subprocess.PIPE, text=True)
+    # As from a terminal: a shell's background job (how CI may run us) starts with SIGINT ignored.
+    terminal = lambda: signal.signal(signal.SIGINT, signal.SIG_DFL)  # noqa: E731
+    build = subprocess.Popen(command, cwd=project, stderr=subprocess.PIPE, text=True, preexec_fn=terminal)
     deadline = time.monotonic() + 120
     while not output.is_dir() and build.poll() is None and time.monotonic() < deadline:
         time.sleep(0.005)  # the writer has started: pages are being written
