@@ -5,7 +5,14 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from hypothesis import settings
 from sitebuild import SEED_SOURCE, build_site
+
+# Property tests run the same examples on every machine, so CI's verdict is reproducible;
+# `pytest --hypothesis-profile=explore` searches new ones (and finds what the fixed seed misses).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.register_profile("explore", max_examples=5000, print_blob=True)
+settings.load_profile("ci")
 
 
 @pytest.fixture(scope="session")

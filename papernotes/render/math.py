@@ -112,7 +112,10 @@ class _Protector:
         before_blank = i == 0 or _blank(split_prefix(self.out[i - 1])[1])
         slot = 0 if len(lines) == 1 or (before_blank and len(lines) == 2 and not after_blank) else 1
         eol = "\r" if self.lines[i + slot].endswith("\r") else ""
-        lines[slot] = (block.prefix if quote else "") + indent + token + eol
+        # A one-line block keeps its trailing blanks, so the text round-trips (they carry no meaning here).
+        last = self.lines[j].rstrip("\r")
+        tail = last[len(last.rstrip(" \t")) :] if len(lines) == 1 else ""
+        lines[slot] = (block.prefix if quote else "") + indent + token + tail + eol
         self.out[i : j + 1] = lines
 
     def _block_indent(self, block: Block, run_start: int | None) -> str:
