@@ -1,4 +1,4 @@
-"""Command line: build (default), serve, export, deploy."""
+"""Command line: build (default), serve, export, deploy, init, new, import."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import signal
 import sys
 from pathlib import Path
 
-from .commands.common import options_from, printable
+from .commands.common import options_from, printable, project_root
 
 
 def cmd_build(args) -> int:
@@ -35,6 +35,29 @@ def cmd_deploy(args) -> int:
     return run_deploy(options_from(args), push=not args.no_push, branch=args.branch, message=args.message)
 
 
+def cmd_init(args) -> int:
+    from .commands.scaffold import run_init
+
+    return run_init(args.dir)
+
+
+def cmd_new(args) -> int:
+    from .commands.scaffold import run_new
+
+    return run_new(project_root() / "site_src", args.kind, args.title)
+
+
+def cmd_import(args) -> int:
+    from .commands.import_hexo import run_import
+
+    return run_import(args.blog, args.site or project_root(), args.keep_urls)
+
+
+def _drafts(parser: argparse.ArgumentParser) -> None:
+    help_text = "publish drafts too (posts in _drafts/ or with draft: true)"
+    parser.add_argument("--drafts", action="store_true", help=help_text)
+
+
 def _common(parser: argparse.ArgumentParser, short_output: bool = True) -> None:
     parser.add_argument("--source", type=Path, default=None, help="content folder (default: site_src/)")
     names = ("--output", "-o") if short_output else ("--output",)
@@ -55,6 +78,7 @@ def make_parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="render site_src/ into output/ (the default)")
     _common(build)
     build.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    _drafts(build)
     build.set_defaults(func=cmd_build)
 
     serve = sub.add_parser("serve", help="build, serve on 127.0.0.1, rebuild and reload on save")
@@ -62,6 +86,7 @@ def make_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--open", action="store_true", help="open the site in a browser")
+    _drafts(serve)
     serve.set_defaults(func=cmd_serve)
 
     export = sub.add_parser("export", help="write all merged papers as JSON, CSV or BibTeX")
@@ -76,6 +101,23 @@ def make_parser() -> argparse.ArgumentParser:
     deploy.add_argument("--branch", default="gh-pages")
     deploy.add_argument("--message", default="Publish site")
     deploy.set_defaults(func=cmd_deploy)
+
+    init = sub.add_parser("init", help="write a new notes repository (site_src/, package.json, Pages workflow)")
+    init.add_argument("dir", type=Path, help="the folder to create (or an empty one)")
+    init.set_defaults(func=cmd_init)
+
+    new = sub.add_parser("new", help="write site_src/notes/<slug>.md or site_src/posts/<slug>.md and print its path")
+    new.add_argument("kind", choices=["note", "post"])
+    new.add_argument("title", help='the title, e.g. "扩散模型笔记" (the slug is its pinyin: kuo-san-mo-xing-bi-ji)')
+    new.set_defaults(func=cmd_new)
+
+    imports = sub.add_parser("import", help="bring another blog's sources into a site")
+    kinds = imports.add_subparsers(dest="kind", required=True)
+    hexo = kinds.add_parser("hexo", help="a Hexo blog: source/_posts, asset folders, permalinks")
+    hexo.add_argument("blog", type=Path, metavar="BLOG_DIR", help="the Hexo blog's folder (holds _config.yml)")
+    hexo.add_argument("--site", type=Path, default=None, help="the notes site to import into (default: this one)")
+    hexo.add_argument("--keep-urls", action="store_true", help="keep the blog's URLs (its permalink pattern)")
+    hexo.set_defaults(func=cmd_import)
     return parser
 
 
@@ -132,3 +174,7 @@ def run() -> None:
         except (OSError, ValueError):
             pass
     os._exit(code)
+
+
+if __name__ == "__main__":
+    run()

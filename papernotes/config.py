@@ -8,6 +8,10 @@ impossible date (`2023-13-45`) as an `InvalidDate` string with an error, and nev
 
 from __future__ import annotations
 
+import datetime as dt
+import functools
+import os
+import zoneinfo
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -41,6 +45,9 @@ class SiteConfig:
     posts_dir: str = "posts"
     notes_dir: str = "notes"
     papers_dir: str = "papers"
+    pages_dir: str = "pages"  # standalone pages: pages/about.md or pages/about/index.md -> /about/
+    timezone: str = ""  # IANA name (Asia/Shanghai) of the dates written without an offset; "" = the machine's
+    permalink: str = ""  # a Hexo permalink pattern for posts (":year/:month/:day/:title/"); "" = posts/<slug>/
     formats: tuple[tuple[str, str], ...] = ()  # (glob, format name)
     author_aliases: tuple[tuple[str, str], ...] = ()
     topics: tuple[TopicRule, ...] | None = None  # None: use the built-in default topic set
@@ -57,8 +64,19 @@ class SiteConfig:
         return replace(self, base_url=base_url)
 
 
-_STR_KEYS = ("title", "description", "language", "author", "base_url", "posts_dir", "notes_dir", "papers_dir")
-_KNOWN = set(_STR_KEYS) | {"cname", "papers_per_page", "formats", "author_aliases", "topics", "math"}
+_STR_KEYS = (
+    "title",
+    "description",
+    "language",
+    "author",
+    "base_url",
+    "posts_dir",
+    "notes_dir",
+    "papers_dir",
+    "pages_dir",
+    "permalink",
+)
+_KNOWN = set(_STR_KEYS) | {"cname", "papers_per_page", "formats", "author_aliases", "topics", "math", "timezone"}
 # Which math delimiters a document uses (papernotes/render/delimiters.py says what each accepts).
 MATH_CONVENTIONS = ("auto", "tex", "kramed")
 
@@ -235,6 +253,13 @@ def parse_config(root: Path, text: str, path: str = CONFIG_NAME) -> tuple[SiteCo
         diags += d
         if convention:
             values["math"] = convention
+    if data.get("timezone"):
+        zone = str(data["timezone"]).strip()
+        if _zone(zone) is None:
+            where = lines.get("timezone", 1)
+            diags.append(warning(path, where, f"timezone: {zone!r} is no IANA time zone name; using the machine's"))
+        else:
+            values["timezone"] = zone
     if "papers_per_page" in data:
         ppp = data["papers_per_page"]
         if isinstance(ppp, int) and not isinstance(ppp, bool) and ppp > 0:
@@ -294,6 +319,39 @@ def _topics(value, item_lines: list[int], path, diags) -> tuple[TopicRule, ...]:
             )
         )
     return tuple(rules)
+
+
+def _zone(name: str) -> dt.tzinfo | None:
+    try:
+        return zoneinfo.ZoneInfo(name)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return None
+
+
+def site_timezone(config: SiteConfig) -> dt.tzinfo:
+    """The zone of the site's dates: site.yaml's `timezone`, else the machine's (TZ, /etc/localtime), else UTC."""
+    if config.timezone:
+        return _zone(config.timezone) or dt.UTC
+    return _machine_zone()
+
+
+def in_site_zone(moment: dt.datetime, zone: dt.tzinfo) -> dt.datetime:
+    """An aware datetime in the site's zone: a naive one is that zone's wall-clock time."""
+    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
+
+
+@functools.cache
+def _machine_zone() -> dt.tzinfo:
+    names = [os.environ.get("TZ", "").lstrip(":")]
+    try:
+        names.append(os.path.realpath("/etc/localtime").split("/zoneinfo/", 1)[1])
+    except (IndexError, OSError):
+        pass
+    for name in names:
+        zone = _zone(name) if name and not name.startswith("/") else None
+        if zone is not None:
+            return zone
+    return dt.datetime.now().astimezone().tzinfo or dt.UTC
 
 
 def load_config(root: Path) -> tuple[SiteConfig, list[Diagnostic]]:

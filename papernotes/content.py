@@ -26,7 +26,7 @@ from .sources.documents import Document, read_document
 from .sources.records import PaperRecord
 
 DOC_SUFFIXES = {".md", ".markdown"}
-LISTING_SUFFIXES = {".md", ".markdown", ".txt"}
+LISTING_SUFFIXES = {".md", ".markdown", ".txt", ".bib", ".json"}  # .bib, .json: a library (BibTeX, CSL-JSON)
 OUTSIDE = "refused: symlink outside site_src/"
 
 # What a source may name as one segment of an output path (a slug in front matter or site.yaml, a file
@@ -77,6 +77,7 @@ class Content:
     files: dict[str, SourceFile] = field(default_factory=dict)
     fallback_dates: dict[str, dt.datetime] = field(default_factory=dict)  # path -> git/mtime date
     failed: set[str] = field(default_factory=set)  # sources with errors: keep their last good pages
+    site_files: list[str] = field(default_factory=list)  # files outside the content folders, copied as they are
 
     @property
     def records(self) -> list[PaperRecord]:
@@ -87,8 +88,9 @@ def _inside(real: str, top: str) -> bool:
     return real == top or real.startswith(top.rstrip(os.sep) + os.sep)
 
 
-def _files_under(root: Path, folder: str, suffixes: set[str], refused: list[tuple[str, str]]) -> list[str]:
-    """Site-relative paths of the content files below root/folder, in path order; hidden ones skipped.
+def _files_under(root: Path, folder: str, suffixes: set[str] | None, refused: list[tuple[str, str]]) -> list[str]:
+    """Site-relative paths of the content files below root/folder (those with `suffixes`; None: all), in
+    path order; hidden ones skipped.
 
     A link (to any kind of file, or to a folder) that leads outside root is not read: it goes to `refused`
     (path, why), as does the folder itself when it lies outside root. Links to folders are not followed.
@@ -119,11 +121,26 @@ def _files_under(root: Path, folder: str, suffixes: set[str], refused: list[tupl
                     refused.append((rel, OUTSIDE))
                 elif entry.is_dir(follow_symlinks=False):
                     todo.append((entry.path, rel))
-                elif entry.is_file() and os.path.splitext(entry.name)[1].lower() in suffixes:
+                elif entry.is_file() and (suffixes is None or os.path.splitext(entry.name)[1].lower() in suffixes):
                     found.append(rel)  # a regular file, or a link to one inside root (not a pipe: it would block)
             except OSError:
                 continue
     return sorted(found, key=lambda rel: rel.split("/"))
+
+
+def _site_files(config: SiteConfig, paths: list[str]) -> list[str]:
+    """What is published as it is: not a content folder's, not site.yaml, no Markdown (a note outside the
+    content folders is not a page), nothing under a `_`-named folder or file (Hexo's rule: `_data/`)."""
+    folders = {config.posts_dir, config.notes_dir, config.papers_dir, config.pages_dir}
+    folders = {posixpath.normpath(f).strip("/") + "/" for f in folders}
+    return [
+        rel
+        for rel in paths
+        if rel != "site.yaml"
+        and not any(rel.startswith(f) for f in folders)
+        and posixpath.splitext(rel)[1].lower() not in DOC_SUFFIXES
+        and not any(part.startswith("_") for part in rel.split("/"))
+    ]
 
 
 def _override(config: SiteConfig, rel: str) -> str | None:
@@ -145,6 +162,15 @@ def read_file(root: Path, path: Path) -> tuple[SourceFile, list[Diagnostic]]:
     return SourceFile(rel, text, hashlib.sha256(data).hexdigest()), list(diags)
 
 
+def _commit_date(field_: str) -> dt.datetime | None:
+    if not field_.startswith("@"):
+        return None
+    try:
+        return dt.datetime.fromisoformat(field_[1:])
+    except ValueError:
+        return None  # a file whose name starts with "@"
+
+
 def git_dates(root: Path) -> dict[str, dt.datetime]:
     """Last commit date of every file under root, in one git call."""
     try:
@@ -153,24 +179,28 @@ def git_dates(root: Path) -> dict[str, dt.datetime]:
         )
         if top.returncode != 0:
             return {}
+        # -z: names as they are (no quoting of non-ASCII or odd names), NUL-separated.
         log = subprocess.run(
-            ["git", "-C", str(root), "log", "--format=@%cI", "--name-only", "--", "."],
+            ["git", "-C", str(root), "log", "-z", "--format=@%cI", "--name-only", "--", "."],
             capture_output=True,
-            text=True,
             timeout=60,
         )
     except (OSError, subprocess.SubprocessError):
         return {}
     toplevel = Path(top.stdout.strip()).resolve()
+    base = root.resolve()
     dates: dict[str, dt.datetime] = {}
     current = None
-    for line in log.stdout.splitlines():
-        if line.startswith("@"):
-            current = dt.datetime.fromisoformat(line[1:]).astimezone(dt.UTC).replace(tzinfo=None)
-        elif line.strip() and current is not None:
+    for field_ in os.fsdecode(log.stdout).split("\0"):  # "@<date>", "\n<first file>", "<file>", …
+        stamp = _commit_date(field_)
+        if stamp is not None:
+            current = stamp
+            continue
+        name = field_.removeprefix("\n")
+        if name and current is not None:
             try:
-                rel = (toplevel / line.strip()).resolve().relative_to(root.resolve()).as_posix()
-            except ValueError:
+                rel = (toplevel / name).resolve().relative_to(base).as_posix()
+            except (ValueError, OSError):
                 continue
             dates.setdefault(rel, current)
     return dates
@@ -208,8 +238,6 @@ def _parse(config: SiteConfig, src: SourceFile, kind: str | None, diags: list) -
         if fmt:
             result = read_listing(src.path, src.text, fmt)
             records, diags = result.records, diags + list(result.diagnostics)
-        if doc.draft:
-            doc = None
     else:
         result = read_listing(src.path, src.text, _override(config, src.path))
         records, diags = result.records, diags + list(result.diagnostics)
@@ -275,7 +303,11 @@ def _stamp(path: Path, kind: str | None):
 
 
 def load_content(
-    config: SiteConfig, cache: dict | None = None, keep_last_good: bool = False, stored: StoredMemo | None = None
+    config: SiteConfig,
+    cache: dict | None = None,
+    keep_last_good: bool = False,
+    stored: StoredMemo | None = None,
+    drafts: bool = False,
 ) -> Content:
     """Read every content file; with `cache` (kept by the caller between builds) only changed files are read.
 
@@ -283,7 +315,8 @@ def load_content(
     that a later edit could keep the same stat (git's "racy clean" rule); it is re-parsed only when its
     bytes changed. With `keep_last_good` (the dev server), a file that is broken right now (a half-saved
     note) keeps the document and paper records of its last good version, so the site around it does not
-    change; its errors are still reported.
+    change; its errors are still reported. Drafts (`draft: true`, a `_drafts/` folder) are read and
+    checked but published, with the papers they list, only with `drafts`.
     """
     root = config.root
     cache = {} if cache is None else cache
@@ -295,11 +328,14 @@ def load_content(
     refused: list[tuple[str, str]] = []
     wanted = [
         (kind, path)
-        for kind, folder in (("post", config.posts_dir), ("note", config.notes_dir))
+        for kind, folder in (("post", config.posts_dir), ("note", config.notes_dir), ("page", config.pages_dir))
         for path in _files_under(root, folder, DOC_SUFFIXES, refused)
     ]
     wanted += [(None, path) for path in _files_under(root, config.papers_dir, LISTING_SUFFIXES, refused)]
-    _files_under(root, ".", set(), refused)  # links out anywhere else (an image): refused, said once, here
+    # Links out anywhere else (an image): refused, said once, here. The files outside the content folders
+    # (images/, favicon.ico, CNAME…) are published as they are, as Hexo publishes its source/ folder.
+    everything = _files_under(root, ".", None, refused)
+    content.site_files = _site_files(config, everything)
     refused = [(rel, why) for rel, why in refused if rel != "site.yaml"]  # config.py reads that one
     content.diagnostics += [warning(rel, 1, why) for rel, why in sorted(set(refused))]
     content.diagnostics += topic_slug_warnings(config)
@@ -318,6 +354,8 @@ def load_content(
         result = hit[2]
         content.files[rel] = result.source
         content.diagnostics += result.diagnostics
+        if result.document is not None and result.document.draft and not drafts:
+            continue
         content.record_groups.append(result.records)
         if result.failed:
             content.failed.add(rel)
@@ -347,4 +385,4 @@ def _git_head(root: Path) -> str | None:
 
 
 def _mtime(path: Path) -> dt.datetime:
-    return dt.datetime.fromtimestamp(int(path.stat().st_mtime), dt.UTC).replace(tzinfo=None)
+    return dt.datetime.fromtimestamp(int(path.stat().st_mtime), dt.UTC)

@@ -35,10 +35,14 @@ from .model.topics import classify, topic_set
 from .render.batch import RenderBatch
 from .search_index import run_pagefind
 from .site.assemble import assemble
-from .site.assets import document_images, static_assets
+from .site.assets import document_images, site_files, static_assets
+from .site.blog import listed
+from .site.dates import document_dates
+from .site.permalinks import post_pattern
 from .site.special import feed_files, site_context
 from .site.urls import Urls
 from .site.views import link_targets
+from .theme import katex_root, static_dirs, template_dirs
 from .write import SiteWriter
 
 CACHE_DIR = ".papernotes-cache"
@@ -87,6 +91,7 @@ class BuildOptions:
     base_url: str | None = None  # overrides site.yaml
     dev: bool = False  # dev server: keep the last good page of a source with errors
     search: bool = True  # build the Pagefind index (the slowest step on very large sites)
+    drafts: bool = False  # publish drafts too (`draft: true`, posts in _drafts/)
     cache: Path | None = None  # default: <project>/.papernotes-cache
 
 
@@ -126,12 +131,13 @@ class Builder:
     def __init__(self, options: BuildOptions):
         self.options = options
         self.cache = options.cache or options.project / CACHE_DIR
-        self.code = code_digest(options.project)
+        self.katex = katex_root(options.project)  # the site's node_modules/katex, else the tool's own
+        self.code = code_digest(self.katex)
         # Values kept between processes (what files read as, rendered documents' headings and images,
         # papers' HTML, topics), in one file per code version.
         self.stored = StoredMemo(self.cache / f"memo-{self.code[:16]}.pickle")
-        self.renderer = RenderBatch(options.project, options.source, self.cache, self.stored)
-        self.writer = SiteWriter(options.project / "templates", options.output)
+        self.renderer = RenderBatch(self.katex, options.source, self.cache, self.stored)
+        self.writer = SiteWriter(template_dirs(options.project), options.output)
         self.memo = Memo(limit=400_000)  # per item: paper summaries, document views, note sections
         self.whole = Memo(limit=16)  # per collection: slugs, order, the index, page lists, BibTeX keys, feeds
         self.files: dict = {}  # what was read: path -> (stat, result)
@@ -158,7 +164,8 @@ class Builder:
             report.seconds = time.perf_counter() - started
             return report
         config, content, papers, topics = self.read_model(diags, (config, config_diags))  # read, model
-        urls = Urls.for_documents(config.base_url, content.documents)
+        dates = document_dates(config, content.documents, content.fallback_dates)
+        urls = Urls.for_documents(config.base_url, content.documents, config.pages_dir, post_pattern(config, dates))
         digests = {path: f.digest for path, f in content.files.items()}
         targets = link_targets(content.documents, urls)
         docs, paper_html = self.renderer.render(
@@ -166,7 +173,7 @@ class Builder:
         )  # render
         self.writer.begin()
         html_of = partial(self._html_of, digests, docs)
-        graph, pages, entries = self._pages(config, content, papers, topics, docs, paper_html, html_of, urls)  # pages
+        graph, pages, entries = self._pages(config, content, dates, papers, topics, docs, paper_html, html_of, urls)
         assets = self._assets(config, content, docs, urls, graph, pages, entries, diags)
         with output_lock(self.cache, opts.output) as lease:  # one build at a time writes output/
             if lease.previous != self._lease:  # another process wrote output/ since: trust only what is there
@@ -205,7 +212,7 @@ class Builder:
     def _forget_output(self) -> None:
         """Drop what this builder remembers of output/ (its fingerprints, the writer's list of files)."""
         if self._lease is not None:  # it has built before: a new writer reads the manifest and the disk
-            self.writer = SiteWriter(self.options.project / "templates", self.options.output)
+            self.writer = SiteWriter(template_dirs(self.options.project), self.options.output)
             self.writer.begin()
         self.fingerprints = None
 
@@ -222,24 +229,28 @@ class Builder:
     def _html_of(self, digests: dict, docs: dict, doc) -> object:
         return self.renderer.html(doc, digests[doc.path], docs[doc.path])
 
-    def _pages(self, config, content, papers, topics, docs, paper_html, html_of, urls):
+    def _pages(self, config, content, dates, papers, topics, docs, paper_html, html_of, urls):
         keys = self.whole.get(("bibkeys", tuple((p.key, p.digest) for p in papers)), lambda: bibtex_keys(papers))
         graph, pages, entries, _ = assemble(
-            config, content, papers, topics, docs, paper_html, html_of, urls,
+            config, content, dates, papers, topics, docs, paper_html, html_of, urls,
             self.writer.fragment, (bibtex_entry, keys), self.memo, self.whole,
         )  # fmt: skip
         return graph, pages, entries
 
     def _assets(self, config, content, docs, urls, graph, pages, entries, diags) -> dict:
         """Every file that is not a page: static/, stylesheets and fonts, images of notes, feeds, sitemap."""
-        page_urls = [p.url for p in pages]
+        listed_pages = [f"{p.url}\0{p.template}" for p in pages]
         feeds_key = (
-            "feeds\0" + hashlib.sha256("\0".join([repr(config), graph.digest("docs"), *page_urls]).encode()).hexdigest()
+            "feeds\0"
+            + hashlib.sha256(
+                "\0".join([repr(config), repr(urls), graph.digest("docs"), *listed_pages]).encode()
+            ).hexdigest()
         )
         return {
-            **static_assets(self.options.project, urls, diags, config.cname),
+            **static_assets(static_dirs(self.options.project), self.katex, urls, diags, config.cname),
+            **site_files(self.options.source, content.site_files),
             **document_images(self.options.source, content.documents, docs, urls),
-            **self.stored.get(feeds_key, lambda: feed_files(config, urls, entries, page_urls)),
+            **self.stored.get(feeds_key, lambda: feed_files(config, urls, listed(entries), pages)),
         }
 
     def read_model(self, diags: Diagnostics, loaded: tuple | None = None):
@@ -249,7 +260,8 @@ class Builder:
         diags.extend(config_diags)
         if self.options.base_url:
             config = config.with_base_url(self.options.base_url)
-        content = load_content(config, self.files, keep_last_good=self.options.dev, stored=self.stored)
+        opts = self.options
+        content = load_content(config, self.files, keep_last_good=opts.dev, stored=self.stored, drafts=opts.drafts)
         diags.extend(content.diagnostics)
         papers, merge_diags = self._merge(content.record_groups, config.aliases)
         diags.extend(merge_diags)

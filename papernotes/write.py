@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+from collections.abc import Sequence
 from pathlib import Path
 
 import jinja2
@@ -39,9 +40,10 @@ _COMPILED = _CompiledTemplates()
 _REFERENCES = Memo(limit=2_000)  # digest of a template's source -> the templates it names
 
 
-def make_environment(templates_dir: Path) -> jinja2.Environment:
+def make_environment(templates: Sequence[Path]) -> jinja2.Environment:
+    """Templates are looked up in `templates` in order, file by file (a site's own, then the theme's)."""
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(templates_dir)),
+        loader=jinja2.FileSystemLoader([str(folder) for folder in templates]),
         bytecode_cache=_COMPILED,
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
         undefined=jinja2.StrictUndefined,
@@ -59,10 +61,10 @@ def _where(origin: str) -> tuple[str, int]:
 class SiteWriter:
     """Renders pages with Jinja2 and writes them, plus static assets, into output/."""
 
-    def __init__(self, templates: Path, output: Path):
-        self.templates = templates
+    def __init__(self, templates: Path | Sequence[Path], output: Path):
+        self.templates = [templates] if isinstance(templates, Path) else list(templates)  # lookup order
         self.output = output
-        self.env = make_environment(templates)
+        self.env = make_environment(self.templates)
         self._sources: dict[str, str] | None = None  # template name -> digest of its text, this build
         self._closures: dict[str, str] = {}
         self._items = Memo(limit=200_000)  # (template closure, value digest) -> rendered fragment
@@ -72,13 +74,19 @@ class SiteWriter:
 
     # -- templates --------------------------------------------------------------
     def begin(self) -> None:
-        """Read the templates for this build; any change of any template starts a fresh Jinja
-        environment (compiled templates are keyed by content, not by mtime)."""
-        sources = {}
-        if self.templates.is_dir():
-            for path in sorted(p for p in self.templates.rglob("*") if os.path.isfile(p)):
-                with contextlib.suppress(OSError):  # an unreadable template fails when a page renders it
-                    sources[path.relative_to(self.templates).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+        """Read the templates for this build, each name as the loader resolves it (the first folder holding
+        it: an override added, edited or deleted changes that name's digest); any change of any template
+        starts a fresh Jinja environment (compiled templates are keyed by content, not by mtime)."""
+        sources: dict[str, str] = {}
+        for folder in self.templates:
+            if not folder.is_dir():
+                continue
+            for path in sorted(p for p in folder.rglob("*") if os.path.isfile(p)):
+                name = path.relative_to(folder).as_posix()
+                if name not in sources:
+                    sources[name] = "unreadable"  # fails when a page renders it, naming the page
+                    with contextlib.suppress(OSError):
+                        sources[name] = hashlib.sha256(path.read_bytes()).hexdigest()
         if sources != self._sources:
             self.env = make_environment(self.templates)
             self._closures = {}

@@ -61,6 +61,8 @@ TEMPLATE_MARKS = {  # template -> text after which a marker is inserted
     "venue.html": "{% block content %}",
 }
 # Issue 9's two-line feature: each paper's topic names in its list item.
+OVERRIDDEN = ("home.html", "list.html", "_entries.html")  # templates the "template" edit never touches
+
 TOPICS_IN_ITEMS = (
     '<li class="paper-item">',
     '<li class="paper-item"><span class="item-topics">{% for t in p.topic_links %}{{ t.name }} {% endfor %}</span>',
@@ -229,6 +231,16 @@ def apply(site: Site, edit: tuple) -> set[Path]:
         return {path}
     if kind == "template":
         return {_edit_template(site, args[0], args[1])}
+    if kind == "override":  # the site's own copy of a theme template added, edited, made the theme's, or deleted
+        name = OVERRIDDEN[args[0] % len(OVERRIDDEN)]
+        path = site.project / "templates" / name
+        theme = (ROOT / "templates" / name).read_text(encoding="utf-8")
+        site.marks += 1
+        if args[1] % 3 == 0:
+            path.unlink(missing_ok=True)  # the theme's file of that name is used again
+        else:
+            path.write_text(theme if args[1] % 3 == 1 else f"<!-- override {site.marks} -->" + theme, encoding="utf-8")
+        return {path}
     if kind == "config":
         path = src / "site.yaml"
         extra = [

@@ -8,13 +8,14 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "papernotes"
 # Every module's layer, bottom first. A module imports only from its own layer or lower ones.
 LAYERS = [
-    {"diagnostics", "memo", "config"},  # vocabulary everyone shares
+    {"diagnostics", "memo", "config", "theme"},  # vocabulary everyone shares (theme: where the default theme is)
     {"sources"},  # pure readers: text -> records
     {"content"},  # the only input I/O: walks site_src/, hands text to the readers
     {"model"},  # records -> papers, topics, links
     {"export"},  # papers -> JSON / CSV / BibTeX
     {"render"},  # Markdown, math, KaTeX, Pygments
     {"site"},  # the graph values and the pages
+    {"hexo"},  # a Hexo blog read as it is: its config, posts to import (above render: known tags; site: permalinks)
     {"write", "output"},  # the only modules that touch output/ (output.py makes every output path)
     {"search_index"},  # Pagefind over the written pages
     {"build_state", "pipeline"},  # the build

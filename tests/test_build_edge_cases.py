@@ -21,6 +21,9 @@ def test_missing_katex_package_says_how_to_fix_and_shows_tex(tmp_path):
     project.mkdir()
     for name in ("templates", "static", "build.py"):
         (shutil.copytree if (ROOT / name).is_dir() else shutil.copy)(ROOT / name, project / name)
+    # KaTeX is the site's, else the tool's own (papernotes/theme): the tool must lack it too.
+    tool = tmp_path / "tool"
+    shutil.copytree(ROOT / "papernotes", tool / "papernotes", ignore=shutil.ignore_patterns("__pycache__"))
     src, out = _small_site(tmp_path, "\n质能方程 $E=mc^2$。\n")
     shutil.copytree(src, project / "site_src")
     proc = subprocess.run(
@@ -29,7 +32,7 @@ def test_missing_katex_package_says_how_to_fix_and_shows_tex(tmp_path):
         capture_output=True,
         text=True,
         timeout=300,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+        env={"PYTHONPATH": str(tool), "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
     )
     assert proc.returncode == 1
     assert "katex is not installed" in proc.stderr and "npm ci" in proc.stderr

@@ -40,6 +40,7 @@ EDITS = st.one_of(
     st.tuples(st.just("image_add"), small, small),
     st.tuples(st.just("image_delete"), small),
     st.tuples(st.just("template"), small, small),
+    st.tuples(st.just("override"), small, small),
     st.tuples(st.just("config"), small),
 )
 

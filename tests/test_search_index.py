@@ -257,7 +257,7 @@ def render_search_page(site: Path) -> None:
     urls = Urls("https://example.github.io/sub/")
     site_context = make_site_context(SiteConfig(root=ROOT / "site_src", base_url=urls.base_url), urls)
     html = (
-        make_environment(ROOT / "templates")
+        make_environment([ROOT / "templates"])
         .get_template("search.html")
         .render(
             site=site_context,

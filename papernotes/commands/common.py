@@ -10,13 +10,14 @@ from ..diagnostics import Diagnostic
 from ..pipeline import BuildOptions, source_problems
 
 
-def project_root() -> Path:
-    """The folder holding site_src/: the current directory, else the checkout this package lives in."""
-    cwd = Path.cwd()
-    if (cwd / "site_src").is_dir():
-        return cwd
-    here = Path(__file__).resolve().parents[2]
-    return here if (here / "site_src").is_dir() else cwd
+def project_root(start: Path | None = None) -> Path:
+    """The site's folder (the one holding site_src/, templates/, static/, node_modules/): the current
+    directory or its nearest parent holding `site_src/` (as git finds `.git`, so any folder of the site
+    works), else the current directory itself, whose missing site_src/ the build then refuses (exit 2,
+    nothing built). Never the checkout papernotes runs from: an installed tool builds only the site it is
+    run in (the theme and, as a fallback, KaTeX come from the tool; see papernotes/theme)."""
+    cwd = (start or Path.cwd()).absolute()
+    return next((folder for folder in (cwd, *cwd.parents) if (folder / "site_src").is_dir()), cwd)
 
 
 def options_from(args) -> BuildOptions:
@@ -27,6 +28,7 @@ def options_from(args) -> BuildOptions:
         output=(args.output or root / "output").resolve(),
         base_url=args.base_url,
         search=args.search,
+        drafts=getattr(args, "drafts", False),  # build and serve have --drafts
     )
 
 

@@ -66,19 +66,28 @@ def link_documents(
             if path not in headings:
                 toc = tuple(tocs.get(path, ()))
                 headings[path] = memo.get(("headings", toc), lambda: _headings(toc))  # noqa: B023
-            ordered, first, having = headings[path]
-            exact = first.get(paper.key)  # the first heading that is the title, or one before it that holds it
-            padded = f" {paper.key} "
-            limit = len(ordered) if exact is None else exact
-            # Only headings holding the key's rarest word can hold the key: not every heading for every paper.
-            words = paper.key.split()
-            rarest = min((having.get(w, ()) for w in words), key=len) if words else ()
-            before = itertools.takewhile(lambda n: n < limit, rarest)
-            anchor = next((ordered[n][1] for n in before if padded in ordered[n][0]), None)
-            if anchor is None and exact is not None:
-                anchor = ordered[exact][1]
+            # The paper's title, else the title this document gave it (a paper joined by its DOI or arXiv id
+            # may show another record's title than the note's heading).
+            keys = dict.fromkeys([paper.key, *(paper_key(r.title) for r in paper.records if r.source.path == path)])
+            anchor = next((a for k in keys if (a := _anchor(headings[path], k)) is not None), None)
             refs[paper.key].append(NoteRef(path, anchor, paper.title))
     return dict(refs)
+
+
+def _anchor(headings: tuple, key: str) -> str | None:
+    """The id of the first heading that is the title `key`, or of one before it that holds it."""
+    ordered, first, having = headings
+    exact = first.get(key)
+    padded = f" {key} "
+    limit = len(ordered) if exact is None else exact
+    # Only headings holding the key's rarest word can hold the key: not every heading for every paper.
+    words = key.split()
+    rarest = min((having.get(w, ()) for w in words), key=len) if words else ()
+    before = itertools.takewhile(lambda n: n < limit, rarest)
+    anchor = next((ordered[n][1] for n in before if padded in ordered[n][0]), None)
+    if anchor is None and exact is not None:
+        anchor = ordered[exact][1]
+    return anchor
 
 
 def _headings(toc: tuple) -> tuple[list[tuple[str, str]], dict[str, int], dict[str, list[int]]]:

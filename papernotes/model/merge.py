@@ -1,11 +1,17 @@
-"""Records -> papers: one Paper per normalized title key, merged field by field.
+"""Records -> papers: records of one paper grouped by identity, merged field by field.
+
+Identity: records sharing a DOI, an arXiv id or a normalized title (``paper_key``) are one paper, and so
+are records linked through a chain of these (a preprint title and the published title joined by their
+arXiv id). The paper's key is the title key of its best-ranked record (the title it shows), so a paper
+whose records all share one title keeps the key -- and the slug -- it always had.
 
 Field precedence (the first source in the order that has the field wins):
 
 - ``SOURCE_RANK``: paperlist_md (a conference's own list: DOI, venue field,
-  full authors) > hexo_paperlist (curated list: arXiv, full authors, venue from
-  its heading) > author_profile (dates, truncated authors) > hf_papers (title
-  and abstract only) > note_sections (a title, a venue heading).
+  full authors) > bibtex, csl_json (a curated library: DOI or arXiv id, venue,
+  full authors, citation key) > hexo_paperlist (curated list: arXiv, full
+  authors, venue from its heading) > author_profile (dates, truncated authors)
+  > hf_papers (title and abstract only) > note_sections (a title, a venue heading).
 - authors: a complete list always beats a truncated one, whatever the rank; a
   truncated list is used only when no complete one exists. Names are
   normalized (whitespace, NFC) and site.yaml aliases applied.
@@ -38,10 +44,12 @@ __all__ = ["paper_key", "merge_records", "normalize_author", "normalize_venue", 
 
 SOURCE_RANK = {
     "paperlist_md": 0,
-    "hexo_paperlist": 1,
-    "author_profile": 2,
-    "hf_papers": 3,
-    "note_sections": 4,
+    "bibtex": 1,
+    "csl_json": 2,
+    "hexo_paperlist": 3,
+    "author_profile": 4,
+    "hf_papers": 5,
+    "note_sections": 6,
 }
 _NON_ALNUM = re.compile(r"[\W_]+")
 
@@ -147,7 +155,7 @@ def merge_records(
         cache.clear()
         cache["@aliases"] = dict(aliases)
     aliases_digest = hashlib.sha256(repr(sorted(aliases.items())).encode("utf-8")).hexdigest()
-    groups: dict[str, list[PaperRecord]] = {}
+    by_title: dict[str, list[PaperRecord]] = {}
     diags: list[Diagnostic] = []
     for rec in records:
         key = _cached_key(rec.title or "")
@@ -158,7 +166,8 @@ def merge_records(
                 )
             )
             continue
-        groups.setdefault(key, []).append(rec)
+        by_title.setdefault(key, []).append(rec)
+    groups = group_by_identity(by_title)
     papers = []
     for key in sorted(groups):
         recs = groups[key]
@@ -179,6 +188,7 @@ def merge_records(
                 cache[key] = (recs, paper, group_diags)
         papers.append(paper)
         diags.extend(group_diags)
+    diags.extend(shared_citation_keys(papers))
     if cache is not None and len(cache) > len(groups) + 1:
         for stale in set(cache) - set(groups) - {"@aliases"}:
             del cache[stale]
@@ -187,3 +197,64 @@ def merge_records(
 
 def _place(rec: PaperRecord) -> tuple[str, int]:
     return (rec.source.path, rec.source.line)
+
+
+def shared_citation_keys(papers: list[Paper]) -> list[Diagnostic]:
+    """A citation key (BibTeX key, CSL id) that names two papers: `[@key]` cites the first (by paper key)."""
+    first: dict[str, Paper] = {}
+    diags = []
+    for paper in papers:
+        for rec in paper.records:
+            if not rec.key:
+                continue
+            owner = first.setdefault(rec.key, paper)
+            if owner is not paper:
+                message = f"citation key {rec.key!r} also names {owner.title[:60]!r}; [@{rec.key}] cites that one"
+                diags.append(warning(rec.source.path, rec.source.line, message))
+    return diags
+
+
+def identifiers(rec: PaperRecord) -> tuple[str, ...]:
+    """The ids that make two records one paper whatever their titles: DOI (case-insensitive), arXiv id."""
+    ids = []
+    if rec.doi:
+        ids.append("doi:" + rec.doi.strip().casefold())
+    if rec.arxiv:
+        ids.append("arxiv:" + rec.arxiv.strip().casefold())
+    return tuple(ids)
+
+
+def group_by_identity(by_title: dict[str, list[PaperRecord]]) -> dict[str, list[PaperRecord]]:
+    """Title groups joined when they share a DOI or an arXiv id (a union-find over the title keys): paper key
+    -> its records. The key is the title key of the best-ranked record; the result does not depend on the order
+    the records came in."""
+    parent = {key: key for key in by_title}
+
+    def root(key: str) -> str:
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    owner: dict[str, str] = {}  # id -> a title key that has it
+    for key in sorted(by_title):
+        for rec in by_title[key]:
+            for ident in identifiers(rec):
+                other = owner.setdefault(ident, key)
+                a, b = root(key), root(other)
+                if a != b:
+                    parent[max(a, b)] = min(a, b)  # the smaller key is the root: deterministic
+    if len(owner) == 0:
+        return by_title
+    joined: dict[str, list[str]] = {}
+    for key in sorted(by_title):
+        joined.setdefault(root(key), []).append(key)
+    groups: dict[str, list[PaperRecord]] = {}
+    for keys in joined.values():
+        if len(keys) == 1:
+            groups[keys[0]] = by_title[keys[0]]
+            continue
+        recs = [r for k in keys for r in by_title[k]]
+        best = min(recs, key=_rank)
+        groups[_cached_key(best.title)] = recs
+    return groups

@@ -45,6 +45,7 @@ class RenderedDocument:
     digest: str  # of everything the HTML is made from
     summary: str = ""  # the start of its visible text (formulas left out), for descriptions
     words: int = 0
+    cites: tuple[str, ...] = ()  # keys of the papers its `[@key]` citations name, each once, in order
 
 
 @dataclass(frozen=True)
@@ -91,11 +92,17 @@ class RenderBatch:
         base_path: str = "/",
         math: str = "auto",
         posts: dict[str, tuple[str, str]] | None = None,
+        citations=None,
     ) -> tuple[dict[str, RenderedDocument], dict[str, RenderedPaper]]:
         """`digests`: document path -> digest of its file; `base_path`: where the site is served; `math`: the
-        site's math convention; `posts`: what a `{% post_link %}` may name -> (href, title)."""
+        site's math convention; `posts`: what a `{% post_link %}` may name -> (href, title); `citations`: what a
+        `[@key]` may cite, a mapping key -> render/citations.Citation -- by default the one `posts` makes for
+        these papers, when it can (site/views.LinkTargets.citations)."""
         self.base_path = base_path
         self.documents.math, self.documents.posts = math, posts or {}
+        if citations is None and callable(getattr(posts, "citations", None)):
+            citations = posts.citations(papers)
+        self.documents.citations = citations if citations is not None else {}
         version = self._katex_version()
         doc_keys = {d.path: self._doc_key(d, digests[d.path], version) for d in documents}
         paper_keys = {p.key: _paper_key(p, version) for p in papers}
@@ -224,7 +231,8 @@ def _fill_document(
     digest = hashlib.sha256(f"{digest}\0{seen}".encode()).hexdigest() if seen else digest
     # Our renderer's output from the author's Markdown, wrapped once (it is large).
     shown = body.outline
+    cites = tuple(dict.fromkeys(found.paper for _, found in body.citations if found is not None))
     rendered = RenderedDocument(
-        short, body.toc, body.images, [*body.diagnostics, *diags], digest, summary(shown.text), shown.words
+        short, body.toc, body.images, [*body.diagnostics, *diags], digest, summary(shown.text), shown.words, cites
     )
     return Markup(html), rendered

@@ -14,6 +14,7 @@ from urllib.parse import unquote
 
 from ..memo import Memo
 from ..sources.documents import Document
+from .citations import Citation, cited_keys
 from .markdown import MarkdownRenderer, RenderedMarkdown, prepare
 from .tags import expand_tags
 
@@ -51,14 +52,19 @@ class DocumentRenderer:
         self._memory = Memo(limit=5_000)
         self._images = Memo(limit=50_000)  # (path, file digest) -> the image paths its text names
         self._post_names = Memo(limit=50_000)  # (path, file digest) -> the posts its `{% post_link %}`s name
+        self._cite_keys = Memo(limit=50_000)  # (path, file digest) -> the keys its `[@key]`s may name
         self.math = "auto"  # the site's math convention (a document's front matter overrides it)
         self.posts: dict[str, tuple[str, str]] = {}  # post name (file stem or slug) -> (url, title)
+        self.citations = {}  # citation key -> Citation (a mapping; the site makes it: site/views.py)
 
     def convention(self, doc: Document) -> str:
         return doc.math or self.math
 
     def resolve_post(self, name: str) -> tuple[str, str] | None:
         return self.posts.get(name)
+
+    def resolve_cite(self, key: str) -> Citation | None:
+        return self.citations.get(key)
 
     def resolve_image(self, doc: Document, src: str) -> str | None:
         """The file an image names, relative to site_src/, or None.
@@ -105,7 +111,11 @@ class DocumentRenderer:
         # ... and so is what each post a `{% post_link %}` names is (its URL and title), or that it is missing.
         names = self._post_names.get((doc.path, digest), lambda: sorted({n for n, _ in prepare_tags(doc).links}))
         links = "\0".join(f"{name}={self.resolve_post(name)}" for name in names)
+        # ... and what each key a `[@key]` may cite resolves to (the paper's page, label, title), or that none does.
+        keys = self._cite_keys.get((doc.path, digest), lambda: cited_keys(doc.body))
+        cites = "\0".join(f"{key}={tuple(self.resolve_cite(key) or ())}" for key in keys)
         parts = (CACHE_VERSION, doc.path, digest, str(doc.body_line), base_path, state, self.convention(doc), links)
+        parts += (cites,)
         raw = "\0".join(parts)
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
@@ -127,6 +137,7 @@ class DocumentRenderer:
                 math=self.convention(doc),
                 resolve_post=self.resolve_post,
                 explain=lambda src: self.image_problem(doc, src),
+                resolve_cite=self.resolve_cite,
             )
             body = render(doc.body)
             excerpt = render(doc.excerpt) if doc.excerpt is not None else None

@@ -27,6 +27,7 @@ from ..diagnostics import Diagnostic, error, warning
 from ..sources.note_sections import join_broken_headings
 from .blocks import normalize_blocks
 from .bounds import LiteralTreeprocessor, bound_markdown
+from .citations import CiteResolver, expand_citations
 from .math import Formula, leftover_tex, protect_math
 from .outline import Outline, count_words, outline_of
 from .tags import expand_tags
@@ -61,6 +62,7 @@ class RenderedMarkdown:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     post_links: tuple = ()  # every `{% post_link %}` name asked and what it resolved to
     outline: Outline = Outline("", 0, ())  # the visible text, word count and links
+    citations: tuple = ()  # every `[@key]` cited and what it resolved to (render/citations.py)
 
 
 class _BlocksPreprocessor(Preprocessor):
@@ -237,23 +239,27 @@ class MarkdownRenderer:
         math: str = "auto",
         resolve_post: Callable[[str], tuple[str, str] | None] = lambda name: None,
         explain: Callable[[str], str] = lambda src: "image not found",
+        resolve_cite: CiteResolver = lambda key: None,
     ) -> RenderedMarkdown:
         """`resolve(src)`: the site-relative file an image names, or None; `base_path`: where the site is
         served (a /root-absolute image's src is rewritten under it); `math`: the delimiter convention
         (render/delimiters.py); `resolve_post(name)`: (url, title) of the post a `{% post_link %}` names;
-        `explain(src)`: why an image has no file (the start of its warning).
+        `explain(src)`: why an image has no file (the start of its warning); `resolve_cite(key)`: the paper a
+        `[@key]` citation names (render/citations.py).
 
         Never raises: a document Python-Markdown (or an extension) fails on is one error, and the page shows
         its text as it is, escaped, in a <pre>."""
         try:
-            return self._render(text, path, first_line, resolve, base_path, math, resolve_post, explain)
+            return self._render(text, path, first_line, resolve, base_path, math, resolve_post, explain, resolve_cite)
         except Exception as exc:  # RecursionError too: what the bounds before Markdown did not foresee
             self._state = {}
             self.literals.clear()
             return _unrendered(text, path, first_line, exc)
 
-    def _render(self, text, path, first_line, resolve, base_path, math, resolve_post, explain) -> RenderedMarkdown:
-        tags, text, protected, formulas = prepare(text, path, first_line, math, resolve_post)
+    def _render(
+        self, text, path, first_line, resolve, base_path, math, resolve_post, explain, resolve_cite
+    ) -> RenderedMarkdown:
+        tags, text, protected, formulas, cites = prepare(text, path, first_line, math, resolve_post, resolve_cite)
         bounded = bound_markdown(protected, path, first_line, frozenset(self.md.block_level_elements))
         image_lines: dict[str, list[int]] = defaultdict(list)
         for no, line in enumerate(text.split("\n"), first_line):
@@ -269,7 +275,7 @@ class MarkdownRenderer:
             "explain": explain,
             "image_lines": image_lines,
             "images": [],
-            "diagnostics": [*tags.diagnostics, *bounded.diagnostics],
+            "diagnostics": [*tags.diagnostics, *cites.diagnostics, *bounded.diagnostics],
         }
         self.literals.clear()
         self.literals.update(bounded.literals)
@@ -282,7 +288,7 @@ class MarkdownRenderer:
         state, self._state = self._state, {}
         shown = state.get("outline", Outline("", 0, ()))
         diagnostics = [*state["diagnostics"], *leftover_tex(protected, shown.text, path, first_line)]
-        return RenderedMarkdown(html, formulas, toc, state["images"], diagnostics, tags.links, shown)
+        return RenderedMarkdown(html, formulas, toc, state["images"], diagnostics, tags.links, shown, cites.cited)
 
 
 def _unrendered(text: str, path: str, first_line: int, exc: Exception) -> RenderedMarkdown:
@@ -292,17 +298,19 @@ def _unrendered(text: str, path: str, first_line: int, exc: Exception) -> Render
     visible = " ".join(text.split())
     html = f'<pre class="unrendered"><code>{escape_html(text, quote=False)}</code></pre>'
     return RenderedMarkdown(
-        html, [], [], [], [error(path, first_line, message)], (), Outline(visible, count_words(visible), ())
+        html, [], [], [], [error(path, first_line, message)], (), Outline(visible, count_words(visible), ()), ()
     )
 
 
-def prepare(text: str, path: str, first_line: int, math: str, resolve_post=lambda name: None):
-    """What runs before Markdown: tags expanded, broken headings joined, math cut out.
-    Returns (TagResult, the text, the text with math tokens, the formulas)."""
+def prepare(text: str, path: str, first_line: int, math: str, resolve_post=lambda name: None, resolve_cite=None):
+    """What runs before Markdown: tags expanded, broken headings joined, math cut out, then citations (on the
+    text without math, so no formula is touched). Returns (TagResult, the text, the text with math tokens and
+    citations, the formulas, CitationResult)."""
     tags = expand_tags(text, path, first_line, resolve_post)
     text = join_broken_headings(tags.text)
     protected, formulas = protect_math(text, first_line, math)
-    return tags, text, protected, formulas
+    cites = expand_citations(protected, path, first_line, resolve_cite or (lambda key: None))
+    return tags, text, cites.text, formulas, cites
 
 
 def _flatten(tokens):

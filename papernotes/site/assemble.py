@@ -7,7 +7,6 @@ and list entries, then the page families, each declaring what it reads.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from functools import partial
 
@@ -22,17 +21,16 @@ from .page import Page
 from .paper_pages import add_paper_values, paper_pages
 from .people_pages import author_pages
 from .research import PaperIndex, build_index, paper_slugs
-from .special import search_page
+from .special import redirect_pages, search_page
 from .urls import Urls
 from .venue_topic_pages import topic_pages, venue_pages
 from .views import document_view
-
-EPOCH = dt.datetime(1970, 1, 1)
 
 
 def assemble(
     config: SiteConfig,
     content,
+    dates: dict[str, tuple],
     papers: list[Paper],
     topics: TopicSet,
     rendered_docs: dict,
@@ -44,7 +42,8 @@ def assemble(
     memo: Memo,
     whole: Memo,
 ) -> tuple[Graph, list[Page], list[dict], PaperIndex]:
-    """`html_of(doc)` makes a document's full HTML (called when its page renders);
+    """`dates`: each document's (date, updated) (site/dates.py);
+    `html_of(doc)` makes a document's full HTML (called when its page renders);
     `fragment(template, name)` renders list items (the writer's); `bibtex`: (entry maker, paper key -> bib key);
     `memo` keeps values per item, `whole` per collection."""
     graph = Graph()
@@ -71,12 +70,11 @@ def assemble(
 
     views = []
     for doc in content.documents:
-        date = doc.date or content.fallback_dates.get(doc.path) or EPOCH
-        r = rendered_docs[doc.path]
+        r, when = rendered_docs[doc.path], dates[doc.path]
         views.append(
             memo.get(
-                ("view", doc, date, r.digest, urls),
-                lambda: document_view(doc, date, partial(html_of, doc), r, urls),
+                ("view", doc, when, r.digest, urls),
+                lambda: document_view(doc, when, partial(html_of, doc), r, urls),
             )
         )
     views.sort(key=lambda v: v["sort_key"], reverse=True)
@@ -99,7 +97,7 @@ def assemble(
         ("research pages", index.digest),
         lambda: paper_pages(index) + author_pages(index) + venue_pages(index) + topic_pages(index),
     )
-    pages = blog + research + [search_page(urls)]
+    pages = blog + research + [search_page(urls)] + redirect_pages(content.documents, urls)
     return graph, pages, entries, index
 
 

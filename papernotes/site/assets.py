@@ -14,18 +14,22 @@ from ..render.katex import KatexUnavailable, katex_assets, katex_css
 from .urls import Urls
 
 
-def static_assets(project: Path, urls: Urls, diags: Diagnostics, cname: str | None) -> dict[str, Path | bytes]:
+def static_assets(
+    static_dirs: list[Path], katex_root: Path, urls: Urls, diags: Diagnostics, cname: str | None
+) -> dict[str, Path | bytes]:
+    """`static_dirs` in lookup order (a site's static/, then the theme's): the first holding a file wins;
+    KaTeX's stylesheet and fonts from `katex_root`/node_modules."""
     assets: dict[str, Path | bytes] = {}
-    static = project / "static"
-    if static.is_dir():
-        for path in sorted(static.rglob("*")):
-            if path.is_file():
-                assets[urls.static(path.relative_to(static).as_posix())] = path
+    for static in static_dirs:
+        if static.is_dir():
+            for path in sorted(static.rglob("*")):
+                if path.is_file():
+                    assets.setdefault(urls.static(path.relative_to(static).as_posix()), path)
     assets[urls.static("pygments.css")] = pygments_css().encode("utf-8")
     try:
-        for src, rel in katex_assets(project):
+        for src, rel in katex_assets(katex_root):
             assets[rel] = src
-        assets[urls.static("katex/katex.min.css")] = katex_css(project).encode("utf-8")
+        assets[urls.static("katex/katex.min.css")] = katex_css(katex_root).encode("utf-8")
     except KatexUnavailable as exc:
         diags.error("package.json", 0, f"KaTeX stylesheet and fonts not copied: {exc}")
     assets[".nojekyll"] = b""  # GitHub Pages: serve _-prefixed files as they are
@@ -45,13 +49,19 @@ class CopiedFile:
     rivals: tuple[tuple[str, int, str], ...] = ()
 
 
+def site_files(source: Path, paths: list[str]) -> dict[str, Path]:
+    """The files of site_src/ outside its content folders (content.py says which), at the same path."""
+    return {rel: source / rel for rel in paths}
+
+
 def document_images(source: Path, documents, rendered: dict, urls: Urls) -> dict[str, CopiedFile]:
     """Images documents show: a relative one next to its page (where its src points), a /root one at the
     same path from the site's root. Output paths are normalised; one that climbs out of output/ is left
     for the writer to refuse, naming the image's line."""
     claims: dict[str, list[tuple[str, int, str]]] = {}
     for doc in documents:
-        doc_url = urls.document(doc.kind, doc.slug)
+        page = urls.of_document(doc)
+        doc_url = page if page.endswith("/") else posixpath.join(posixpath.dirname(page), "")  # what a src is under
         for image in rendered[doc.path].images:
             if image.resolved:
                 target = (

@@ -61,9 +61,14 @@ def add_document_values(
         graph.add(f"doc:{view['source']}", digest, {**view, "paper_links": links, "papers": papers})
         entry, entry_digest = memo.get(("entry", view["digest"]), lambda: _entry(view))
         entries.append({**entry, "html": render_entry(entry, entry_digest)})
-        digests.append(entry_digest)
-    graph.add("docs", digest_text(*digests), entries)
+        digests.append(entry_digest if entry["kind"] != "page" else "")
+    graph.add("docs", digest_text(*digests), listed(entries))
     return entries
+
+
+def listed(entries: list[dict]) -> list[dict]:
+    """The entries lists show (home, archive, tags, the feed): posts and notes, not standalone pages."""
+    return [e for e in entries if e["kind"] != "page"]
 
 
 def _entry(view: dict) -> tuple[dict, str]:
@@ -73,17 +78,17 @@ def _entry(view: dict) -> tuple[dict, str]:
 
 def _document_context(get, urls: Urls, path: str) -> dict:
     doc = get(f"doc:{path}")
-    index = urls.notes_index() if doc["kind"] == "note" else urls.posts_index()
+    crumbs = [{"label": "首页", "href": urls.href(urls.home())}]
+    if doc["kind"] != "page":  # a standalone page (About) belongs to no section
+        index = urls.notes_index() if doc["kind"] == "note" else urls.posts_index()
+        crumbs.append({"label": doc["kind_label"], "href": urls.href(index)})
     return {
         "page": {
             "title": doc["title"],
             "description": doc["description"],
             "kind": doc["kind"],
             "url": doc["url"],
-            "breadcrumbs": [
-                {"label": "首页", "href": urls.href(urls.home())},
-                {"label": doc["kind_label"], "href": urls.href(index)},
-            ],
+            "breadcrumbs": crumbs,
         },
         "doc": {**doc, "html": Markup(after_headings(doc["html"](), _paper_links(doc["paper_links"])))},
     }
@@ -128,13 +133,17 @@ def _kind_context(get, urls: Urls, kind: str) -> dict:
     }
 
 
-TERMS = {"tags": ("标签", "tag", "tags_index"), "categories": ("分类", "category", "categories_index")}
+TERMS = {"tags": ("标签", "tags_index"), "categories": ("分类", "categories_index")}
 
 
-def _term_context(get, urls: Urls, key: str, name: str) -> dict:
-    label, make_url, index_url = TERMS[key]
-    chosen = [e for e in get("docs") if any(t["name"] == name for t in e[key])]
-    url = getattr(urls, make_url)(name)
+def _levels(entry: dict, key: str) -> list[dict]:
+    """The tags of an entry, or every category level it is listed under (CV and CV › Diffusion)."""
+    return entry[key] if key == "tags" else [level for c in entry[key] for level in c["levels"]]
+
+
+def _term_context(get, urls: Urls, key: str, url: str, name: str) -> dict:
+    label, index_url = TERMS[key]
+    chosen = [e for e in get("docs") if any(t["url"] == url for t in _levels(e, key))]
     return {
         "page": {
             "title": f"{label}：{name}",
@@ -148,21 +157,25 @@ def _term_context(get, urls: Urls, key: str, name: str) -> dict:
     }
 
 
-def _terms(entries: list[dict], key: str) -> dict[str, int]:
-    counts: dict[str, int] = defaultdict(int)
+def _terms(entries: list[dict], key: str) -> dict[tuple[str, str], int]:
+    """(url, name) -> how many entries are listed under it, in name order (a category after its parent)."""
+    counts: dict[tuple[str, str], int] = defaultdict(int)
     for e in entries:
-        for t in e[key]:
-            counts[t["name"]] += 1
-    return {n: counts[n] for n in sorted(counts, key=str.casefold)}
+        for t in {t["url"]: t for t in _levels(e, key)}.values():
+            counts[t["url"], t["name"]] += 1
+    return {term: counts[term] for term in sorted(counts, key=lambda t: (t[1].casefold(), t))}
 
 
 def _terms_index_context(get, urls: Urls, key: str) -> dict:
-    label, make_url, index_url = TERMS[key]
-    terms = _terms(get("docs"), key)
+    label, index_url = TERMS[key]
+    terms = [
+        {"name": name, "href": urls.href(url), "count": count, "depth": name.count(" › ")}
+        for (url, name), count in _terms(get("docs"), key).items()
+    ]
     return {
         "page": {"title": label, "description": f"全部{label}", "kind": "list", "url": getattr(urls, index_url)()},
         "heading": label,
-        "terms": [{"name": n, "href": urls.href(getattr(urls, make_url)(n)), "count": c} for n, c in terms.items()],
+        "terms": terms,
     }
 
 
@@ -189,8 +202,8 @@ def _not_found_context(get, urls: Urls) -> dict:
 
 
 def blog_pages(entries: list[dict], urls: Urls) -> list[Page]:
-    """entries: the `docs` value (newest first)."""
-    docs = ("docs",)
+    """entries: every document's entry (newest first); the lists show those of `listed`."""
+    docs, shown = ("docs",), listed(entries)
     pages = [Page(urls.home(), "home.html", _home_context, (urls,), ("docs", "papers"), "home", (ENTRY,))]
     pages += [
         Page(e["url"], "document.html", _document_context, (urls, e["source"]), (f"doc:{e['source']}",), e["source"])
@@ -200,18 +213,10 @@ def blog_pages(entries: list[dict], urls: Urls) -> list[Page]:
         Page(urls.notes_index(), "list.html", _kind_context, (urls, "note"), docs, "note index", (ENTRY,)),
         Page(urls.posts_index(), "list.html", _kind_context, (urls, "post"), docs, "post index", (ENTRY,)),
     ]
-    for key, (_, make_url, index_url) in TERMS.items():
+    for key, (_, index_url) in TERMS.items():
         pages += [
-            Page(
-                getattr(urls, make_url)(name),
-                "list.html",
-                _term_context,
-                (urls, key, name),
-                docs,
-                f"{key}:{name}",
-                (ENTRY,),
-            )
-            for name in _terms(entries, key)
+            Page(url, "list.html", _term_context, (urls, key, url, name), docs, f"{key}:{name}", (ENTRY,))
+            for url, name in _terms(shown, key)
         ]
         pages.append(
             Page(getattr(urls, index_url)(), "terms.html", _terms_index_context, (urls, key), docs, f"{key} index")
@@ -219,7 +224,7 @@ def blog_pages(entries: list[dict], urls: Urls) -> list[Page]:
     pages.append(Page(urls.archive(), "archive.html", _archive_context, (urls, None), docs, "archive"))
     pages += [
         Page(urls.year(y), "archive.html", _archive_context, (urls, y), docs, f"archive:{y}")
-        for y in sorted({e["year"] for e in entries}, reverse=True)
+        for y in sorted({e["year"] for e in shown}, reverse=True)
     ]
     pages.append(Page(urls.not_found(), "404.html", _not_found_context, (urls,), (), "404"))
     return pages

@@ -97,11 +97,14 @@ def atom_feed(
     return _serialise(feed)
 
 
-def sitemap_xml(urls: list[str]) -> bytes:
-    """A sitemap 0.9 <urlset> of absolute URLs, sorted and de-duplicated."""
+def sitemap_xml(urls: list[tuple[str, dt.datetime | None]]) -> bytes:
+    """A sitemap 0.9 <urlset> of (absolute URL, last modified or None), sorted and de-duplicated."""
     root = ET.Element("urlset", xmlns=SITEMAP_NS)
-    for url in sorted(set(urls)):
-        ET.SubElement(ET.SubElement(root, "url"), "loc").text = _text(url)
+    for url, lastmod in sorted(set(urls), key=lambda u: (u[0], u[1] is None)):
+        item = ET.SubElement(root, "url")
+        ET.SubElement(item, "loc").text = _text(url)
+        if lastmod is not None:
+            ET.SubElement(item, "lastmod").text = rfc3339(lastmod)
     return _serialise(root)
 
 

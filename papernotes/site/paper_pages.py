@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
+from functools import cache
 
 from markupsafe import Markup
 
@@ -29,8 +30,10 @@ def add_paper_values(
     """The `paper:<key>` values: what only a paper's own page shows, made when that page is fingerprinted.
 
     `abstracts`: key -> (abstract html, digest of what made it); `docs`: document path -> its entry.
+    A paper's value also holds the documents that cite it (`[@key]`), read once from their `doc:<path>` values.
     """
     by_key = {p.key: p for p in papers}
+    citing = cache(lambda: _citing_documents(graph, docs))
 
     def resolve(key: str) -> tuple[str, tuple]:
         paper = by_key[key]
@@ -47,12 +50,29 @@ def add_paper_values(
                         "href": doc["href"] + (f"#{ref.anchor}" if ref.anchor else ""),
                     }
                 )
+        cited_in = [
+            {"title": doc["title"], "kind_label": doc["kind_label"], "href": doc["href"]}
+            for doc in (docs[path] for path in citing().get(key, ()))
+        ]
         # Digests of what the value is made of, joined: the fingerprint hashes them (one sha per page, not two).
         digest = "|".join((paper.digest or digest_text(repr(paper)), ",".join(paper.topics), html_digest,
-                           bibkeys.get(key, ""), *("\0".join(r.values()) for r in refs)))  # fmt: skip
-        return digest, (paper, html, refs, bibtex)
+                           bibkeys.get(key, ""), *("\0".join(r.values()) for r in refs),
+                           "cited", *("\0".join(c.values()) for c in cited_in)))  # fmt: skip
+        return digest, (paper, html, refs, bibtex, cited_in)
 
     graph.add_family("paper:", resolve)
+
+
+def _citing_documents(graph: Graph, docs: dict[str, dict]) -> dict[str, list[str]]:
+    """paper key -> the paths of the listed documents citing it, in path order. Their `cites` are in their
+    `doc:<path>` values (site/views.py), which the graph holds by now (site/assemble.py adds them first)."""
+    names = tuple(f"doc:{path}" for path in sorted(docs))
+    read = graph.reader(Page("", "", dict, (), names))
+    out: dict[str, list[str]] = defaultdict(list)
+    for path, name in zip(sorted(docs), names):
+        for key in dict.fromkeys(read(name).get("cites", ())):
+            out[key].append(path)
+    return dict(out)
 
 
 def _related(index: PaperIndex, summary: dict) -> list[dict]:
@@ -89,7 +109,7 @@ def _links(paper: Paper) -> list[dict]:
 
 def _paper_context(get, key: str) -> dict:
     index: PaperIndex = get("papers")
-    paper, abstract_html, notes, bibtex = get(f"paper:{key}")
+    paper, abstract_html, notes, bibtex, cited_in = get(f"paper:{key}")
     abstract_html = Markup(abstract_html)  # scraped text escaped by render/text.py, math by KaTeX
     summary = index.by_key[key]
     urls = index.urls
@@ -105,6 +125,7 @@ def _paper_context(get, key: str) -> dict:
         "affiliation": paper.affiliation or "",
         "bibtex": bibtex(paper),
         "notes": notes,
+        "cited_in": cited_in,  # the posts and notes whose `[@key]` citations name it
         "related": _related(index, summary),
         "listed_in": [{"where": f"{r.source.path}:{r.source.line}", "format": r.format} for r in paper.records],
     }

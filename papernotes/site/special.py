@@ -65,8 +65,30 @@ def search_page(urls: Urls) -> Page:
     return Page(urls.search(), "search.html", _search_context, (urls,), (), "search")
 
 
-def feed_files(config: SiteConfig, urls: Urls, entries: list[dict], page_urls: list[str]) -> dict[str, bytes]:
-    """atom.xml (posts and notes), sitemap.xml (every HTML page) and robots.txt."""
+REDIRECT = "redirect.html"
+
+
+def _redirect_context(get, urls: Urls, url: str, target: str, title: str) -> dict:
+    page = {"title": title, "description": "", "kind": "redirect", "url": url}
+    return {"page": page, "target": {"href": urls.href(target), "absolute": urls.absolute(target), "title": title}}
+
+
+def redirect_pages(documents, urls: Urls) -> list[Page]:
+    """An old URL of a document (front matter `aliases:`, an imported blog's permalinks) -> a small page
+    that sends the reader on (canonical link, meta refresh), listed nowhere and not indexed."""
+    pages = []
+    for doc in documents:
+        target = urls.of_document(doc)
+        for alias in doc.aliases:
+            url = urls.site_path(alias)
+            if url and url != target:
+                pages.append(Page(url, REDIRECT, _redirect_context, (urls, url, target, doc.title), (), doc.path))
+    return pages
+
+
+def feed_files(config: SiteConfig, urls: Urls, entries: list[dict], pages: list[Page]) -> dict[str, bytes]:
+    """atom.xml (posts and notes), sitemap.xml (every HTML page but redirects, documents with their
+    `updated`) and robots.txt. `entries`: the listed documents' entries."""
     items = [
         {
             "title": d["title"],
@@ -88,8 +110,11 @@ def feed_files(config: SiteConfig, urls: Urls, entries: list[dict], page_urls: l
         entries=items,
         language=config.language,
     )
+    updated = {d["url"]: d["updated"] for d in entries}
     html_pages = [
-        urls.absolute(u) for u in page_urls if urls.output_file(u).endswith(".html") and u != urls.not_found()
+        (urls.absolute(p.url), updated.get(p.url))
+        for p in pages
+        if urls.output_file(p.url).endswith(".html") and p.url != urls.not_found() and p.template != REDIRECT
     ]
     return {
         urls.feed(): feed,

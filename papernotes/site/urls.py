@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import posixpath
 import re
 import unicodedata
-from urllib.parse import quote, urlsplit
+from collections import Counter, defaultdict
+from urllib.parse import quote, unquote, urlsplit
 
 from ..content import MAX_SEGMENT, MAX_SEGMENT_BYTES, RESERVED_NAMES, slug_problem
 
@@ -65,17 +67,60 @@ def unique_slugs(keys_and_texts: list[tuple[str, str]]) -> dict[str, str]:
     return out
 
 
-def _term_overrides(names) -> tuple[tuple[str, str], ...]:
-    """The tag (or category) names that slugify alike (`Docker`/`docker`, `C++`/`C#`) -> their own slugs."""
-    names = sorted(set(names))
-    return tuple(sorted((n, s) for n, s in unique_slugs([(n, n) for n in names]).items() if s != slugify(n)))
+def term_key(name: str) -> str:
+    """The identity of a tag or category name: `Docker` and `docker` are one tag."""
+    return unicodedata.normalize("NFKC", name).casefold().strip()
+
+
+def _as_path(path) -> tuple[str, ...]:
+    return (path,) if isinstance(path, str) else tuple(path)
+
+
+class Terms:
+    """Tag (or category) names as entities: one per case-insensitive name (per path, for Hexo's nested
+    categories), shown in its most used spelling (ties: the first in sort order), with a stable slug
+    (that of the name; names that slugify alike, `C++`/`C#`, get a short hash of their key each).
+
+    `uses`: every use of a name in the documents, as a path (`("CV", "Diffusion")`; a tag is a 1-path).
+    Only what cannot be derived from a name alone is kept (several spellings, shared slugs), so a new
+    tag nobody else spells differently leaves the Terms, and every page's fingerprint, as they were."""
+
+    def __init__(self, uses=()) -> None:
+        spellings: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+        for path in map(_as_path, uses):
+            for depth in range(1, len(path) + 1):
+                spellings[tuple(map(term_key, path[:depth]))][path[depth - 1]] += 1
+        shown = {key: min(c, key=lambda n: (-c[n], n)) for key, c in spellings.items()}
+        by_slug: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
+        for key in sorted(shown):
+            by_slug[tuple(slugify(k) for k in key)].append(key)
+        segment: dict[tuple[str, ...], str] = {}  # key -> its last slug segment, where not slugify(last name)
+        for slugs, keys in by_slug.items():
+            if len(keys) > 1:
+                cut = slugs[-1] if len(slugs[-1]) <= MAX_SEGMENT - 7 else slugs[-1][: MAX_SEGMENT - 7].rstrip("-_")
+                segment |= {key: f"{cut}-{_short_hash(key[-1])}" for key in keys}
+        self._shown = {key: name for key, name in shown.items() if len(spellings[key]) > 1}
+        self._segment = segment
+        self.state = (tuple(sorted(self._shown.items())), tuple(sorted(segment.items())))
+
+    def names(self, path) -> tuple[str, ...]:
+        """The shown spelling of each level of `path`."""
+        path = _as_path(path)
+        key = tuple(map(term_key, path))
+        return tuple(self._shown.get(key[: i + 1], name) for i, name in enumerate(path))
+
+    def slug_path(self, path) -> str:
+        path = _as_path(path)
+        key = tuple(map(term_key, path))
+        return "/".join(self._segment.get(key[: i + 1]) or slugify(name) for i, name in enumerate(path))
 
 
 class Urls:
-    """Every URL of the site. Tag and category names that slugify alike get their own slugs (a short
-    hash of the name each, as `unique_slugs` gives), when the names are given: `Urls.for_documents`."""
+    """Every URL of the site. Knowing the documents (`Urls.for_documents`), it knows their tags and
+    categories as entities (`Terms`) and the documents whose URL is not `<kind>s/<slug>/` (front matter
+    `permalink:`, site.yaml's permalink pattern, standalone pages)."""
 
-    def __init__(self, base_url: str = "/", tags=(), categories=()):
+    def __init__(self, base_url: str = "/", tags=(), categories=(), documents: dict[str, str] | None = None):
         base_url = (base_url or "/").strip()
         if not base_url.endswith("/"):
             base_url += "/"
@@ -84,17 +129,51 @@ class Urls:
         self.origin = f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
         self.base_path = parts.path if parts.path.startswith("/") else "/" + parts.path
         self._hrefs: dict[str, str] = {}
-        self._terms = (_term_overrides(tags), _term_overrides(categories))
-        self._tag_slugs, self._category_slugs = dict(self._terms[0]), dict(self._terms[1])
+        self.tags, self.categories = Terms(tags), Terms(categories)
+        self._documents = dict(documents or {})  # source path -> its URL, where it is not the default
+        self._terms = (self.tags.state, self.categories.state, tuple(sorted(self._documents.items())))
+        self._plain = not any(map(any, (*self.tags.state, *self.categories.state, self._documents)))
 
     @classmethod
-    def for_documents(cls, base_url: str, documents) -> Urls:
-        """The site's URLs, knowing every tag and category name its documents use."""
-        tags = {t for d in documents for t in d.tags}
-        return cls(base_url, tags, {c for d in documents for c in d.categories})
+    def for_documents(cls, base_url: str, documents, pages_dir: str = "pages", pattern=None) -> Urls:
+        """The site's URLs, knowing its documents: their tags and categories, and each one's own URL
+        (`pattern(doc)`: the URL site.yaml's permalink pattern gives a post, or None)."""
+        tags = [t for d in documents for t in d.tags]
+        own = {}
+        for doc in documents:
+            url = cls._own_url(doc, pages_dir, pattern)
+            if url is not None and url != cls.document(doc.kind, doc.slug):
+                own[doc.path] = url
+        return cls(base_url, tags, [c for d in documents for c in d.categories], own)
+
+    @classmethod
+    def _own_url(cls, doc, pages_dir: str, pattern) -> str | None:
+        if doc.permalink:
+            return cls.site_path(doc.permalink) or None
+        if doc.kind == "page":
+            rel = posixpath.splitext(doc.path.removeprefix(pages_dir.strip("/") + "/"))[0]
+            return cls.site_path(rel.removesuffix("index").rstrip("/") + "/")
+        made = pattern(doc) if pattern and doc.kind == "post" else None
+        return cls.site_path(made) if made else None
+
+    @staticmethod
+    def site_path(text: str) -> str:
+        """A URL path an author wrote (`/2019/05/01/foo/`, `posts/1a2b.html`, `https://old.blog/a/`,
+        percent-encoded or not) as a site-relative URL of safe segments; one without a file extension
+        is a folder (`a/b` is `a/b/`). "" when nothing is left."""
+        path = urlsplit(text.strip()).path if "://" in text else text.strip().split("?")[0].split("#")[0]
+        segments = [safe_segment(unquote(seg)) for seg in path.split("/") if unquote(seg) not in ("", ".")]
+        if not segments:
+            return ""
+        is_file = not path.endswith("/") and posixpath.splitext(segments[-1])[1].lower() in (".html", ".htm")
+        return "/".join(segments) + ("" if is_file else "/")
+
+    def of_document(self, doc) -> str:
+        """A post, note or page's URL."""
+        return self._documents.get(doc.path) or self.document(doc.kind, doc.slug)
 
     def __repr__(self) -> str:  # part of page fingerprints: stable across processes
-        if not any(self._terms):
+        if self._plain:
             return f"Urls({self.base_url!r})"
         return f"Urls({self.base_url!r}, terms={hashlib.sha256(repr(self._terms).encode()).hexdigest()[:16]})"
 
@@ -153,10 +232,11 @@ class Urls:
         return f"archive/{int(year)}/"
 
     def tag(self, name: str) -> str:
-        return f"tags/{self._tag_slugs.get(name) or slugify(name)}/"
+        return f"tags/{self.tags.slug_path(name)}/"
 
-    def category(self, name: str) -> str:
-        return f"categories/{self._category_slugs.get(name) or slugify(name)}/"
+    def category(self, path) -> str:
+        """A category: a name, or a path from the top (`("CV", "Diffusion")` is categories/cv/diffusion/)."""
+        return f"categories/{self.categories.slug_path(path)}/"
 
     @staticmethod
     def papers_page(number: int) -> str:
@@ -185,10 +265,13 @@ class Urls:
         """A topic's slug may come from site.yaml: made safe like a document's."""
         return f"topics/{safe_segment(slug)}/"
 
-    @staticmethod
-    def searchable_folders() -> tuple[str, ...]:
-        """Top-level folders of the pages with content to search (notes, posts, papers, authors)."""
-        return ("notes", "posts", "papers", "authors")
+    def searchable_folders(self) -> tuple[str, ...] | None:
+        """Top-level folders of the pages with content to search (notes, posts, papers, authors, and
+        those of documents with URLs of their own); None (all of output/) when one is at the top."""
+        urls = self._documents.values()
+        if any("/" not in url for url in urls):  # a page file at the top (about.html)
+            return None
+        return tuple(dict.fromkeys(("notes", "posts", "papers", "authors", *sorted(u.split("/")[0] for u in urls))))
 
     @staticmethod
     def static(name: str) -> str:

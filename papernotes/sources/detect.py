@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from papernotes.diagnostics import error, warning
-from papernotes.sources import author_profile, hexo_paperlist, hf_papers, note_sections, paperlist_md
+from papernotes.sources import author_profile, bibtex, csl_json, hexo_paperlist, hf_papers, note_sections, paperlist_md
 from papernotes.sources.records import ReadResult
 
 READERS: dict[str, Callable[[str, str], ReadResult]] = {
@@ -19,12 +19,17 @@ READERS: dict[str, Callable[[str, str], ReadResult]] = {
     "hf_papers": hf_papers.read,
     "paperlist_md": paperlist_md.read,
     "author_profile": author_profile.read,
+    "bibtex": bibtex.read,
+    "csl_json": csl_json.read,
 }
 
-# Most specific first: a paper-list page or a Hexo list can contain headings
+# Most specific first: a library starts with its first entry (`@article{` / `[{"id":`), which no
+# Markdown or scraped page does; a paper-list page or a Hexo list can contain headings
 # that would also look like note sections; the profile's meta lines are
 # unmistakable, the HF scrape is the loosest structure.
 _DETECTORS: tuple[tuple[str, Callable[[str], bool]], ...] = (
+    ("bibtex", bibtex.looks_like),
+    ("csl_json", csl_json.looks_like),
     ("paperlist_md", paperlist_md.looks_like),
     ("hexo_paperlist", hexo_paperlist.looks_like),
     ("author_profile", author_profile.looks_like),

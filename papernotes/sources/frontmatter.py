@@ -6,10 +6,10 @@ bounded nesting, duplicate keys and impossible dates reported), and every known
 key is read by its type: a value of the wrong type is a warning on the key's
 line and is ignored, never a traceback and never a silent surprise.
 
-Dates are kept as naive datetimes in UTC, the convention of the whole build (git
-and mtime dates are UTC too, feeds write them with `+00:00`): a date written with
-an offset (`2024-05-01 10:00:00+08:00`) is converted (02:00), one without an offset
-is taken as written. Pages show the date part.
+Dates are kept as written: one with an offset (`2024-05-01 10:00:00+08:00`) is an
+aware datetime, one without is naive, the wall-clock time of the site's time zone
+(`timezone:` in site.yaml, as Hexo reads it). The build puts every date in that zone
+(`papernotes.config.in_site_zone`); pages show its date part.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import yaml
 from ..config import InvalidDate, load_yaml
 from ..diagnostics import Diagnostic, error, warning
 
-_FENCE = re.compile(r"^---[ \t]*$")
+_FENCE = re.compile(r"^---[ \t]*\r?$")  # a file saved with CRLF line ends too
 _TRUE = frozenset(("true", "yes", "on", "1"))
 _FALSE = frozenset(("false", "no", "off", "0", ""))
 _DATE_FORMATS = (
@@ -114,8 +114,27 @@ def text_value(path: str, fm: FrontMatter, key: str) -> tuple[str | None, list[D
 
 
 def string_list(path: str, fm: FrontMatter, key: str) -> tuple[tuple[str, ...], list[Diagnostic]]:
-    """Tags/categories: a flow list, a block list, a comma string or one value (items as written)."""
+    """Tags, aliases: a flow list, a block list, a comma string or one value (items as written)."""
+    return _strings(path, fm.meta.get(key), fm.nodes.get(key), fm.line(key), key)
+
+
+def category_paths(path: str, fm: FrontMatter, key: str) -> tuple[tuple[tuple[str, ...], ...], list[Diagnostic]]:
+    """Hexo's categories: a flat list is one path from the top (`[CV, Diffusion]` is CV › Diffusion); a
+    list holding lists is one path per item (`[[CV, Diffusion], [Notes]]` is two, a plain item one level)."""
     value, node, line = fm.meta.get(key), fm.nodes.get(key), fm.line(key)
+    if not isinstance(value, list) or not any(isinstance(item, list) for item in value):
+        names, diags = _strings(path, value, node, line, key)
+        return ((names,) if names else ()), diags
+    items = node.value if isinstance(node, yaml.SequenceNode) and len(node.value) == len(value) else [None] * len(value)
+    paths, diags = [], []
+    for item, item_node in zip(value, items):
+        at = YAML_LINE + item_node.start_mark.line if item_node is not None else line
+        names, d = _strings(path, item if isinstance(item, list) else [item], item_node, at, key)
+        paths, diags = paths + ([names] if names else []), diags + d
+    return tuple(dict.fromkeys(paths)), diags
+
+
+def _strings(path: str, value: Any, node, line: int, key: str) -> tuple[tuple[str, ...], list[Diagnostic]]:
     if value is None:
         return (), []
     if isinstance(value, str):
@@ -162,14 +181,14 @@ def bool_value(path: str, fm: FrontMatter, key: str) -> tuple[bool | None, list[
 def parse_date(path: str, line: int, value: Any) -> tuple[dt.datetime | None, list[Diagnostic]]:
     """Front matter dates: YAML dates/datetimes or strings like '2023-04-01 10:20' / ISO 8601 with an offset.
 
-    Returns a naive UTC datetime (an offset is converted), or None with an error: the document is still
-    built, dated as if it gave no date (git / mtime)."""
+    Returns the datetime as written (aware when it has an offset), or None with an error: the document
+    is still built, dated as if it gave no date (git / mtime)."""
     if value is None or value == "":
         return None, []
     if isinstance(value, InvalidDate):
         return None, []  # reported where YAML read it (papernotes.config.load_yaml)
     if isinstance(value, dt.datetime):
-        return _utc(value), []
+        return value, []
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day), []
     if not isinstance(value, str):
@@ -181,7 +200,7 @@ def parse_date(path: str, line: int, value: Any) -> tuple[dt.datetime | None, li
         except ValueError:
             continue
     try:
-        return _utc(dt.datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text)), []
+        return dt.datetime.fromisoformat(text[:-1] + "+00:00" if text.endswith("Z") else text), []
     except ValueError:
         pass
     return None, [error(path, line, f"invalid date {text[:80]!r}: {_date_problem(text)}")]
@@ -197,9 +216,3 @@ def _date_problem(text: str) -> str:
     except ValueError as exc:
         return str(exc)
     return EXPECTED_DATE
-
-
-def _utc(moment: dt.datetime) -> dt.datetime:
-    if moment.tzinfo is None:
-        return moment
-    return moment.astimezone(dt.UTC).replace(tzinfo=None)

@@ -24,7 +24,8 @@ class PaperRecord:
     """One mention of a paper in one source (a list item, a note section, ...)."""
 
     source: SourceSpan
-    format: str  # reader name: "hexo_paperlist", "paperlist_md", "hf_papers", "author_profile", "note_sections"
+    format: str  # reader name: "hexo_paperlist", "paperlist_md", "hf_papers", "author_profile", "note_sections",
+    # "bibtex", "csl_json"
     title: str  # display title, cleaned of scraped HTML; may contain $...$ math
     title_zh: str | None = None
     authors: tuple[str, ...] = ()
@@ -44,6 +45,8 @@ class PaperRecord:
     score: float | None = None
     anchor: str | None = None  # for note sections: the heading id in the note page
     owner: str | None = None  # author-profile owner, when the source is a profile
+    keywords: tuple[str, ...] = ()  # a library's keywords (BibTeX `keywords`, CSL `keyword`), as written
+    key: str | None = None  # a library's citation key (BibTeX entry key, CSL `id`), what `[@key]` names
     extra: tuple[tuple[str, Any], ...] = ()
 
 

@@ -90,3 +90,59 @@ def venue_from_heading(text: str) -> tuple[str | None, int | None]:
     if name is None or year is None or name.casefold() not in KNOWN_VENUES:
         return None, None
     return name, year
+
+
+# A library names the venue in full (`booktitle`, `journal`, CSL `container-title`): phrases -> the short name
+# the listings use. Matched on the words of the text (casefolded, punctuation dropped), first row first.
+CONTAINER_NAMES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("CVPR", ("computer vision and pattern recognition",)),
+    ("ICCV", ("international conference on computer vision",)),
+    ("ECCV", ("european conference on computer vision",)),
+    ("WACV", ("winter conference on applications of computer vision",)),
+    ("BMVC", ("british machine vision conference",)),
+    ("NeurIPS", ("neural information processing systems",)),
+    ("ICLR", ("international conference on learning representations",)),
+    ("ICML", ("international conference on machine learning",)),
+    ("AAAI", ("aaai conference on artificial intelligence", "aaai")),
+    ("IJCAI", ("international joint conference on artificial intelligence",)),
+    ("ACM MM", ("acm international conference on multimedia", "acm multimedia")),
+    ("TPAMI", ("transactions on pattern analysis and machine intelligence",)),
+    ("IJCV", ("international journal of computer vision",)),
+    ("TIP", ("transactions on image processing",)),
+    ("TMM", ("transactions on multimedia",)),
+    ("TCSVT", ("transactions on circuits and systems for video technology",)),
+    ("SIGGRAPH Asia", ("siggraph asia",)),
+    ("SIGGRAPH", ("siggraph",)),
+    ("TOG", ("acm transactions on graphics",)),
+)
+_PREPRINTS = ("arxiv", "corr", "biorxiv", "medrxiv", "ssrn", "preprint")  # a preprint server is no venue
+_TOKEN = re.compile(r"[A-Za-z][A-Za-z0-9]{2,}")
+_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?!\d)")
+
+
+def venue_from_container(text: str | None) -> tuple[str | None, int | None]:
+    """A library's venue field -> (short name, year found in it).
+
+    ``Proceedings of the IEEE/CVF Conference on Computer Vision and Pattern Recognition`` -> ("CVPR", None);
+    ``CVPR 2016`` -> ("CVPR", 2016); ``Computer Vision – ECCV 2022`` -> ("ECCV", 2022);
+    ``arXiv preprint arXiv:2104.00567`` or ``CoRR`` -> (None, None); a workshop is not its conference;
+    anything else is kept as written (``Pattern Recognition``).
+    """
+    text = " ".join((text or "").split())[:300]
+    words = " ".join(re.sub(r"[\W_]+", " ", text.casefold()).split())
+    if not words or any(w in _PREPRINTS for w in words.split()):
+        return None, None
+    found = _YEAR.search(text)
+    year = int(found.group(1)) if found else None
+    short, short_year = normalize_venue(text)
+    if short is not None and short.casefold() in KNOWN_VENUES:
+        return short, short_year
+    if "workshop" not in words:
+        padded = f" {words} "
+        for name, phrases in CONTAINER_NAMES:
+            if any(f" {p} " in padded for p in phrases):
+                return name, year
+        for token in _TOKEN.findall(text):  # `Computer Vision – ECCV 2022`, `… (BMVC)`: the short name as spelt
+            if KNOWN_VENUES.get(token.casefold()) == token or token.isupper() and token.casefold() in KNOWN_VENUES:
+                return KNOWN_VENUES[token.casefold()], year
+    return text, year

@@ -133,13 +133,16 @@ def test_sitemap_parses_sorted_unique_absolute():
         URLS.absolute("papers/a/?x=1&y=2"),
         URLS.absolute("papers/b/"),
     ]
-    raw = sitemap_xml(urls)
+    updated = dt.datetime(2024, 5, 1, 10, 0, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    pages = [(url, updated if n == 2 else None) for n, url in enumerate(urls)]  # papers/a/ was updated
+    raw = sitemap_xml(pages)
     root = ET.fromstring(raw)
     assert root.tag == SM + "urlset"
     locs = [u.findtext(SM + "loc") for u in root.findall(SM + "url")]
     assert locs == sorted(set(urls))
     assert all(loc.startswith("https://") for loc in locs)
-    assert raw == sitemap_xml(list(reversed(urls)))
+    assert [u.findtext(SM + "lastmod") for u in root.findall(SM + "url")] == [None, "2024-05-01T10:00:00+08:00", None]
+    assert raw == sitemap_xml(list(reversed(pages)))
 
 
 def test_robots_points_at_sitemap():

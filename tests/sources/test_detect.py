@@ -43,7 +43,10 @@ def test_override_and_unknown():
     assert res.records == () and res.diagnostics[0].level == "error" and "bogus" in res.diagnostics[0].message
     res = read_listing("n.md", "just some words\n")
     assert res.records == () and res.diagnostics[0].path == "n.md"
-    assert set(READERS) == {"hexo_paperlist", "note_sections", "hf_papers", "paperlist_md", "author_profile"}
+    assert set(READERS) == {
+        *("hexo_paperlist", "note_sections", "hf_papers", "paperlist_md", "author_profile"),
+        *("bibtex", "csl_json"),
+    }
 
 
 def test_ordinary_blog_post_is_no_listing():

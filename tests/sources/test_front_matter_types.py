@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+import zoneinfo
 from pathlib import Path
 
 import pytest
 
-from papernotes.config import parse_config
+from papernotes.config import in_site_zone, parse_config
 from papernotes.sources.documents import read_document
 
 
@@ -116,12 +117,15 @@ def test_an_invalid_date_in_site_yaml_is_an_error_not_a_traceback():
         "'2024-05-01 03:00-01:00'",
     ],
 )
-def test_a_utc_offset_is_converted(value):
+def test_a_utc_offset_is_kept_with_the_date(value):
     doc, diags = _read(f"date: {value}\nupdated: 2024-05-01T02:00:00Z\n")
     assert diags == []
     expected = dt.datetime(2024, 5, 1, 2, 0) if "+08" in value else dt.datetime(2024, 5, 1, 4, 0)
-    assert doc.date == expected and doc.date.tzinfo is None  # the build keeps naive UTC
-    assert doc.updated == dt.datetime(2024, 5, 1, 2, 0)
+    # The instant as written; the build shows it in the site's zone (site/dates.py).
+    assert doc.date.tzinfo is not None and doc.date == expected.replace(tzinfo=dt.UTC)
+    assert doc.updated == dt.datetime(2024, 5, 1, 2, 0, tzinfo=dt.UTC)
+    shanghai = in_site_zone(doc.date, zoneinfo.ZoneInfo("Asia/Shanghai"))
+    assert shanghai.replace(tzinfo=None) == expected + dt.timedelta(hours=8)
 
 
 def test_dates_without_an_offset_are_kept_as_written():
@@ -176,7 +180,7 @@ def test_scalars_in_text_keys_are_read_as_written():
 
 def test_tags_and_categories_are_strings_or_lists_of_strings():
     doc, diags = _read("tags: [GAN, 2024, {bad: 1}, ' ']\ncategories: [[CV, Faces], Notes]\n")
-    assert doc.tags == ("GAN", "2024") and doc.categories == ("CV", "Faces", "Notes")
+    assert doc.tags == ("GAN", "2024") and doc.categories == (("CV", "Faces"), ("Notes",))  # Hexo: two paths
     assert diags == ["notes/n.md:2: warning: 'tags': an item that is a mapping is not a string; ignored"]
     doc, diags = _read("tags: a, b ,c\ncategories: {x: 1}\n")
     assert doc.tags == ("a", "b", "c") and doc.categories == ()
@@ -194,3 +198,19 @@ def test_every_file_level_diagnostic_has_a_line():
         assert diags and all(d.line >= 1 and d.format().startswith("notes/n.md:") for d in diags), diags
     _, diags = read_document("notes/n.md", "---\ntitle: never closed\n", "note")
     assert [d.format() for d in diags] == ["notes/n.md:1: error: front matter opened with '---' is never closed"]
+
+
+def test_front_matter_of_a_file_saved_with_crlf_line_ends():
+    doc, diags = read_document("posts/win.md", "---\r\ntitle: Windows\r\ntags: [a, b]\r\n---\r\nBody.\r\n", "post")
+    assert diags == [] and doc.title == "Windows" and doc.tags == ("a", "b")
+    assert doc.body == "Body.\r\n" and doc.body_line == 5
+
+
+def test_hexo_aliases_drafts_and_nested_categories():
+    doc, diags = _read("category: [CV, Diffusion]\ntag: GAN\naliases: [/old/x.html]\npermalink: /a/b/\n")
+    assert diags == [] and doc.categories == (("CV", "Diffusion"),) and doc.tags == ("GAN",)
+    assert doc.aliases == ("/old/x.html",) and doc.permalink == "/a/b/"
+    doc, _ = _read("categories: [[CV, Diffusion], [Notes], Misc]\n")
+    assert doc.categories == (("CV", "Diffusion"), ("Notes",), ("Misc",))
+    doc, _ = read_document("posts/_drafts/x.md", "# x\n", "post")
+    assert doc.draft
