@@ -41,7 +41,7 @@ from .site.dates import document_dates
 from .site.permalinks import post_pattern
 from .site.special import feed_files, site_context
 from .site.urls import Urls
-from .site.views import link_targets
+from .site.views import CitationTargets, link_targets
 from .theme import katex_root, static_dirs, template_dirs
 from .write import SiteWriter
 
@@ -167,9 +167,9 @@ class Builder:
         dates = document_dates(config, content.documents, content.fallback_dates)
         urls = Urls.for_documents(config.base_url, content.documents, config.pages_dir, post_pattern(config, dates))
         digests = {path: f.digest for path, f in content.files.items()}
-        targets = link_targets(content.documents, urls)
+        posts, citations = link_targets(content.documents, urls), CitationTargets(papers, urls)
         docs, paper_html = self.renderer.render(
-            content.documents, digests, papers, diags, urls.base_path, config.math, targets
+            content.documents, digests, papers, diags, urls.base_path, config.math, posts, citations
         )  # render
         self.writer.begin()
         html_of = partial(self._html_of, digests, docs)

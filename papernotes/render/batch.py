@@ -96,12 +96,9 @@ class RenderBatch:
     ) -> tuple[dict[str, RenderedDocument], dict[str, RenderedPaper]]:
         """`digests`: document path -> digest of its file; `base_path`: where the site is served; `math`: the
         site's math convention; `posts`: what a `{% post_link %}` may name -> (href, title); `citations`: what a
-        `[@key]` may cite, a mapping key -> render/citations.Citation -- by default the one `posts` makes for
-        these papers, when it can (site/views.LinkTargets.citations)."""
+        `[@key]` may cite, a mapping key -> render/citations.Citation (site/views.CitationTargets)."""
         self.base_path = base_path
         self.documents.math, self.documents.posts = math, posts or {}
-        if citations is None and callable(getattr(posts, "citations", None)):
-            citations = posts.citations(papers)
         self.documents.citations = citations if citations is not None else {}
         version = self._katex_version()
         doc_keys = {d.path: self._doc_key(d, digests[d.path], version) for d in documents}

@@ -88,6 +88,7 @@ def assemble(
         abstracts,
         refs,
         {e["source"]: e for e in entries},
+        citing_documents(rendered_docs),
         lambda p: make_bibtex(p, bibkeys[p.key]),
         bibkeys,
     )
@@ -99,6 +100,15 @@ def assemble(
     )
     pages = blog + research + [search_page(urls)] + redirect_pages(content.documents, urls)
     return graph, pages, entries, index
+
+
+def citing_documents(rendered_docs: dict) -> dict[str, list[str]]:
+    """paper key -> the paths of the documents citing it (`[@key]`, render/citations.py), in path order."""
+    out: dict[str, list[str]] = {}
+    for path in sorted(rendered_docs):
+        for key in rendered_docs[path].cites:
+            out.setdefault(key, []).append(path)
+    return out
 
 
 class Same:

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable
-from functools import cache
 
 from markupsafe import Markup
 
@@ -24,16 +23,16 @@ def add_paper_values(
     abstracts: dict[str, tuple[str, str]],
     notes: dict[str, list[NoteRef]],
     docs: dict[str, dict],
+    citing: dict[str, list[str]],
     bibtex: Callable[[Paper], str],
     bibkeys: dict[str, str],
 ) -> None:
     """The `paper:<key>` values: what only a paper's own page shows, made when that page is fingerprinted.
 
     `abstracts`: key -> (abstract html, digest of what made it); `docs`: document path -> its entry.
-    A paper's value also holds the documents that cite it (`[@key]`), read once from their `doc:<path>` values.
+    `citing`: paper key -> the paths of the documents whose `[@key]` citations name it, in path order.
     """
     by_key = {p.key: p for p in papers}
-    citing = cache(lambda: _citing_documents(graph, docs))
 
     def resolve(key: str) -> tuple[str, tuple]:
         paper = by_key[key]
@@ -52,7 +51,7 @@ def add_paper_values(
                 )
         cited_in = [
             {"title": doc["title"], "kind_label": doc["kind_label"], "href": doc["href"]}
-            for doc in (docs[path] for path in citing().get(key, ()))
+            for doc in (docs[path] for path in citing.get(key, ()) if path in docs)
         ]
         # Digests of what the value is made of, joined: the fingerprint hashes them (one sha per page, not two).
         digest = "|".join((paper.digest or digest_text(repr(paper)), ",".join(paper.topics), html_digest,
@@ -61,18 +60,6 @@ def add_paper_values(
         return digest, (paper, html, refs, bibtex, cited_in)
 
     graph.add_family("paper:", resolve)
-
-
-def _citing_documents(graph: Graph, docs: dict[str, dict]) -> dict[str, list[str]]:
-    """paper key -> the paths of the listed documents citing it, in path order. Their `cites` are in their
-    `doc:<path>` values (site/views.py), which the graph holds by now (site/assemble.py adds them first)."""
-    names = tuple(f"doc:{path}" for path in sorted(docs))
-    read = graph.reader(Page("", "", dict, (), names))
-    out: dict[str, list[str]] = defaultdict(list)
-    for path, name in zip(sorted(docs), names):
-        for key in dict.fromkeys(read(name).get("cites", ())):
-            out[key].append(path)
-    return dict(out)
 
 
 def _related(index: PaperIndex, summary: dict) -> list[dict]:

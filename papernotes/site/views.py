@@ -17,26 +17,14 @@ from .urls import Urls
 KIND_LABEL = {"post": "文章", "note": "笔记", "page": "页面"}
 
 
-def link_targets(documents: list[Document], urls: Urls) -> LinkTargets:
+def link_targets(documents: list[Document], urls: Urls) -> dict[str, tuple[str, str]]:
     """What a `{% post_link name %}` may name: a post (else a note) by file name or slug -> (href, title)."""
-    targets = LinkTargets(urls)
+    targets: dict[str, tuple[str, str]] = {}
     for doc in sorted(documents, key=lambda d: (d.kind != "post", d.path)):  # posts win a shared name
         target = (urls.href(urls.of_document(doc)), doc.title)
         for name in (PurePosixPath(doc.path).stem, doc.slug):
             targets.setdefault(name, target)
     return targets
-
-
-class LinkTargets(dict):
-    """`{% post_link %}` targets (the dict), and what a `[@key]` citation may name once the papers are known:
-    the render batch asks `citations(papers)` (render/batch.py), so the pipeline passes one value for both."""
-
-    def __init__(self, urls: Urls):
-        super().__init__()
-        self.urls = urls
-
-    def citations(self, papers: list[Paper]) -> CitationTargets:
-        return CitationTargets(papers, self.urls)
 
 
 class CitationTargets:
