@@ -49,6 +49,7 @@ NEW_NOTES = {
     + PAPERS[0][0]
     + "\n\n公式 $a^2 + b^2 = c^2$。\n",
     "notes/sub/deep.md": "# 无日期的笔记\n\n正文 $\\alpha$。\n\n![pic](img/pic.png)\n",
+    "pages/about/index.md": "---\ntitle: 关于\n---\n\n见 {% post_link cvpr %}。\n",  # a standalone page
 }
 IMAGES = ["notes/fig.png", "notes/sub/img/pic.png", "notes/other.png", "images/logo.png"]
 TEMPLATE_MARKS = {  # template -> text after which a marker is inserted
@@ -168,6 +169,16 @@ def make_site(root: Path, katex_cache: Path) -> Site:
 
 
 # -- the edits --------------------------------------------------------------------------------
+HEXO_LINES = (
+    "draft: true\n",  # not published, nor the papers it lists
+    "aliases: [/old/cvpr.html, 2023/06/01/cvpr/]\n",  # redirect pages
+    "permalink: /archives/cvpr/\n",  # its own URL: every link to it, its images, its redirects
+    "tag: [gan, 扩散]\n",  # `gan` and new-note's `GAN` are one tag; the most used spelling is shown
+    "category: [[CV, GAN], [Notes]]\n",  # nested categories
+    "updated: 2024-02-03 04:05:06+08:00\n",  # the feed's and the sitemap's last modified
+)
+
+
 def apply(site: Site, edit: tuple) -> set[Path]:
     """Apply one edit; returns the paths it touched (what the watcher would report)."""
     kind, *args = edit
@@ -206,6 +217,15 @@ def apply(site: Site, edit: tuple) -> set[Path]:
             ("<!--more-->\n", ""),
         ][args[0] % 5]
         path.write_text(text.replace(*change), encoding="utf-8")
+        return {path}
+    if kind == "hexo":  # Hexo's front matter: a line of one of these kinds toggled in the post
+        path = src / "posts/cvpr.md"
+        if not path.exists():
+            return set()
+        line = HEXO_LINES[args[0] % len(HEXO_LINES)]
+        text = path.read_text(encoding="utf-8")
+        text = text.replace(line, "", 1) if line in text else text.replace("---\n", "---\n" + line, 1)
+        path.write_text(text, encoding="utf-8")
         return {path}
     if kind == "listing":
         return {_edit_listing(site, args[0], args[1])}
@@ -249,7 +269,9 @@ def apply(site: Site, edit: tuple) -> set[Path]:
             "author_aliases:\n  Kai Hu: Kai Hu (HKU)\n",
             "description: 新的描述\n",
             "math: kramed\n",  # every document's dollars read another way
-        ][args[0] % 5]
+            "permalink: :year/:month/:title/\n",  # every post's URL from its date and file name
+            "timezone: America/New_York\n",  # every date shown, and filed, in another zone
+        ][args[0] % 7]
         path.write_text(SITE_YAML + extra, encoding="utf-8")
         return {path}
     raise ValueError(kind)

@@ -36,6 +36,7 @@ EDITS = st.one_of(
     st.tuples(st.just("doc_rename"), st.sampled_from(DOCS)),
     st.tuples(st.just("post_edit"), small),
     st.tuples(st.just("listing"), small, small),
+    st.tuples(st.just("hexo"), small),
     st.tuples(st.just("hf_edit"), small),
     st.tuples(st.just("image_add"), small, small),
     st.tuples(st.just("image_delete"), small),
@@ -184,3 +185,28 @@ def test_a_fixed_sequence_on_the_full_seed_site(tmp_path, katex_cache):
             assert differences(clean, tmp_path / "warm-out") == [], f"new process after step {n}"
     finally:
         dev.close()
+
+
+def test_hexo_front_matter_and_site_permalinks_follow_every_edit(tmp_path, katex_cache):
+    # Draft, aliases, permalink, tag spelling, nested categories, updated: each toggled on the post, under
+    # the site-wide permalink pattern and another time zone; a standalone page links to the post by name.
+    run_sequence(
+        tmp_path,
+        katex_cache,
+        [
+            ("note_add", 2),
+            ("hexo", 1),
+            ("hexo", 2),
+            ("config", 5),
+            ("hexo", 2),
+            ("hexo", 3),
+            ("hexo", 4),
+            ("config", 6),
+            ("hexo", 5),
+            ("hexo", 0),
+            ("image_add", 3, 1),
+            ("hexo", 0),
+            ("post_edit", 0),
+        ],
+    )
+

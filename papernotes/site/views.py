@@ -81,6 +81,8 @@ def document_view(doc: Document, dates: tuple, html: Callable[[], Markup], rende
         "updated": updated,
         "date_iso": date.isoformat(),
         "date_display": date.strftime("%Y-%m-%d"),
+        "updated_iso": updated.isoformat(),
+        "updated_display": updated.strftime("%Y-%m-%d"),
         "year": date.year,
         "sort_key": (date, doc.path),
         "description": description,

@@ -108,6 +108,9 @@ def test_updated_and_dates_in_the_site_time_zone(built):
     # 23:30 UTC is the next morning in Shanghai: shown and filed under that day.
     assert entries["B"].find("a:published", ns).text == "2019-05-03T07:30:00+08:00"
     assert "2019-05-03" in soup(built / "posts/b/index.html").get_text()
+    shown = soup(built / "posts/a/index.html").select_one(".doc-meta .updated time")
+    assert shown["datetime"] == "2020-01-02T03:04:05+08:00" and shown.get_text() == "2020-01-02"
+    assert soup(built / "posts/b/index.html").select_one(".doc-meta .updated") is None  # never updated
     sitemap = ET.fromstring((built / "sitemap.xml").read_bytes())
     lastmod = {u.find("s:loc", ns).text: u.find("s:lastmod", ns) for u in sitemap.findall("s:url", ns)}
     assert lastmod["https://example.org/blog/posts/a/"].text == "2020-01-02T03:04:05+08:00"
