@@ -209,4 +209,3 @@ def test_hexo_front_matter_and_site_permalinks_follow_every_edit(tmp_path, katex
             ("post_edit", 0),
         ],
     )
-
