@@ -155,6 +155,10 @@ def _ascii_word(text: str) -> str:
 
 
 def _base_key(paper: Paper) -> str:
+    """The library's own citation key when a record has one (Better BibTeX's, a CSL id), else author-year-word."""
+    own = next((r.key for r in paper.records if r.key and re.fullmatch(r"[^\s,{}()=#%\\\"']+", r.key)), None)
+    if own:
+        return own
     last = ""
     if paper.authors:
         parts = paper.authors[0].split()

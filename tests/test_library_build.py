@@ -82,6 +82,16 @@ def test_the_note_links_to_the_paper_and_the_paper_lists_the_note(built):
     assert resnet.select_one(".venue-badge").get_text() == "CVPR 2016"
 
 
+def test_the_library_keeps_its_keywords_and_citation_keys(built):
+    output, _ = built
+    resnet = soup(output / "papers/deep-residual-learning-for-image-recognition/index.html")
+    assert [k.get_text() for k in resnet.select(".keyword-row .keyword")] == [
+        "residual networks",
+        "image classification",
+    ]
+    assert resnet.select_one("#bibtex-code").get_text().startswith("@inproceedings{he2016deep,")  # the library's key
+
+
 def _edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert old in text

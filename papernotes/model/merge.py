@@ -134,6 +134,7 @@ def _merge_group(
         has_code=any(r.has_code for r in recs),
         affiliation=_first(by_rank, "affiliation"),
         topics=(),
+        keywords=_keywords(by_rank),
         links=tuple(links),
         records=tuple(recs),
         digest=digest or group_digest(key, recs, aliases_digest),
@@ -258,3 +259,12 @@ def group_by_identity(by_title: dict[str, list[PaperRecord]]) -> dict[str, list[
         best = min(recs, key=_rank)
         groups[_cached_key(best.title)] = recs
     return groups
+
+
+def _keywords(records: list[PaperRecord]) -> tuple[str, ...]:
+    """Every record's keywords in rank order, one per case-insensitive name (the first spelling)."""
+    seen: dict[str, str] = {}
+    for rec in records:
+        for word in rec.keywords:
+            seen.setdefault(collapse_ws(word).casefold(), collapse_ws(word))
+    return tuple(seen.values())

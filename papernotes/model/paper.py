@@ -26,6 +26,7 @@ class Paper:
     has_code: bool = False
     affiliation: str | None = None
     topics: tuple[str, ...] = ()
+    keywords: tuple[str, ...] = ()  # a library's keywords, every record's, first spelling kept
     links: tuple[str, ...] = ()  # every distinct URL seen for this paper
     records: tuple[PaperRecord, ...] = field(default_factory=tuple)  # provenance, in source order
     digest: str = ""  # of everything the merge read (records, aliases); topics are set later

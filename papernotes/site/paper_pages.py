@@ -109,6 +109,7 @@ def _paper_context(get, key: str) -> dict:
         "abstract_html": abstract_html,
         "date": paper.date or "",
         "has_code": paper.has_code,
+        "keywords": list(paper.keywords),
         "affiliation": paper.affiliation or "",
         "bibtex": bibtex(paper),
         "notes": notes,
