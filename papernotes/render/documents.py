@@ -72,17 +72,7 @@ class DocumentRenderer:
         `/images/x.png` is from site_src/'s root; anything else is relative to the document, else to its
         Hexo asset folder (`Post.md` with `Post/1.png`, written `1.png`). Never a file outside site_src/.
         """
-        path = unquote(src.split("#", 1)[0].split("?", 1)[0])
-        if not path:
-            return None
-        if path.startswith("/"):
-            candidates = [path.lstrip("/")]
-        else:
-            folder = posixpath.dirname(doc.path)
-            stem = posixpath.splitext(posixpath.basename(doc.path))[0]
-            candidates = [posixpath.join(folder, path), posixpath.join(folder, stem, path)]
-        for candidate in candidates:
-            rel = posixpath.normpath(candidate)
+        for rel in _candidates(doc, src):
             if rel.startswith("../") or rel == ".." or posixpath.isabs(rel):
                 continue
             target = (self.source / rel).resolve()
@@ -92,12 +82,7 @@ class DocumentRenderer:
 
     def image_problem(self, doc: Document, src: str) -> str:
         """Why `resolve_image` found no file: none there, or one that is a link out of site_src/."""
-        path = unquote(src.split("#", 1)[0].split("?", 1)[0])
-        folder, stem = posixpath.dirname(doc.path), posixpath.splitext(posixpath.basename(doc.path))[0]
-        candidates = [path.lstrip("/")] if path.startswith("/") else [posixpath.join(folder, path)]
-        candidates += [] if path.startswith("/") else [posixpath.join(folder, stem, path)]
-        for candidate in candidates:
-            rel = posixpath.normpath(candidate)
+        for rel in _candidates(doc, src):
             if rel.startswith("../") or rel == "..":
                 return "image refused (outside site_src/)"
             if os.path.lexists(self.source / rel):
@@ -183,3 +168,14 @@ class DocumentRenderer:
             os.replace(tmp, path)
         except OSError:
             pass  # a cache that cannot be written only costs time
+
+
+def _candidates(doc: Document, src: str) -> list[str]:
+    """The site-relative paths an image's src may name, in the order they are tried (resolve_image)."""
+    path = unquote(src.split("#", 1)[0].split("?", 1)[0])
+    if not path:
+        return []
+    if path.startswith("/"):
+        return [posixpath.normpath(path.lstrip("/"))]
+    folder, stem = posixpath.dirname(doc.path), posixpath.splitext(posixpath.basename(doc.path))[0]
+    return [posixpath.normpath(posixpath.join(folder, path)), posixpath.normpath(posixpath.join(folder, stem, path))]

@@ -3,15 +3,33 @@ that finds the error overlay and the injected scripts."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import queue
 import threading
 import time
 from html.parser import HTMLParser
+from pathlib import Path
 
-from papernotes.dev.server import OVERLAY_ID
+from papernotes.dev.server import OVERLAY_ID, DevServer, ReloadHub
 
 WAIT = 60.0
+
+
+@contextlib.contextmanager
+def running_server(root: Path, base_path: str = "/"):
+    """The dev server on 127.0.0.1 (a free port) serving `root`, in a thread; stopped on exit."""
+    hub = ReloadHub()
+    server = DevServer(root, hub, host="127.0.0.1", port=0, base_path=base_path)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    try:
+        yield server, hub
+    finally:
+        hub.close()
+        server.shutdown()
+        server.server_close()
+        thread.join(10)
 
 
 def wait_until(probe, timeout: float = WAIT, what: str = "condition"):

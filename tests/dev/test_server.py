@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import json
 import os
-import threading
-from pathlib import Path
 
 import pytest
-from devclient import EventStream, parse
+from devclient import EventStream, parse, running_server
 from sitebuild import raw_get
-
-from papernotes.dev.server import DevServer, ReloadHub
 
 WAIT = 10.0
 SECRET = "TOP-SECRET-OUTSIDE-CONTENT"
@@ -55,24 +51,10 @@ def site(tmp_path):
     return out
 
 
-def start_server(root: Path, base_path: str = "/") -> tuple[DevServer, ReloadHub, threading.Thread]:
-    hub = ReloadHub()
-    server = DevServer(root, hub, host="127.0.0.1", port=0, base_path=base_path)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    return server, hub, thread
-
-
 @pytest.fixture
 def server(site):
-    srv, hub, thread = start_server(site)
-    try:
+    with running_server(site) as (srv, _):
         yield srv
-    finally:
-        hub.close()
-        srv.shutdown()
-        srv.server_close()
-        thread.join(WAIT)
 
 
 def test_pages_are_served_with_injected_script_not_on_disk(server, site):
@@ -169,8 +151,7 @@ def test_absolute_path_to_the_secret_is_refused(server, site):
 
 
 def test_base_path_prefix(site):
-    srv, hub, thread = start_server(site, base_path="/repo/")
-    try:
+    with running_server(site, base_path="/repo/") as (srv, _):
         status, _, body = raw_get(srv.port, "/repo/papers/x/")
         assert status == 200 and b"paper x" in body
         assert raw_get(srv.port, "/repo")[1]["location"] == "/repo/"
@@ -180,11 +161,6 @@ def test_base_path_prefix(site):
         for endpoint in ("/__papernotes/status", "/repo/__papernotes/status"):
             status, _, body = raw_get(srv.port, endpoint)
             assert status == 200 and json.loads(body)["ok"] is True
-    finally:
-        hub.close()
-        srv.shutdown()
-        srv.server_close()
-        thread.join(WAIT)
 
 
 def test_hub_events_and_overlay(server):

@@ -15,12 +15,10 @@ from __future__ import annotations
 import errno
 import selectors
 import socket
-import threading
 import time
 
 import pytest
-
-from papernotes.dev.server import DevServer, ReloadHub
+from devclient import running_server
 
 REQUESTS = 300
 SLOWEST = 1.0  # seconds: the acceptance criterion
@@ -36,17 +34,8 @@ def server(tmp_path):
     (out / "index.html").write_text("<!doctype html><html><body><h1>Home</h1></body></html>")
     (out / "papers" / "x" / "index.html").write_text("<html><body><p>paper x</p></body></html>")
     (out / "style.css").write_text("body { margin: 0 }\n")
-    hub = ReloadHub()
-    srv = DevServer(out, hub, host="127.0.0.1", port=0)
-    thread = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
-    thread.start()
-    try:
+    with running_server(out) as (srv, _):
         yield srv
-    finally:
-        hub.close()
-        srv.shutdown()
-        srv.server_close()
-        thread.join(10)
 
 
 def burst(port: int, count: int) -> list[tuple[float, str]]:
