@@ -270,7 +270,9 @@ def bibtex_escape(text: str) -> str:
     return "".join(_escape_math(piece) if is_math else _escape_text(piece) for is_math, piece in pieces)
 
 
-def bibtex_entry(paper: Paper, key: str) -> str:
+def bibtex_entry(paper: Paper, key: str, abstract: bool = True) -> str:
+    """One BibTeX entry; `abstract=False` for a paper's page, which shows the abstract above it (at 27,000
+    papers the repeated abstracts alone are tens of MB of output), while the export keeps it."""
     fields: list[tuple[str, str]] = []
     authors = list(paper.authors) + (["others"] if paper.authors_truncated and paper.authors else [])
     if authors:
@@ -293,7 +295,7 @@ def bibtex_entry(paper: Paper, key: str) -> str:
         fields.append(("archiveprefix", "arXiv"))
     if paper.url:
         fields.append(("url", bibtex_escape(paper.url)))
-    if paper.abstract:
+    if paper.abstract and abstract:
         fields.append(("abstract", bibtex_escape(paper.abstract)))
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@{kind}{{{key},\n{body}\n}}\n"

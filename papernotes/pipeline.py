@@ -233,7 +233,7 @@ class Builder:
         keys = self.whole.get(("bibkeys", tuple((p.key, p.digest) for p in papers)), lambda: bibtex_keys(papers))
         graph, pages, entries, _ = assemble(
             config, content, dates, papers, topics, docs, paper_html, html_of, urls,
-            self.writer.fragment, (bibtex_entry, keys), self.memo, self.whole,
+            self.writer.fragment, (partial(bibtex_entry, abstract=False), keys), self.memo, self.whole,
         )  # fmt: skip
         return graph, pages, entries
 

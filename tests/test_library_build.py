@@ -89,7 +89,10 @@ def test_the_library_keeps_its_keywords_and_citation_keys(built):
         "residual networks",
         "image classification",
     ]
-    assert resnet.select_one("#bibtex-code").get_text().startswith("@inproceedings{he2016deep,")  # the library's key
+    bibtex = resnet.select_one("#bibtex-code").get_text()
+    assert bibtex.startswith("@inproceedings{he2016deep,")  # the library's key
+    ddpm = soup(output / "papers/denoising-diffusion-probabilistic-models/index.html")
+    assert ddpm.select_one(".abstract") and "abstract =" not in ddpm.select_one("#bibtex-code").get_text()
 
 
 def _edit(path: Path, old: str, new: str) -> None:
