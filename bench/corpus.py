@@ -1,18 +1,18 @@
-"""Deterministic synthetic site source for benchmarks (issue 5).
+"""Deterministic synthetic site source for benchmarks (issues 5 and 13).
 
 `generate(target, notes, papers, seed)` writes a complete site source folder:
 
 - ``site.yaml``: a copy of the project's ``site_src/site.yaml``;
-- ``notes/note-NNNN.md``: Chinese study notes in the style of seed 001 (front
-  matter, ``[TOC]``, ``# CVPR2023``, one ``##`` section per paper, prose, inline
-  and display math with varied content, a fenced code block, lists);
-- ``papers/cvpr-2023-listNN.md``: paper lists in exactly the seed-003 layout
-  (200 records per file, 8-space indentation after the first heading, stray
-  IEEE MathML lines at column 0 splitting some abstracts, nav links, no
-  trailing newline).
+- ``papers/<CONF>/<YEAR>/<CONF>-<YEAR>-listNN.md``: paper lists in the seed-003 format, shaped like the
+  public collection seed 003 comes from (15 venue-years of AAAI, CVPR, ICLR, ICML, IJCAI and NeurIPS,
+  2021-2024; ~52,000 distinct authors for 27,000 papers, long-tailed; ~1.2 KB abstracts, some with math or
+  stray IEEE markup): see ``papers_corpus.py``, ``paper_text.py`` and ``authors_corpus.py``;
+- ``notes/note-NNNN.md``: Chinese study notes in the style of seed 001 (front matter, ``[TOC]``, a
+  ``# CVPR2023``-style heading naming the venue-year of the listed papers the note's ``##`` sections are
+  about, prose, inline and display math with varied content, a fenced code block, lists).
 
-Everything comes from one seeded ``random.Random``: the same arguments give
-byte-identical files (no clock, no hash randomisation, sorted iteration).
+Everything comes from one seeded ``random.Random``: the same arguments give byte-identical files (no clock,
+no hash randomisation, sorted iteration). 27,000 papers take a few seconds.
 
 CLI: ``python bench/corpus.py OUT --notes N --papers M [--seed S]``.
 """
@@ -26,33 +26,14 @@ import shutil
 import sys
 from pathlib import Path
 
+if str(Path(__file__).resolve().parent) not in sys.path:  # bench/ is not a package
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+import paper_text  # noqa: E402
+import papers_corpus  # noqa: E402
+
 PROJECT = Path(__file__).resolve().parent.parent
 SITE_YAML = PROJECT / "site_src" / "site.yaml"
-RECORDS_PER_FILE = 200
-IND = " " * 8
-XMLNS = 'xmlns:mml="http://www.w3.org/1998/Math/MathML" xmlns:xlink="http://www.w3.org/1999/xlink"'
-
 # -- word pools ------------------------------------------------------------------
-GIVEN = """Yifei Lijin Yoichi Yi Kyle Subarna Nuno Tengda Max Arsha Gül Weidi Andrew Xin Guang Yufei Libo
-Tiejian Longyin Wei Jun Hao Lei Yang Ming Jie Tao Qi Chen Xiaoyu Honglak Jingxiang Michael Shuhui Yebin
-Yong Xuan Tongliang Xiaodong Yue Nannan Matthias Simon Justus Angela Christian Daniel Anna Maria Luca
-Marco Giulia Pierre Camille Hugo Léa Jürgen Björn Sören Zoë Ana José Tomás Sofía Hiroshi Kenji Yuki
-Sakura Min-jun Ji-woo Seo-yeon Arjun Priya Rahul Ananya Omar Fatima Ali Layla Ivan Olga Dmitri Elena
-Nikolai Katarzyna Piotr Ewa Lars Ingrid Emil Freya Noah Emma Liam Olivia Ethan Ava Lucas Mia Jiaming
-Zhiwei Haoran Ziyu Ruiqi Shengyu Kaiming Ross Piotr Saining Alexei Trevor Jitendra Fei-Fei Serge
-Pietro Andrea Vittorio Cordelia Jean Francis Bernt Jiri Vladlen Ce Dahua Xiaoou Chen-Change Ziwei""".split()
-SURNAMES = """Huang Yang Sato Li Min Tripathi Vasconcelos Han Bain Nagrani Varol Xie Zisserman Gu Chen Wang
-Zhang Luo Wen Liu Zhou Wu Sun Zhao Xu Zhu Hu Guo He Lin Ma Gao Lu Loy Lee Jin Cun Nießner Giebenhain
-Thies Dai Theobalt Cremers Rossi Bianchi Romano Dubois Martin Müller Schröder Weiß Søren Lund Nyström
-García Fernández López Tanaka Suzuki Takahashi Kim Park Choi Sharma Patel Gupta Hassan Khan Ivanov
-Petrov Smirnova Kowalski Nowak Andersen Larsen Smith Johnson Brown Davis Miller Wilson Taylor Girshick
-Dollár Efros Darrell Malik Belongie Perona Vedaldi Ferrari Schmid Ponce Bach Schiele Matas Koltun Tang
-Lin Torralba Freeman Durand Isola Zhu Tulyakov Wetzstein Kanazawa Pavlakos Black Tzionas Gehler""".split()
-
-T_PREFIX = """Neural Implicit Sparse Dense Efficient Robust Generalizable Unsupervised Self-Supervised
-Weakly-Supervised Few-Shot Zero-Shot Open-Vocabulary Multi-Modal Cross-Modal Hierarchical Adaptive
-Progressive Contrastive Diffusion-Based Transformer-Based Learnable Scalable Lightweight Temporal
-Spatio-Temporal Controllable Disentangled Probabilistic Equivariant Masked Continual""".split()
 T_THING = """Radiance Fields|Gaussian Splatting|Video Captioning|Image Synthesis|Face Reenactment|Talking Head
 Generation|Deepfake Detection|Point Cloud Registration|Semantic Segmentation|Object Detection|Pose
 Estimation|Depth Estimation|Optical Flow|Scene Graph Generation|Visual Place Recognition|Text-to-Image
@@ -68,8 +49,6 @@ Priors|Hypernetworks|State Space Models|Vector Quantization|Graph Neural Network
 Distillation|Prompt Tuning|Mixture of Experts|Cycle Consistency|Token Merging|Frequency Decomposition""".replace(
     "\n", " "
 ).split("|")
-ACRONYM = "ABCDEFGHIKLMNOPRSTUVWXZ"
-
 EN_SENT = [
     "We propose a novel framework for {thing} that leverages {how}.",
     "Existing methods for {thing} often fail under large appearance changes.",
@@ -108,7 +87,7 @@ ZH_LIST = [
     "删除了最后的全连接层。",
     "数据增强：随机裁剪与颜色抖动。",
 ]
-TAGS = ["CVPR2023", "diffusion", "GAN", "NeRF", "talking-head", "deepfake", "transformer", "3D", "video", "survey"]
+TAGS = ["diffusion", "GAN", "NeRF", "talking-head", "deepfake", "transformer", "3D", "video", "survey"]
 NOTE_TOPICS = ["生成模型", "扩散模型", "三维重建", "人脸生成", "深度伪造检测", "视频理解", "跨模态生成", "神经辐射场"]
 SYMS = [
     "x",
@@ -140,92 +119,9 @@ class _Gen:
     def __init__(self, seed: int):
         self.rng = random.Random(seed)
 
-    # -- papers ------------------------------------------------------------------
-    def author_pool(self, papers: int) -> list[str]:
-        names = sorted({f"{g} {s}" for g in GIVEN for s in SURNAMES})
-        size = min(len(names), max(60, papers * 3 // 2))
-        return self.rng.sample(names, size)
-
-    def title(self) -> str:
-        r = self.rng
-        short = "".join(r.choice(ACRONYM) for _ in range(r.randint(3, 6)))
-        if r.random() < 0.5:
-            short = short[0] + short[1:].lower() + r.choice(["", "Net", "Former", "GAN", "NeRF", "-3D"])
-        pattern = r.randrange(4)
-        if pattern == 0:
-            return f"{short}: {r.choice(T_PREFIX)} {r.choice(T_THING)} with {r.choice(T_HOW)}"
-        if pattern == 1:
-            return f"{r.choice(T_PREFIX)} {r.choice(T_THING)} via {r.choice(T_HOW)}"
-        if pattern == 2:
-            return f"Towards {r.choice(T_PREFIX)} {r.choice(T_THING)} in the Wild ({short})"
-        return f"{short}: Learning {r.choice(T_PREFIX)} {r.choice(T_THING)} from {r.choice(T_HOW)}"
-
-    def titles(self, count: int) -> list[str]:
-        seen: set[str] = set()
-        out: list[str] = []
-        while len(out) < count:
-            t = self.title()
-            key = "".join(ch for ch in t.casefold() if ch.isalnum())
-            if key not in seen:
-                seen.add(key)
-                out.append(t)
-        return out
-
     def en_sentence(self) -> str:
         r = self.rng
         return r.choice(EN_SENT).format(thing=r.choice(T_THING).lower(), how=r.choice(T_HOW).lower(), n=r.randint(2, 9))
-
-    def abstract_lines(self) -> list[str]:
-        """First line plus column-0 continuation lines split by stray IEEE markup (~15% of abstracts)."""
-        r = self.rng
-        text = " ".join(self.en_sentence() for _ in range(r.randint(5, 9)))
-        if r.random() >= 0.15:
-            return [text]
-        words = text.split(" ")
-        cut = r.randint(5, max(6, len(words) - 5))
-        head, tail = " ".join(words[:cut]), " ".join(words[cut:])
-        kind = r.randrange(3)
-        if kind == 0:
-            sup = f"<sup {XMLNS}>1</sup>"
-            return [head, sup, sup, tail]
-        if kind == 1:
-            return [head + " ", f"<tex {XMLNS}>$R^{{{r.randint(2, 9)}}}$</tex>", " " + tail]
-        return [head, f"<inf {XMLNS}>2</inf>", tail]
-
-    def paper_file(self, page: int, pages: int, titles: list[str], authors: list[str], first_index: int) -> str:
-        r = self.rng
-        blocks: list[str] = []
-        for k, title in enumerate(titles):
-            idx = first_index + k
-            names = ", ".join(r.sample(authors, min(len(authors), r.randint(2, 8))))
-            doi = f"https://doi.org/10.1109/CVPR52729.2023.{idx + 13:05d}"
-            abstract = self.abstract_lines()
-            head = "" if k == 0 else IND
-            lines = [
-                f"{head}## [{idx}] {title}",
-                "",
-                f"{IND}**Authors**: *{names}*",
-                "",
-                f"{IND}**Conference**: *cvpr 2023*",
-                "",
-                f"{IND}**URL**: [{doi}]({doi})",
-                "",
-                f"{IND}**Abstract**:",
-                "",
-                IND + abstract[0],
-                *abstract[1:],
-                "",
-                f"{IND}----",
-                "",
-            ]
-            blocks.append("\n".join(lines))
-        nav = []
-        if page > 0:
-            nav.append(f"[Go to the previous page](CVPR-2023-list{page - 1:02d}.md)")
-        if page < pages - 1:
-            nav.append(f"[Go to the next page](CVPR-2023-list{page + 1:02d}.md)")
-        nav.append("[Go to the catalog section](README.md)")
-        return "\n".join(blocks) + "\n" + IND + "\n\n" + "\n\n".join(nav)
 
     # -- notes -------------------------------------------------------------------
     def inline_math(self) -> str:
@@ -290,26 +186,29 @@ class _Gen:
         out += [self.zh_paragraph(), ""]
         return "\n".join(out)
 
-    def note(self, number: int, titles: list[str]) -> str:
+    def note(self, number: int, groups: list[tuple[papers_corpus.VenueYear, list[str]]]) -> str:
+        """A note about 3-6 papers of one venue-year (picked by size), under that venue's heading."""
         r = self.rng
         date = dt.date(2021, 1, 1) + dt.timedelta(days=r.randrange(4 * 365))
-        tags = sorted(r.sample(TAGS, r.randint(1, 3)))
-        picked = (
-            r.sample(titles, min(len(titles), r.randint(3, 6)))
-            if titles
-            else [self.title() for _ in range(r.randint(3, 6))]
-        )
+        if groups:
+            venue, titles = r.choices(groups, [len(t) for _, t in groups])[0]
+            label = f"{venue.conf}{venue.year}"  # as the listing names it (NIPS2022), so the two agree
+            picked = r.sample(titles, min(len(titles), r.randint(3, 6)))
+        else:
+            label = "CVPR2023"
+            picked = [paper_text.title(r, paper_text.VISION).text for _ in range(r.randint(3, 6))]
+        tags = sorted([label, *r.sample(TAGS, r.randint(0, 2))])
         code_at = r.randrange(len(picked))
         head = [
             "---",
-            f"title: CVPR2023 {r.choice(NOTE_TOPICS)}论文笔记 {number:04d}",
+            f"title: {label} {r.choice(NOTE_TOPICS)}论文笔记 {number:04d}",
             f"date: {date.isoformat()}",
             f"tags: [{', '.join(tags)}]",
             "---",
             "",
             "[TOC]",
             "",
-            "# CVPR2023",
+            f"# {label}",
             "",
         ]
         body = [self.section(t, i == code_at) for i, t in enumerate(picked)]
@@ -323,15 +222,13 @@ def generate(target: Path, notes: int, papers: int, seed: int = 0) -> None:
     (target / "papers").mkdir(parents=True, exist_ok=True)
     shutil.copyfile(SITE_YAML, target / "site.yaml")
     gen = _Gen(seed)
-    authors = gen.author_pool(papers)
-    titles = gen.titles(papers)
-    pages = (papers + RECORDS_PER_FILE - 1) // RECORDS_PER_FILE
-    for page in range(pages):
-        chunk = titles[page * RECORDS_PER_FILE : (page + 1) * RECORDS_PER_FILE]
-        text = gen.paper_file(page, pages, chunk, authors, page * RECORDS_PER_FILE)
-        (target / "papers" / f"cvpr-2023-list{page:02d}.md").write_text(text, encoding="utf-8")
+    files, groups = papers_corpus.paper_pages(gen.rng, papers)
+    for rel, text in files.items():
+        path = target / "papers" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
     for number in range(1, notes + 1):
-        (target / "notes" / f"note-{number:04d}.md").write_text(gen.note(number, titles) + "\n", encoding="utf-8")
+        (target / "notes" / f"note-{number:04d}.md").write_text(gen.note(number, groups) + "\n", encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:

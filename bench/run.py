@@ -1,41 +1,38 @@
-"""Build benchmark (issue 5): clean vs warm build, throughput, memory, edit latency.
+"""Build benchmark (issues 5 and 13): clean vs warm build, memory, output size, edit latency.
 
-    python bench/run.py --notes 100 --papers 1000 [--edits 10] [--keep DIR] [--seed 0]
+    python bench/run.py --notes 100 --papers 1000 [--edits 10] [--skip-serve] [--keep DIR] [--seed 0]
 
-Generates a synthetic corpus (bench/corpus.py) into a work folder and measures,
-all in one run so the ratios compare like with like:
+Generates a synthetic corpus (bench/corpus.py; ``--papers 27000`` is the size of the public collection seed
+003 comes from) into a work folder and measures, all in one run so the ratios compare like with like:
 
-- clean build: fresh output folder AND a cold KaTeX cache. The build keeps its
-  cache in ``<project>/.papernotes-cache``, and the project is the folder it runs
-  in when that folder holds ``site_src/``; so we run it in a throwaway project
-  folder of symlinks (templates, static, node_modules, build.py, site_src ->
-  corpus) whose cache starts empty;
-- warm build: the same command again (cache warm, output present), and the
-  ratio warm/clean;
-- pages/second: ``*.html`` files in the output / clean seconds;
-- peak RSS of the build (``os.wait4`` rusage of that one child; Linux reports
-  the largest of the process and the children it reaped, i.e. the KaTeX node
-  worker);
-- save-to-page-updated latency of a one-note edit under ``build.py serve``:
-  append a unique marker to a note, then poll the note's output file until it
-  contains the marker; median and p90, and the median relative to the warm
-  full build.
+- clean build (with the Pagefind search index): fresh output folder AND a cold KaTeX cache. The build
+  keeps its cache in ``<project>/.papernotes-cache``, and the project is the folder it runs in when that
+  folder holds ``site_src/``; so we run it in a throwaway project folder of symlinks (templates, static,
+  node_modules, build.py, site_src -> corpus) whose cache starts empty;
+- peak memory of the clean build: the process tree (Python, KaTeX node workers, Pagefind) sampled from
+  /proc every 50 ms, the peak of the sum and of the largest process (bench/measure.py); also ``os.wait4``'s
+  ru_maxrss as before;
+- output: the number of files and the sum of their sizes; html pages and pages/second;
+- warm build: the same command again (cache warm, output present: a no-op), and the ratio warm/clean;
+- save-to-page-updated latency of a one-note edit under ``build.py serve``: append a unique marker to a
+  note, then poll the note's output file until it contains the marker; median and p90 (``--skip-serve``
+  skips it).
 
-Prints a table, then one JSON line (the last line of stdout). Stdlib only.
-Timings are wall-clock on whatever machine runs this; compare the ratios.
+Every figure is also a ratio against a baseline measured in the same run: a fixed reference workload, a
+Python child that reads, SHA-256-hashes and copies the corpus (times and memory are "x reference", output
+sizes "x corpus"). Prints a table, then one JSON line (the last line of stdout). Stdlib only. Timings are
+wall-clock on whatever machine runs this; compare the ratios.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import math
 import os
 import re
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -48,6 +45,8 @@ HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent
 sys.path.insert(0, str(HERE))
 import corpus  # noqa: E402  (bench/ is not a package)
+import measure  # noqa: E402
+import report  # noqa: E402
 
 LINKED = ("templates", "static", "node_modules", "build.py")
 EDIT_TIMEOUT = 30.0
@@ -76,23 +75,15 @@ def build_command(source: Path, output: Path, extra: tuple[str, ...] = ()) -> li
 
 
 def timed_build(project: Path, source: Path, output: Path, extra: tuple[str, ...] = ()) -> dict:
-    """Run one build as a child; wall seconds, its own peak RSS (MiB), its summary line."""
-    with tempfile.TemporaryFile() as log:
-        start = time.perf_counter()
-        proc = subprocess.Popen(build_command(source, output, extra), cwd=project, stdout=log, stderr=subprocess.STDOUT)
-        # Reap it ourselves: wait4 gives this one child's rusage (RUSAGE_CHILDREN would be a running max).
-        _, status, usage = os.wait4(proc.pid, 0)
-        seconds = time.perf_counter() - start
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        log.seek(0)
-        text = log.read().decode("utf-8", "replace")
-    if proc.returncode != 0:
+    """Run one build as a child: wall seconds, peak RSS (MiB: its own, its process tree's), its summary line."""
+    got = measure.run_measured(build_command(source, output, extra), project)
+    text = got.pop("text")
+    if got["returncode"] != 0:
         tail = "\n".join(text.strip().splitlines()[-20:])
-        raise SystemExit(f"build failed with exit {proc.returncode}:\n{tail}")
+        raise SystemExit(f"build failed with exit {got['returncode']}:\n{tail}")
     match = SUMMARY.search(text)
     return {
-        "seconds": seconds,
-        "rss_mib": usage.ru_maxrss / 1024,  # Linux: KiB
+        **got,
         "reported_pages": int(match.group(1)) if match else None,
         "reported_seconds": float(match.group(2)) if match else None,
         "summary": match.group(0) if match else text.strip().splitlines()[-1:],
@@ -150,12 +141,6 @@ def stop(proc: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)  # its own session: the server and its node worker
         proc.wait(timeout=10)
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Nearest-rank percentile."""
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
 
 def edit_latency(project: Path, source: Path, output: Path, edits: int, ready_timeout: float) -> dict:
@@ -235,12 +220,40 @@ def count_html(output: Path) -> int:
     return sum(1 for _ in output.rglob("*.html"))
 
 
+def measure_all(args, root: Path) -> dict:
+    source, output = root / "corpus", root / "out"
+    t0 = time.perf_counter()
+    corpus.generate(source, args.notes, args.papers, args.seed)
+    corpus_seconds = time.perf_counter() - t0
+    project = make_project(root, source)
+    ref = measure.reference(source, root)
+    clean = timed_build(project, source, output)
+    pages = count_html(output)
+    files, size = measure.tree_size(output)
+    warm = timed_build(project, source, output)
+    if args.skip_serve:
+        latency = {"status": "skipped (--skip-serve)", "samples": [], "done": []}
+    else:
+        latency = edit_latency(project, source, output, args.edits, ready_timeout=max(60.0, 5 * clean["seconds"]))
+    return {
+        "corpus_seconds": corpus_seconds,
+        "ref": ref,
+        "clean": clean,
+        "warm": warm,
+        "pages": pages,
+        "files": files,
+        "bytes": size,
+        "latency": latency,
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--notes", type=int, default=100)
     parser.add_argument("--papers", type=int, default=1000)
     parser.add_argument("--edits", type=int, default=10)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--skip-serve", action="store_true", help="do not measure edit latency under serve")
     parser.add_argument("--keep", type=Path, default=None, help="work in DIR and keep corpus, project and output")
     args = parser.parse_args(argv)
 
@@ -255,69 +268,21 @@ def main(argv: list[str] | None = None) -> int:
     else:
         root = Path(tempfile.mkdtemp(prefix="papernotes-bench-"))
     try:
-        source, output = root / "corpus", root / "out"
-        t0 = time.perf_counter()
-        corpus.generate(source, args.notes, args.papers, args.seed)
-        corpus_seconds = time.perf_counter() - t0
-        project = make_project(root, source)
-
-        clean = timed_build(project, source, output)
-        pages = count_html(output)
-        warm = timed_build(project, source, output)
-        latency = edit_latency(project, source, output, args.edits, ready_timeout=max(60.0, 5 * clean["seconds"]))
+        measured = measure_all(args, root)
     finally:
         if not args.keep:
             shutil.rmtree(root, ignore_errors=True)
-
-    samples = latency["samples"]
-    med = statistics.median(samples) if samples else None
-    p90 = percentile(samples, 0.9) if samples else None
-    result = {
-        "notes": args.notes,
-        "papers": args.papers,
-        "seed": args.seed,
-        "html_pages": pages,
-        "corpus_seconds": round(corpus_seconds, 3),
-        "clean_seconds": round(clean["seconds"], 3),
-        "warm_seconds": round(warm["seconds"], 3),
-        "warm_over_clean": round(warm["seconds"] / clean["seconds"], 3),
-        "clean_reported_seconds": clean["reported_seconds"],
-        "warm_reported_seconds": warm["reported_seconds"],
-        "pages_per_second": round(pages / clean["seconds"], 1),
-        "peak_rss_mib_clean": round(clean["rss_mib"], 1),
-        "peak_rss_mib_warm": round(warm["rss_mib"], 1),
-        "serve": latency["status"],
-        "edits": len(samples),
-        "latency_median_ms": round(med * 1000, 1) if med is not None else None,
-        "latency_p90_ms": round(p90 * 1000, 1) if p90 is not None else None,
-        "latency_over_warm": round(med / warm["seconds"], 3) if med is not None else None,
-        "rebuild_done_median_ms": round(statistics.median(latency["done"]) * 1000, 1) if latency.get("done") else None,
-    }
-
-    def ms(value):
-        return "n/a" if value is None else f"{value:.1f} ms"
-
-    rows = [
-        ("corpus", f"{args.notes} notes, {args.papers} papers (seed {args.seed}), generated in {corpus_seconds:.2f}s"),
-        ("clean build (cold cache)", f"{clean['seconds']:.2f}s   [{clean['summary']}]"),
-        ("warm build", f"{warm['seconds']:.2f}s   [{warm['summary']}]"),
-        ("warm / clean", f"{result['warm_over_clean']:.3f}"),
-        ("html pages", f"{pages}"),
-        ("pages / second (clean)", f"{result['pages_per_second']}"),
-        ("peak RSS clean / warm", f"{clean['rss_mib']:.1f} MiB / {warm['rss_mib']:.1f} MiB"),
-        ("serve", latency["status"]),
-        (
-            "edit -> page latency",
-            f"median {ms(result['latency_median_ms'])}, p90 {ms(result['latency_p90_ms'])} over {len(samples)} edits",
-        ),
-        ("latency / warm build", "n/a" if med is None else f"{result['latency_over_warm']:.3f}"),
-        ("edit -> rebuild done (reload)", f"median {ms(result['rebuild_done_median_ms'])}"),
-    ]
-    width = max(len(name) for name, _ in rows)
-    print(f"{'measure':<{width}}  value")
-    print(f"{'-' * width}  {'-' * 40}")
-    for name, value in rows:
-        print(f"{name:<{width}}  {value}")
+    result = report.result(args, measured)
+    rows = report.table(args, measured, result)
+    width = max(len(name) for name, _, _ in rows)
+    print(
+        "baseline: a Python child reading, SHA-256-hashing and copying the corpus; ratios are x its time / "
+        "peak RSS, output sizes x the corpus"
+    )
+    print(f"{'measure':<{width}}  {'x baseline':>14}  value")
+    print(f"{'-' * width}  {'-' * 14}  {'-' * 40}")
+    for name, value, ratio in rows:
+        print(f"{name:<{width}}  {ratio:>14}  {value}")
     if args.keep:
         print(f"kept: {root}")
     print(json.dumps(result, ensure_ascii=False))

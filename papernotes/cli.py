@@ -14,7 +14,7 @@ from .commands.common import options_from, printable, project_root
 def cmd_build(args) -> int:
     from .commands.build import run_build
 
-    return run_build(options_from(args), strict=args.strict)
+    return run_build(options_from(args), strict=args.strict, progress=args.progress)
 
 
 def cmd_export(args) -> int:
@@ -78,6 +78,12 @@ def make_parser() -> argparse.ArgumentParser:
     build = sub.add_parser("build", help="render site_src/ into output/ (the default)")
     _common(build)
     build.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    build.add_argument(
+        "--progress",
+        choices=["auto", "always", "never"],
+        default="auto",
+        help="a line per stage (read, merge, render, pages, write, index): auto = once the build takes a few seconds",
+    )
     _drafts(build)
     build.set_defaults(func=cmd_build)
 

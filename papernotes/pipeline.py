@@ -42,6 +42,7 @@ from .site.permalinks import post_pattern
 from .site.special import feed_files, site_context
 from .site.urls import Urls
 from .site.views import CitationTargets, link_targets
+from .stages import Stages
 from .theme import katex_root, static_dirs, template_dirs
 from .write import SiteWriter
 
@@ -147,6 +148,7 @@ class Builder:
         self._index_trusted = False
         self._last_merge: tuple | None = None
         self._lease: str | None = None  # the output lock's lease of this builder's last build
+        self.stages = Stages()  # a command gives it a listener to show progress (commands/progress.py)
 
     def close(self) -> None:
         self.renderer.close()
@@ -167,14 +169,13 @@ class Builder:
         dates = document_dates(config, content.documents, content.fallback_dates)
         urls = Urls.for_documents(config.base_url, content.documents, config.pages_dir, post_pattern(config, dates))
         digests = {path: f.digest for path, f in content.files.items()}
-        posts, citations = link_targets(content.documents, urls), CitationTargets(papers, urls)
-        docs, paper_html = self.renderer.render(
-            content.documents, digests, papers, diags, urls.base_path, config.math, posts, citations
-        )  # render
+        docs, paper_html = self._render(config, content, papers, urls, digests, diags)  # render
         self.writer.begin()
         html_of = partial(self._html_of, digests, docs)
-        graph, pages, entries = self._pages(config, content, dates, papers, topics, docs, paper_html, html_of, urls)
-        assets = self._assets(config, content, docs, urls, graph, pages, entries, diags)
+        with self.stages("pages") as stage:
+            graph, pages, entries = self._pages(config, content, dates, papers, topics, docs, paper_html, html_of, urls)
+            assets = self._assets(config, content, docs, urls, graph, pages, entries, diags)
+            stage.detail = f"{len(pages):,} pages, {len(assets):,} other files"
         with output_lock(self.cache, opts.output) as lease:  # one build at a time writes output/
             if lease.previous != self._lease:  # another process wrote output/ since: trust only what is there
                 self._forget_output()
@@ -183,12 +184,15 @@ class Builder:
             self.fingerprints = None  # not trusted again until this build's writes are complete
             forget_state(self.cache, opts.output)  # a build killed while writing must not leave a state behind
             keep, first = content.failed if opts.dev else set(), self._site_paths(changed)
-            written = self.writer.write(
-                pages, graph, urls, site_context(config, urls), diags, previous, assets, keep, first
-            )
+            with self.stages("write") as stage:
+                written = self.writer.write(
+                    pages, graph, urls, site_context(config, urls), diags, previous, assets, keep, first
+                )
+                stage.detail = f"{written.rendered:,} pages rendered, {len(written.written):,} files written"
             self.fingerprints = written.fingerprints
             if opts.search and self._index_again(written, changed):
-                found = run_pagefind(opts.output, urls.searchable_folders())  # search, over the finished HTML
+                with self.stages("index"):
+                    found = run_pagefind(opts.output, urls.searchable_folders())  # search, over the finished HTML
                 self._index_trusted = not any(d.level == "error" for d in found)
                 diags.extend(found)
             if not opts.dev:  # the dev server saves it when it stops
@@ -208,6 +212,15 @@ class Builder:
             gc.collect()
             gc.freeze()
         return report
+
+    def _render(self, config, content, papers, urls, digests, diags):
+        posts, citations = link_targets(content.documents, urls), CitationTargets(papers, urls)
+        with self.stages("render") as stage:
+            docs, paper_html = self.renderer.render(
+                content.documents, digests, papers, diags, urls.base_path, config.math, posts, citations
+            )
+            stage.detail = f"{len(docs):,} documents, {len(paper_html):,} papers"
+        return docs, paper_html
 
     def _forget_output(self) -> None:
         """Drop what this builder remembers of output/ (its fingerprints, the writer's list of files)."""
@@ -261,16 +274,20 @@ class Builder:
         if self.options.base_url:
             config = config.with_base_url(self.options.base_url)
         opts = self.options
-        content = load_content(config, self.files, keep_last_good=opts.dev, stored=self.stored, drafts=opts.drafts)
+        with self.stages("read") as stage:
+            content = load_content(config, self.files, opts.dev, self.stored, opts.drafts)
+            stage.detail = f"{len(content.files):,} files"
         diags.extend(content.diagnostics)
-        papers, merge_diags = self._merge(content.record_groups, config.aliases)
-        diags.extend(merge_diags)
-        topics = topic_set(config.topics, [t for d in content.documents for t in d.tags])
-        notes_text: dict[str, str] = {}
-        for doc in content.documents:
-            key = f"sections\0{doc.path}\0{content.files[doc.path].digest}"
-            notes_text.update(self.stored.get(key, lambda: section_texts(doc.body)))
-        classify(papers, topics, notes_text, self.topic_memo, self.stored)
+        with self.stages("merge") as stage:
+            papers, merge_diags = self._merge(content.record_groups, config.aliases)
+            diags.extend(merge_diags)
+            topics = topic_set(config.topics, [t for d in content.documents for t in d.tags])
+            notes_text: dict[str, str] = {}
+            for doc in content.documents:
+                key = f"sections\0{doc.path}\0{content.files[doc.path].digest}"
+                notes_text.update(self.stored.get(key, lambda: section_texts(doc.body)))
+            classify(papers, topics, notes_text, self.topic_memo, self.stored)
+            stage.detail = f"{sum(map(len, content.record_groups)):,} records, {len(papers):,} papers"
         return config, content, papers, topics
 
     def _merge(self, groups: list[tuple], aliases: dict):
