@@ -151,9 +151,7 @@ def paper_pages(index: PaperIndex) -> list[Page]:
 
 def _filters(index: PaperIndex) -> dict:
     urls = index.urls
-    venues = Counter((s["venue_name"], s["year"]) if s["venue_name"] else (None, None) for s in index.summaries)
-    topics = Counter(t for s in index.summaries for t in s["topics"])
-    years = Counter(s["year"] for s in index.summaries if s["year"])
+    venues, topics, years = index.counts  # counted once per index, shown on each of its pages
     return {
         "venues": [
             {

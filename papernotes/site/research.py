@@ -60,6 +60,13 @@ class PaperIndex:
         self._vt_index: dict[tuple, list[str]] | None = None
 
     @functools.cached_property
+    def counts(self) -> tuple[Counter, Counter, Counter]:
+        """How many papers per (venue, year), per topic and per year: the filters of every /papers/ page."""
+        venues = Counter((s["venue_name"], s["year"]) if s["venue_name"] else (None, None) for s in self.summaries)
+        topics = Counter(t for s in self.summaries for t in s["topics"])
+        return venues, topics, Counter(s["year"] for s in self.summaries if s["year"])
+
+    @functools.cached_property
     def by_venue(self) -> dict[str | None, list[dict]]:
         out: dict[str | None, list[dict]] = defaultdict(list)
         for s in self.summaries:
