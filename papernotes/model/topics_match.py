@@ -6,12 +6,14 @@ Matching 10,000 abstracts against ~100 keywords with look-behind regexes took
 
 from __future__ import annotations
 
+import functools
 import re
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
+@functools.lru_cache(maxsize=200_000)  # a corpus has far fewer distinct words than words
 def _stem(word: str) -> str:
     """Plural-tolerant: 'heads' and 'head' match; 'gans' and 'gan'."""
     if len(word) > 3 and word.endswith("es") and word[-3] in "sxz":
@@ -43,13 +45,17 @@ class KeywordMatcher:
                 elif phrase:
                     self.phrases.setdefault(phrase, set()).add(slug)
                     self.max_len = max(self.max_len, len(phrase))
+        self.first = {phrase[0] for phrase in self.phrases}  # most words start no phrase: one set lookup each
 
     def match(self, text: str) -> tuple[str, ...]:
         words = [_stem(w) for w in _WORD.findall(text.casefold())]
         found: set[str] = set()
-        for n in range(1, self.max_len + 1):
-            for i in range(len(words) - n + 1):
-                slugs = self.phrases.get(tuple(words[i : i + n]))
+        phrases, first = self.phrases, self.first
+        for i, word in enumerate(words):
+            if word not in first:
+                continue
+            for n in range(1, min(self.max_len, len(words) - i) + 1):
+                slugs = phrases.get(tuple(words[i : i + n]))
                 if slugs:
                     found |= slugs
         for sub, slug in self.substrings:

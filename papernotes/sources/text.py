@@ -106,7 +106,13 @@ def _tex_quotes(text: str) -> str:
     return "".join(out) + text[pos:] if out else text
 
 
+_TEX_MARKS = re.compile(r"[\\~{`]")  # every rewrite below needs one of these; most abstracts have none
+_SPACE_RUN = re.compile(r"[ \t]{2,}")
+
+
 def _clean_tex_plain(text: str) -> str:
+    if not _TEX_MARKS.search(text):
+        return _SPACE_RUN.sub(" ", text)
     text = _BROKEN_HREF.sub(lambda m: m.group(1), text)
     text = _HREF2.sub(lambda m: f"{m.group(2)} ({m.group(1)})" if m.group(1) != m.group(2) else m.group(1), text)
     text = _FONT_SWITCH.sub(lambda m: m.group(1), text)
@@ -123,7 +129,7 @@ def _clean_tex_plain(text: str) -> str:
     text = _ABBREV_RE.sub(lambda m: _ABBREV["\\" + m.group(1)], text)
     text = _ESCAPE_RE.sub(lambda m: _ESCAPES[m.group(0)], text)
     text = _TIE.sub(_tilde, text)  # a "~" next to a space ("6 ~ 10", "~5") means "about" or "to": kept
-    return re.sub(r"[ \t]{2,}", " ", text)
+    return _SPACE_RUN.sub(" ", text)
 
 
 def clean_tex_residue(text: str) -> str:
