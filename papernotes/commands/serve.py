@@ -58,7 +58,7 @@ def run_serve(
         return serve(
             rebuild,
             options.output,
-            [p for p in watch if p.exists()],
+            watch,  # a site's templates/ or static/ made while serving is watched from then on
             host=host,
             port=port,
             open_browser=open_browser,

@@ -114,9 +114,10 @@ class Debouncer:
 class _EventFilter(FileSystemEventHandler):
     """Turns watchdog events into paths for the debouncer, dropping noise."""
 
-    def __init__(self, accept: Callable[[Path], bool], debouncer: Debouncer):
+    def __init__(self, accept: Callable[[Path], bool], debouncer: Debouncer, appeared=lambda path: None):
         self._accept = accept
         self._debouncer = debouncer
+        self._appeared = appeared  # a folder was created: the watcher may want to watch inside it
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type not in _RELEVANT_EVENTS:
@@ -129,6 +130,9 @@ class _EventFilter(FileSystemEventHandler):
         if event.event_type == EVENT_TYPE_MOVED:
             raw.append(event.dest_path)
         paths = {Path(os.fsdecode(p)) for p in raw if p}
+        if event.is_directory:
+            for path in paths:
+                self._appeared(path)
         self._debouncer.add(p for p in paths if self._accept(p))
 
 
@@ -137,6 +141,8 @@ class Watcher:
 
     `paths` may mix directories (watched recursively) and single files such as
     `site.yaml` (their directory is watched and other files in it filtered out).
+    A path that does not exist yet is watched for: when it appears as a folder
+    (a site's `templates/` made while `serve` runs), everything in it is watched.
     Paths handed to `on_change` are absolute.
     """
 
@@ -165,10 +171,22 @@ class Watcher:
         """True if a change to `path` concerns one of the watched paths."""
         if is_ignored(path, self._ignore_dirs):
             return False
-        return path in self._files or any(path == d or path.is_relative_to(d) for d in self._dirs)
+        if path in self._files or any(path == d or path.is_relative_to(d) for d in self._dirs):
+            return True
+        return any(path.is_relative_to(f) for f in self._files)  # inside a watched path that became a folder
+
+    def _appeared(self, path: Path) -> None:
+        """A folder was created (or moved in): watch inside it if it is one of the watched paths."""
+        path = path.resolve()
+        if path in self._files and path not in self._dirs and path.is_dir():
+            self._dirs.append(path)
+            try:
+                self._observer.schedule(self._handler, str(path), recursive=True)
+            except OSError:  # gone again already
+                pass
 
     def start(self) -> None:
-        handler = _EventFilter(self.accepts, self.debouncer)
+        handler = self._handler = _EventFilter(self.accepts, self.debouncer, self._appeared)
         scheduled: set[tuple[Path, bool]] = set()
         for d in self._dirs:
             scheduled.add((d, True))

@@ -203,3 +203,23 @@ def test_events_during_a_rebuild_cause_exactly_one_more(src):
     finally:
         release.set()
         w.stop()
+
+
+def test_a_watched_folder_made_later_is_watched_inside(tmp_path):
+    """`serve` watches the site's templates/ before it exists: made later, every file in it counts."""
+    root = tmp_path.resolve()
+    templates = root / "templates"
+    rec = Recorder()
+    w = start_watcher([templates], rec, window=0.1)
+    try:
+        templates.mkdir()
+        assert rec.wait_for(1)  # the folder's own watch was added when its creation was seen, before this
+        (templates / "document.html").write_text("<p>mine</p>\n")
+        assert rec.wait_for(2)
+        (templates / "document.html").write_text("<p>mine, edited</p>\n")
+        assert rec.wait_for(3)
+        assert templates / "document.html" in rec.all_paths()
+        (root / "elsewhere.txt").write_text("noise")
+        assert not rec.wait_for(4, timeout=0.4)
+    finally:
+        w.stop()
