@@ -33,7 +33,7 @@ from .model.link import section_texts
 from .model.merge import merge_records
 from .model.topics import classify, topic_set
 from .render.batch import RenderBatch
-from .search_index import run_pagefind
+from .search_index import IndexJob
 from .site.assemble import assemble
 from .site.assets import document_images, site_files, static_assets
 from .site.blog import listed
@@ -173,7 +173,9 @@ class Builder:
         self.writer.begin()
         html_of = partial(self._html_of, digests, docs)
         with self.stages("pages") as stage:
-            graph, pages, entries = self._pages(config, content, dates, papers, topics, docs, paper_html, html_of, urls)
+            graph, pages, entries, search = self._pages(
+                config, content, dates, papers, topics, docs, paper_html, html_of, urls
+            )
             assets = self._assets(config, content, docs, urls, graph, pages, entries, diags)
             stage.detail = f"{len(pages):,} pages, {len(assets):,} other files"
         with output_lock(self.cache, opts.output) as lease:  # one build at a time writes output/
@@ -184,15 +186,17 @@ class Builder:
             self.fingerprints = None  # not trusted again until this build's writes are complete
             forget_state(self.cache, opts.output)  # a build killed while writing must not leave a state behind
             keep, first = content.failed if opts.dev else set(), self._site_paths(changed)
+            index = self._index_job(search, config, changed)  # Pagefind works while the pages are written
             with self.stages("write") as stage:
                 written = self.writer.write(
                     pages, graph, urls, site_context(config, urls), diags, previous, assets, keep, first
                 )
                 stage.detail = f"{written.rendered:,} pages rendered, {len(written.written):,} files written"
             self.fingerprints = written.fingerprints
-            if opts.search and self._index_again(written, changed):
-                with self.stages("index"):
-                    found = run_pagefind(opts.output, urls.searchable_folders())  # search, over the finished HTML
+            if index is not None:
+                with self.stages("index") as stage:
+                    found = index.finish()
+                    stage.detail = "rebuilt" if index.changed else "unchanged"
                 self._index_trusted = not any(d.level == "error" for d in found)
                 diags.extend(found)
             if not opts.dev:  # the dev server saves it when it stops
@@ -244,11 +248,11 @@ class Builder:
 
     def _pages(self, config, content, dates, papers, topics, docs, paper_html, html_of, urls):
         keys = self.whole.get(("bibkeys", tuple((p.key, p.digest) for p in papers)), lambda: bibtex_keys(papers))
-        graph, pages, entries, _ = assemble(
+        graph, pages, entries, search = assemble(
             config, content, dates, papers, topics, docs, paper_html, html_of, urls,
             self.writer.fragment, (partial(bibtex_entry, abstract=False), keys), self.memo, self.whole,
         )  # fmt: skip
-        return graph, pages, entries
+        return graph, pages, entries, search
 
     def _assets(self, config, content, docs, urls, graph, pages, entries, diags) -> dict:
         """Every file that is not a page: static/, stylesheets and fonts, images of notes, feeds, sitemap."""
@@ -307,12 +311,11 @@ class Builder:
             self.fingerprints, self._index_trusted = state if state else ({}, False)
         return self.fingerprints
 
-    def _index_again(self, written, changed) -> bool:
-        """Pagefind reads every page: run it when HTML changed (the dev server: only at start-up)."""
-        if self.options.dev and changed is not None:
-            return False
-        html = any(p.endswith(".html") for p in (*written.written, *written.removed))
-        return html or not self._index_trusted or not (self.options.output / "pagefind" / "pagefind.js").is_file()
+    def _index_job(self, search, config: SiteConfig, changed) -> IndexJob | None:
+        """The search index (the dev server: at start-up only; it is seconds of work on a large site)."""
+        if not self.options.search or (self.options.dev and changed is not None):
+            return None
+        return IndexJob(self.options.output, search.key, search.make, config.language, work=self.cache)
 
     def _site_paths(self, changed: set[Path] | None) -> set[str]:
         out = set()

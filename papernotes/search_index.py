@@ -1,44 +1,59 @@
-"""Full-text search: run Pagefind over the finished output/ as the last build step.
+"""Full-text search: Pagefind fed the site's search documents, in bundles, beside the build.
 
 Pagefind (the `pagefind[extended]` PyPI package, whose extended binary segments
-Chinese) reads the built HTML and writes a static index + `pagefind.js` into
-`output/pagefind/`. Pages choose what is indexed with `data-pagefind-body`,
-`data-pagefind-filter` and `data-pagefind-meta`; this module only runs it.
+Chinese) writes a static index + `pagefind.js` into `output/pagefind/`. It is
+not pointed at the written site (re-parsing 80,000 finished pages took 4.5 GB):
+site/search_docs.py makes one small HTML document per searchable page (a paper's
+title, authors, venue, year, topics, arXiv id and abstract; a note's text) and
+this module hands them to `pagefind --service` while the writer writes.
 
 Why the detours:
+- Pagefind holds ~100 bytes of memory per byte it indexes, so the documents come
+  in bundles of bounded size, each indexed by its own short-lived service process
+  (memory is returned when it exits) into its own folder: the first is
+  `pagefind/`, the others `pagefind/part-N/`, listed in `pagefind/bundles.json`;
+  the search page merges them at query time (Pagefind's `mergeIndex`).
+- We speak the service's protocol (base64 JSON messages ended by a comma on
+  stdin/stdout) ourselves: the `pagefind` Python package's client sleeps 0.1 s
+  per response it reads, i.e. 8,000 s for 80,000 documents.
 - The index is built into a fresh temporary folder inside output/ and then
   renamed into place, so a run never mixes old and new fragments, a failed run
   keeps the previous index, and nothing stale survives.
-- Pagefind's filter and meta files are not byte-stable between runs (their
-  contents follow Rust hash-map order), so we record a digest of the indexed
-  HTML and skip the run when it did not change: an unchanged site keeps a
-  byte-identical index and costs nothing to rebuild.
-- Problems come back as Diagnostics; nothing here raises into the build.
-- On Linux Pagefind dies with the build that started it (even one killed with
-  `kill -9`), so an orphaned run never writes into output/ while the next build
-  sweeps the temporary folders.
+- Pagefind's files are not byte-stable between runs (Rust hash-map order), so the
+  bundle keeps a digest of the documents it was made from and an unchanged site
+  keeps its byte-identical index at no cost.
+- Problems come back as Diagnostics; nothing here raises into the build. On Linux
+  a Pagefind process dies with the build that started it (even one killed with
+  `kill -9`), and the next build sweeps the temporary folders.
 """
 
 from __future__ import annotations
 
+import base64
 import ctypes
 import hashlib
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from .diagnostics import Diagnostic, error, warning
 
 BUNDLE_DIR = "pagefind"
+MANIFEST = "bundles.json"  # the merged bundles, relative to pagefind/
 STAMP = ".papernotes-inputs"  # digest of what the index was built from, kept inside the bundle
 TMP_PREFIX = ".pagefind-tmp-"
 OLD_PREFIX = ".pagefind-old-"
 INSTALL_HINT = "pip install 'pagefind[extended]'"
 TIMEOUT_SECONDS = 600
+
+Bundle = Sequence[tuple[str, str]]  # (URL path, HTML document) per searchable page
 
 
 def _pagefind_executable() -> tuple[Path | None, bool]:
@@ -79,17 +94,105 @@ def _version(binary: Path) -> str:
         return "?"
 
 
-def inputs_digest(output: Path, extra: str = "", folders: tuple[str, ...] | None = None) -> str:
-    """Digest of every HTML file Pagefind would read (path + bytes), in sorted order."""
+class PagefindError(Exception):
+    pass
+
+
+class Service:
+    """One `pagefind --service` process and one index in it: add documents, write the index, exit."""
+
+    def __init__(self, binary: Path, language: str):
+        self._process = subprocess.Popen(
+            [str(binary), "--service"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=_dies_with_us(),
+        )
+        self._answers: dict[int | None, dict] = {}
+        self._ready = threading.Condition()
+        self._closed = False
+        self._next_id = 0
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+        self._index = self._wait(self._send({"type": "NewIndex", "config": {"force_language": language}}))["index_id"]
+
+    def _send(self, payload: dict) -> int:
+        self._next_id += 1
+        message = {"message_id": self._next_id, "payload": payload}
+        try:
+            self._process.stdin.write(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
+        except OSError as exc:
+            raise PagefindError(f"the Pagefind service stopped ({exc})") from None
+        return self._next_id
+
+    def _read(self) -> None:
+        rest = b""
+        while chunk := self._process.stdout.read1(1 << 16):
+            rest += chunk
+            *messages, rest = rest.split(b",")
+            for raw in messages:
+                answer = json.loads(base64.b64decode(raw))
+                with self._ready:
+                    self._answers[answer.get("message_id")] = answer["payload"]
+                    self._ready.notify_all()
+        with self._ready:
+            self._closed = True
+            self._ready.notify_all()
+
+    def _wait(self, message_id: int) -> dict:
+        try:
+            self._process.stdin.flush()
+        except OSError as exc:
+            raise PagefindError(f"the Pagefind service stopped ({exc})") from None
+        with self._ready:
+            self._ready.wait_for(lambda: message_id in self._answers or None in self._answers or self._closed)
+            answer = self._answers.pop(message_id, None) or self._answers.pop(None, None)
+        if answer is None:
+            raise PagefindError(f"the Pagefind service exited (status {self._process.poll()})")
+        if answer.get("type") == "Error":
+            raise PagefindError(answer.get("message", "unknown error"))
+        return answer
+
+    def add(self, url: str, html: str) -> int:
+        """Queue a document; answers are checked when the index is written (errors name the first)."""
+        return self._send(
+            {"type": "AddFile", "index_id": self._index, "url": url, "file_contents": html, "file_path": None}
+        )
+
+    def write(self, last_added: int | None, folder: Path) -> None:
+        if last_added is not None:
+            self._wait(last_added)  # answers come in order: every document before it is in
+            failed = [a for a in self._answers.values() if a.get("type") == "Error"]
+            if failed:
+                raise PagefindError(failed[0].get("message", "a document was refused"))
+        self._wait(self._send({"type": "WriteFiles", "index_id": self._index, "output_path": str(folder)}))
+
+    def close(self) -> None:
+        try:
+            self._process.stdin.close()
+        except OSError:
+            pass
+        try:
+            self._process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self._process.kill()
+            self._process.wait()
+        self._reader.join(5)
+
+
+def bundle_folder(n: int) -> str:
+    """Where bundle `n` goes, relative to pagefind/ (the first is pagefind/ itself)."""
+    return "" if n == 0 else f"part-{n + 1}/"
+
+
+def documents_digest(bundles: Sequence[Bundle], extra: str = "") -> str:
     digest = hashlib.sha256(extra.encode("utf-8"))
-    for path in sorted(output.rglob("*.html")):
-        rel = path.relative_to(output).as_posix()
-        if rel.split("/", 1)[0] == BUNDLE_DIR or rel.startswith((TMP_PREFIX, OLD_PREFIX)):
-            continue
-        if folders is not None and rel.split("/", 1)[0] not in folders:
-            continue
-        digest.update(rel.encode("utf-8") + b"\0")
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for n, bundle in enumerate(bundles):
+        digest.update(f"\0bundle {n}\0".encode())
+        for url, html in bundle:
+            digest.update(url.encode("utf-8", "surrogatepass") + b"\0")
+            digest.update(hashlib.sha256(html.encode("utf-8", "surrogatepass")).digest())
     return digest.hexdigest()
 
 
@@ -112,62 +215,129 @@ def _swap_in(output: Path, fresh: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def run_pagefind(output: Path, folders: tuple[str, ...] | None = None) -> list[Diagnostic]:
-    """Index output/ into output/pagefind/. Returns diagnostics; never raises.
-
-    `folders`: the top-level output folders holding the pages that carry `data-pagefind-body`;
-    Pagefind then skips parsing the (large) list pages it would not index anyway.
-    """
-    output = Path(output)
-    where = str(output)  # a folder: its messages have no line
-    if not output.is_dir():
-        return [error(where, 0, f"search index not built: {output} does not exist")]
-    binary, extended = _pagefind_executable()
-    if binary is None:
-        return [error(where, 0, f"search index not built: Pagefind is not installed; run {INSTALL_HINT}")]
-    diags: list[Diagnostic] = []
-    if not extended:
-        diags.append(
-            warning(where, 0, f"Pagefind without the extended binary does not segment Chinese; run {INSTALL_HINT}")
-        )
-    fresh: Path | None = None
-    try:
-        _remove_leftovers(output)
-        digest = inputs_digest(output, _version(binary) + repr(folders), folders)
-        final = output / BUNDLE_DIR
+def _index_bundles(binary: Path, bundles: Sequence[Bundle], language: str, fresh: Path) -> None:
+    """Each bundle by its own service, one after the other: at most one bundle's index is in memory."""
+    for n, bundle in enumerate(bundles):
+        service = Service(binary, language)
         try:
-            if (final / STAMP).read_text(encoding="utf-8") == digest and (final / "pagefind.js").is_file():
-                return diags  # nothing Pagefind reads has changed: keep the byte-identical index
-        except OSError:
-            pass
-        fresh = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=output))
-        glob = ["--glob", "{" + ",".join(folders) + "}/**/*.html"] if folders else []
-        done = subprocess.run(
-            [str(binary), "--site", str(output), "--output-path", str(fresh), "--quiet", *glob],
-            capture_output=True,
-            text=True,
-            timeout=TIMEOUT_SECONDS,
-            preexec_fn=_dies_with_us(),
-        )
-        if done.returncode != 0 or not (fresh / "pagefind.js").is_file():
-            detail = (done.stderr or done.stdout).strip().splitlines()
-            message = detail[-1] if detail else f"exit status {done.returncode}"
-            return diags + [
-                error(
-                    where, 0, f"search index not built: Pagefind failed: {message}; the previous index (if any) is kept"
+            last = None
+            for url, html in bundle:
+                last = service.add(url, html)
+            service.write(last, fresh / bundle_folder(n))
+        finally:
+            service.close()
+    extra = [bundle_folder(n) for n in range(1, len(bundles))]
+    (fresh / MANIFEST).write_text(json.dumps(extra), encoding="utf-8")
+
+
+class IndexJob:
+    """The search index of one build: checked and planned at once, indexed in a thread while the site is
+    written (Pagefind runs in its own process, so on another core), its diagnostics collected by `finish`.
+
+    `key`: a digest of everything the documents are made from; when it (with Pagefind's version and the
+    language) matches the stamp of the index in output/, `make_bundles` is not even called."""
+
+    def __init__(self, output: Path, key: str, make_bundles: Callable[[], Sequence[Bundle]], language: str, work: Path):
+        self.output, self.language, self.work = Path(output), language.lower(), Path(work)
+        self.where = str(self.output)  # a folder: its messages have no line
+        self.diags: list[Diagnostic] = []
+        self.changed = False  # whether the index is rebuilt
+        self._thread: threading.Thread | None = None
+        binary, extended = _pagefind_executable()
+        if binary is None:
+            self.diags.append(
+                error(self.where, 0, f"search index not built: Pagefind is not installed; run {INSTALL_HINT}")
+            )
+            return
+        if not extended:
+            self.diags.append(
+                warning(
+                    self.where, 0, f"Pagefind without the extended binary does not segment Chinese; run {INSTALL_HINT}"
                 )
-            ]
-        (fresh / STAMP).write_text(digest, encoding="utf-8")
-        _swap_in(output, fresh)
-        fresh = None
-        for line in (done.stderr + done.stdout).splitlines():
-            if "error" in line.lower():
-                diags.append(warning(where, 0, f"Pagefind: {line.strip()}"))
-        return diags
-    except (OSError, subprocess.SubprocessError) as exc:
-        return diags + [
-            error(where, 0, f"search index not built: {type(exc).__name__}: {exc}; check that {INSTALL_HINT} works")
-        ]
-    finally:
-        if fresh is not None:
-            shutil.rmtree(fresh, ignore_errors=True)
+            )
+        try:
+            self.work.mkdir(parents=True, exist_ok=True)
+            _remove_leftovers(self.work)
+            stamp = hashlib.sha256(f"{_version(binary)}\0{self.language}\0{key}".encode()).hexdigest()
+            final = self.output / BUNDLE_DIR
+            if (final / "pagefind.js").is_file() and _read(final / STAMP) == stamp:
+                return  # nothing to search has changed: keep the byte-identical index
+        except OSError as exc:
+            self.diags.append(self._failed(exc))
+            return
+        self.changed = True
+        bundles = [b for b in make_bundles() if b] or [[]]
+        self._fresh: Path | None = None
+        self._thread = threading.Thread(target=self._run, args=(binary, bundles, stamp), daemon=True)
+        self._thread.start()
+
+    def _failed(self, exc: Exception) -> Diagnostic:
+        if isinstance(exc, PagefindError):
+            return error(
+                self.where, 0, f"search index not built: Pagefind failed: {exc}; the previous index (if any) is kept"
+            )
+        return error(
+            self.where, 0, f"search index not built: {type(exc).__name__}: {exc}; check that {INSTALL_HINT} works"
+        )
+
+    def _run(self, binary: Path, bundles: list[Bundle], stamp: str) -> None:
+        """In the thread: index into a fresh folder of `work` (output/ may not exist yet)."""
+        fresh = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=self.work))
+        try:
+            _index_bundles(binary, bundles, self.language, fresh)
+            if not (fresh / "pagefind.js").is_file():
+                raise PagefindError("it wrote no pagefind.js")
+            (fresh / STAMP).write_text(stamp, encoding="utf-8")
+            self._fresh, fresh = fresh, None
+        except (PagefindError, OSError, subprocess.SubprocessError, ValueError) as exc:
+            self.diags.append(self._failed(exc))
+        finally:
+            if fresh is not None:
+                shutil.rmtree(fresh, ignore_errors=True)
+
+    def finish(self) -> list[Diagnostic]:
+        """Wait for the index, then put it in place as output/pagefind/ (call it once output/ is written)."""
+        if self._thread is None:
+            return self.diags
+        self._thread.join(TIMEOUT_SECONDS)
+        if self._thread.is_alive():
+            self.diags.append(error(self.where, 0, f"search index not built: Pagefind took over {TIMEOUT_SECONDS} s"))
+        elif self._fresh is not None:
+            try:
+                self._move_in(self._fresh)
+            except OSError as exc:
+                self.diags.append(self._failed(exc))
+            finally:
+                shutil.rmtree(self._fresh, ignore_errors=True)
+        return self.diags
+
+    def _move_in(self, fresh: Path) -> None:
+        """`fresh` (in `work`) becomes output/pagefind/: renamed, or copied first when `work` is on another
+        file system."""
+        if fresh.parent == self.output:
+            _swap_in(self.output, fresh)
+            return
+        _remove_leftovers(self.output)
+        holder = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=self.output))
+        try:
+            try:
+                os.rename(fresh, holder / BUNDLE_DIR)
+            except OSError:
+                shutil.copytree(fresh, holder / BUNDLE_DIR)
+            _swap_in(self.output, holder / BUNDLE_DIR)
+        finally:
+            shutil.rmtree(holder, ignore_errors=True)
+
+
+def _read(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
+def write_index(output: Path, bundles: Sequence[Bundle], language: str = "zh-CN") -> list[Diagnostic]:
+    """Index `bundles` into output/pagefind/ now (kept as it is when they did not change). Never raises."""
+    if not Path(output).is_dir():
+        return [error(str(output), 0, f"search index not built: {output} does not exist")]
+    return IndexJob(output, documents_digest(bundles), lambda: bundles, language, work=output).finish()

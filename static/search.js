@@ -211,9 +211,14 @@ async function start() {
   const params = new URLSearchParams(location.search);
   input.value = params.get(param) || "";
   try {
-    pagefind = await import(`${root.dataset.bundle}pagefind.js`);
+    const bundle = root.dataset.bundle;
+    pagefind = await import(`${bundle}pagefind.js`);
     await pagefind.options({ excerptLength: 30 });
     await pagefind.init();
+    // A large site's index comes in several bundles (papernotes/search_index.py): merge the others.
+    const parts = await fetch(`${bundle}bundles.json`).then((r) => (r.ok ? r.json() : []), () => []);
+    const baseUrl = new URL("..", new URL(bundle, location.href)).pathname;
+    for (const part of parts) await pagefind.mergeIndex(`${bundle}${part}`, { baseUrl });
   } catch (err) {
     pagefind = null;
     say(text.unavailable);

@@ -7,6 +7,7 @@ The site lives under a sub-path (/sub/) as a GitHub project site would, so nothi
 from __future__ import annotations
 
 import functools
+import json
 import http.server
 import os
 import shutil
@@ -17,7 +18,7 @@ import pytest
 from sitebuild import CHROMIUM, CHROMIUM_ARGS
 
 from papernotes import search_index
-from papernotes.search_index import BUNDLE_DIR, run_pagefind
+from papernotes.search_index import BUNDLE_DIR, MANIFEST, write_index
 
 ROOT = Path(__file__).resolve().parents[1]
 CHINESE = "本文的损失函数由三部分组成"
@@ -55,15 +56,16 @@ PAGES = {
 }
 
 
-def write_site(site: Path, pages: dict[str, dict] = PAGES) -> None:
-    for rel, fields in pages.items():
-        target = site / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(PAGE.format(nav=NAV_ONLY, **fields), encoding="utf-8")
-    # A page without data-pagefind-body is not indexed once others have it.
-    (site / "index.html").write_text(
-        f"<!doctype html><html lang='zh-CN'><body>{NAV_ONLY} 损失函数</body></html>", encoding="utf-8"
-    )
+def documents(pages: dict[str, dict] = PAGES) -> list[tuple[str, str]]:
+    """The search documents of `pages` (site/search_docs.py makes them from the model): (URL, HTML)."""
+    return [("/" + rel.removesuffix("index.html"), PAGE.format(nav=NAV_ONLY, **f)) for rel, f in pages.items()]
+
+
+def index_site(site: Path, pages: dict[str, dict] = PAGES, per_bundle: int = 0) -> list:
+    """Index `pages` into site/pagefind/: in one bundle, or `per_bundle` documents per bundle."""
+    docs = documents(pages)
+    size = per_bundle or len(docs)
+    return write_index(site, [docs[i : i + size] for i in range(0, len(docs), size)])
 
 
 def bundle_files(site: Path) -> dict[str, bytes]:
@@ -74,7 +76,7 @@ def bundle_files(site: Path) -> dict[str, bytes]:
 @pytest.fixture
 def site(tmp_path) -> Path:
     site = tmp_path / "sub"
-    write_site(site)
+    site.mkdir()
     return site
 
 
@@ -82,30 +84,31 @@ def site(tmp_path) -> Path:
 
 
 def test_bundle_is_written_and_reruns_are_stable(site):
-    assert run_pagefind(site) == []
+    assert index_site(site) == []
     for name in ("pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-entry.json"):
         assert (site / BUNDLE_DIR / name).is_file(), name
-    assert len(list((site / BUNDLE_DIR / "fragment").iterdir())) == 3  # the three pages with a body
+    assert len(list((site / BUNDLE_DIR / "fragment").iterdir())) == 3  # the three documents
+    assert json.loads((site / BUNDLE_DIR / MANIFEST).read_text()) == []  # one bundle: nothing to merge
     first = bundle_files(site)
-    assert run_pagefind(site) == []
-    assert bundle_files(site) == first  # unchanged HTML: the index is kept byte for byte
+    assert index_site(site) == []
+    assert bundle_files(site) == first  # the same documents: the index is kept byte for byte
     assert not [p for p in site.iterdir() if p.name.startswith(".pagefind-")]
 
 
 def test_changed_site_leaves_no_stale_files(site, tmp_path):
-    assert run_pagefind(site) == []
+    assert index_site(site) == []
     before = set(bundle_files(site))
-    (site / "posts/faces/index.html").unlink()
-    page = site / "papers/talking-heads/index.html"
-    page.write_text(page.read_text(encoding="utf-8").replace("One-shot", "Few-shot"), encoding="utf-8")
-    assert run_pagefind(site) == []
+    changed = {rel: dict(f) for rel, f in PAGES.items() if not rel.startswith("posts/")}
+    paper = changed["papers/talking-heads/index.html"]
+    paper["body"] = paper["body"].replace("One-shot", "Few-shot")
+    assert index_site(site, changed) == []
     after = set(bundle_files(site))
     assert after != before
 
-    # A clean index of the same pages, built elsewhere, has exactly the same fragments and index chunks.
+    # A clean index of the same documents, built elsewhere, has exactly the same fragments and index chunks.
     clean = tmp_path / "clean"
-    shutil.copytree(site, clean, ignore=shutil.ignore_patterns(BUNDLE_DIR))
-    assert run_pagefind(clean) == []
+    clean.mkdir()
+    assert index_site(clean, changed) == []
     content = lambda files: {f for f in files if f.startswith(("fragment/", "index/"))}
     assert content(after) == content(bundle_files(clean))
     assert len([f for f in after if f.startswith("fragment/")]) == 2
@@ -115,26 +118,24 @@ def test_changed_site_leaves_no_stale_files(site, tmp_path):
 def test_leftovers_of_a_killed_run_are_removed(site):
     (site / ".pagefind-tmp-dead").mkdir()
     (site / ".pagefind-tmp-dead" / "pagefind.js").write_text("old")
-    assert run_pagefind(site) == []
+    assert index_site(site) == []
     assert not (site / ".pagefind-tmp-dead").exists()
 
 
 def test_missing_pagefind_is_a_diagnostic(site, monkeypatch):
     monkeypatch.setattr(search_index, "_pagefind_executable", lambda: (None, False))
-    diags = run_pagefind(site)
+    diags = index_site(site)
     assert [d.level for d in diags] == ["error"]
     assert "pip install 'pagefind[extended]'" in diags[0].message
     assert not (site / BUNDLE_DIR).exists()
 
 
 def test_failing_pagefind_keeps_the_previous_index(site, monkeypatch):
-    assert run_pagefind(site) == []
+    assert index_site(site) == []
     before = bundle_files(site)
-    (site / "notes/loss/index.html").write_text(
-        PAGE.format(nav="", title="changed", filters="", body="x"), encoding="utf-8"
-    )
+    changed = {**PAGES, "notes/loss/index.html": dict(title="changed", filters="", body="x")}
     monkeypatch.setattr(search_index, "_pagefind_executable", lambda: (Path("/bin/false"), True))
-    diags = run_pagefind(site)
+    diags = index_site(site, changed)
     assert [d.level for d in diags] == ["error"] and "Pagefind failed" in diags[0].message
     assert bundle_files(site) == before
     assert not [p for p in site.iterdir() if p.name.startswith(".pagefind-")]
@@ -143,7 +144,7 @@ def test_failing_pagefind_keeps_the_previous_index(site, monkeypatch):
 def test_non_extended_binary_warns_about_chinese(site, monkeypatch):
     binary, _ = search_index._pagefind_executable()
     monkeypatch.setattr(search_index, "_pagefind_executable", lambda: (binary, False))
-    diags = run_pagefind(site)
+    diags = index_site(site)
     assert [d.level for d in diags] == ["warning"] and "segment Chinese" in diags[0].message
 
 
@@ -231,7 +232,7 @@ window.searchDone = out;
 
 @needs_browser
 def test_chinese_search_in_chromium(site, served, browser):
-    assert run_pagefind(site) == []
+    assert index_site(site) == []
     (site / "probe.html").write_text(PROBE, encoding="utf-8")
     page, problems = open_page(browser, served + "/sub/probe.html")
     page.wait_for_function("window.searchDone !== undefined", timeout=20_000)
@@ -293,8 +294,8 @@ def render_search_page(site: Path) -> None:
 @needs_browser
 def test_search_page_reads_q_shows_results_and_filters(site, served, browser):
     render_search_page(site)
-    assert run_pagefind(site) == []
-    assert "search/index.html" not in str(sorted((site / BUNDLE_DIR / "fragment").iterdir()))
+    assert index_site(site, per_bundle=1) == []  # three bundles: search.js merges the other two into the first
+    assert json.loads((site / BUNDLE_DIR / MANIFEST).read_text()) == ["part-2/", "part-3/"]
     page, problems = open_page(browser, served + "/sub/search/?q=" + "损失函数")
     page.wait_for_selector("#search-results .search-result", timeout=20_000)
     assert page.input_value("#search-input") == "损失函数"

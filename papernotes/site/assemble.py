@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from typing import NamedTuple
 
 from ..config import SiteConfig
 from ..memo import Memo
@@ -16,11 +17,12 @@ from ..model.link import link_documents
 from ..model.paper import Paper
 from ..model.topics import TopicSet
 from .blog import add_document_values, blog_pages
-from .graph import Graph
+from .graph import Graph, digest_text
 from .page import Page
 from .paper_pages import add_paper_values, paper_pages
 from .people_pages import author_pages
 from .research import PaperIndex, build_index, paper_slugs
+from .search_docs import bundles, search_documents
 from .special import redirect_pages, search_page
 from .urls import Urls
 from .venue_topic_pages import topic_pages, venue_pages
@@ -41,7 +43,7 @@ def assemble(
     bibtex: tuple[Callable, dict],
     memo: Memo,
     whole: Memo,
-) -> tuple[Graph, list[Page], list[dict], PaperIndex]:
+) -> tuple[Graph, list[Page], list[dict], SearchSource]:
     """`dates`: each document's (date, updated) (site/dates.py);
     `html_of(doc)` makes a document's full HTML (called when its page renders);
     `fragment(template, name)` renders list items (the writer's); `bibtex`: (entry maker, paper key -> bib key);
@@ -99,7 +101,20 @@ def assemble(
         lambda: paper_pages(index) + author_pages(index) + venue_pages(index) + topic_pages(index),
     )
     pages = blog + research + [search_page(urls)] + redirect_pages(content.documents, urls)
-    return graph, pages, entries, index
+    return graph, pages, entries, _search_source(index, papers, views)
+
+
+class SearchSource(NamedTuple):
+    """What the search index is made from: `key` digests it, `make()` gives the bundles (site/search_docs.py)."""
+
+    key: str
+    make: Callable[[], list]
+
+
+def _search_source(index: PaperIndex, papers: list[Paper], views: list[dict]) -> SearchSource:
+    key = digest_text(index.digest, *(p.digest for p in papers), *(v["digest"] for v in views))
+    paper_text = {p.key: (p.abstract, p.arxiv) for p in papers}
+    return SearchSource(key, lambda: bundles(search_documents(index, paper_text, views, lambda v: v["html"]())))
 
 
 def citing_documents(rendered_docs: dict) -> dict[str, list[str]]:
