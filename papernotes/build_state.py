@@ -55,11 +55,14 @@ def load_state(cache_dir: Path, output: Path, key: str) -> tuple[dict[str, str],
 
 
 def save_state(cache_dir: Path, output: Path, key: str, fingerprints: dict[str, str], indexed: bool) -> None:
-    path = _state_path(cache_dir, output)
+    data = json.dumps({"key": key, "indexed": indexed, "pages": fingerprints}, sort_keys=True)
+    _write_atomic(_state_path(cache_dir, output), data)
+
+
+def _write_atomic(path: Path, data: str) -> None:
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        data = json.dumps({"key": key, "indexed": indexed, "pages": fingerprints}, sort_keys=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(data)
@@ -74,10 +77,9 @@ def save_state(cache_dir: Path, output: Path, key: str, fingerprints: dict[str, 
 
 
 def forget_state(cache_dir: Path, output: Path) -> None:
-    try:
-        _state_path(cache_dir, output).unlink()
-    except OSError:
-        pass
+    for path in (_state_path(cache_dir, output), _state_path(cache_dir, output).with_suffix(".noop")):
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 @dataclass(frozen=True)
@@ -134,3 +136,58 @@ def sweep_leftovers(cache_dir: Path, older_than: float = 3600.0) -> None:
             with contextlib.suppress(OSError):
                 if path.stat().st_mtime < limit:
                     path.unlink()
+
+
+# -- nothing changed ------------------------------------------------------------------------------
+# A build in a new process first stats what it would read: every file under the source and theme folders
+# (path, size, mtime, ctime, inode), the git commit, the options. When that stamp is the one the last good build
+# of this output left, and no other build has written output/ since (the lease) and every file it wrote
+# is still there, the build is a no-op: it reports what that build reported and reads nothing else.
+
+
+def inputs_stamp(code: str, folders: list[Path], extra: list[str], skip: list[Path]) -> str:
+    digest = hashlib.sha256("\0".join([code, *extra]).encode("utf-8", "surrogateescape"))
+    skipped = {str(p.resolve()) for p in skip}
+    for folder in folders:
+        digest.update(f"\0folder {folder}\0".encode("utf-8", "surrogateescape"))
+        for root, dirs, names in os.walk(folder):
+            # Hidden folders are not read (.git: its commit is in `extra`), nor output/ and the cache.
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".") and str(Path(root, d).resolve()) not in skipped)
+            for name in sorted(names):
+                try:
+                    st = os.stat(os.path.join(root, name))
+                except OSError:
+                    continue
+                rel = os.path.relpath(os.path.join(root, name), folder)
+                digest.update(
+                    f"{rel}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\0{st.st_mode}\0".encode(
+                        "utf-8", "surrogateescape"
+                    )
+                )
+    return digest.hexdigest()
+
+
+def save_noop(cache_dir: Path, output: Path, stamp: str, lease: str | None, pages: int, diagnostics: list) -> None:
+    if lease is None:
+        return
+    data = {
+        "stamp": stamp,
+        "lease": lease,
+        "pages": pages,
+        "diagnostics": [[d.path, d.line, d.level, d.message] for d in diagnostics],
+    }
+    _write_atomic(_state_path(cache_dir, output).with_suffix(".noop"), json.dumps(data))
+
+
+def load_noop(cache_dir: Path, output: Path, stamp: str, lease: Lease, manifest: str) -> tuple[int, list] | None:
+    """(pages, diagnostics) of the last build when nothing changed since (see above), else None."""
+    try:
+        data = json.loads(_state_path(cache_dir, output).with_suffix(".noop").read_text(encoding="utf-8"))
+        if data["stamp"] != stamp or data["lease"] != lease.previous or lease.previous is None:
+            return None
+        written = (output / manifest).read_text(encoding="utf-8", errors="surrogateescape").splitlines()
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not written or not all(os.path.exists(output / rel) for rel in written):
+        return None
+    return data["pages"], data["diagnostics"]

@@ -366,7 +366,7 @@ def load_content(
 
     undated = [d for d in content.documents if d.date is None]
     if undated:
-        head = _git_head(root)
+        head = git_head(root)
         if "@git" not in cache or cache["@git"][0] != head:  # one `git log` per commit, not per rebuild
             cache["@git"] = (head, git_dates(root) if head else {})
         dates = cache["@git"][1]
@@ -375,7 +375,7 @@ def load_content(
     return content
 
 
-def _git_head(root: Path) -> str | None:
+def git_head(root: Path) -> str | None:
     """The commit checked out (and whether files are staged), or None outside git."""
     try:
         done = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=20)

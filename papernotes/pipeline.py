@@ -18,20 +18,32 @@ from __future__ import annotations
 import gc
 import hashlib
 import operator
+import os
 import time
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from .build_state import code_digest, forget_state, load_state, output_lock, save_state, sweep_leftovers
+from .build_state import (
+    code_digest,
+    forget_state,
+    inputs_stamp,
+    load_noop,
+    load_state,
+    output_lock,
+    save_noop,
+    save_state,
+    sweep_leftovers,
+)
 from .config import CONFIG_NAME, SiteConfig, load_config
-from .content import load_content
+from .content import git_head, load_content
 from .diagnostics import Diagnostic, Diagnostics, error
 from .export import bibtex_entry, bibtex_keys
 from .memo import Memo, StoredMemo
 from .model.link import section_texts
 from .model.merge import merge_records
 from .model.topics import classify, topic_set
+from .output import MANIFEST
 from .render.batch import RenderBatch
 from .search_index import IndexJob
 from .site.assemble import assemble
@@ -165,6 +177,10 @@ class Builder:
             report = BuildReport(diagnostics=[*missing, *config_diags], refused=True)
             report.seconds = time.perf_counter() - started
             return report
+        stamp = self._stamp() if not opts.dev else None
+        if stamp and self.fingerprints is None and (same := self._unchanged(stamp)):
+            same.seconds = time.perf_counter() - started
+            return same
         config, content, papers, topics = self.read_model(diags, (config, config_diags))  # read, model
         dates = document_dates(config, content.documents, content.fallback_dates)
         urls = Urls.for_documents(config.base_url, content.documents, config.pages_dir, post_pattern(config, dates))
@@ -205,6 +221,8 @@ class Builder:
                 save_state(
                     self.cache, opts.output, self.code, written.fingerprints, opts.search and self._index_trusted
                 )
+                if stamp and (self._index_trusted or not opts.search):
+                    save_noop(self.cache, opts.output, stamp, lease.mine, len(pages), diags.items)
         report = BuildReport(len(pages), 0.0, sorted(diags, key=lambda d: (d.path, d.line, d.level, d.message)))
         report.written, report.removed, report.rendered = written.written, written.removed, written.rendered_paths
         report.rendered_pages, report.sources = written.rendered, len(content.files)
@@ -216,6 +234,25 @@ class Builder:
             gc.collect()
             gc.freeze()
         return report
+
+    def _stamp(self) -> str:
+        """What a build reads, by stat (build_state.inputs_stamp): the source, the theme, the options."""
+        opts = self.options
+        folders = [opts.source, *template_dirs(opts.project), *static_dirs(opts.project)]
+        zone = f"{os.environ.get('TZ')}\0{time.tzname}"
+        extra = [repr((opts.base_url, opts.search, opts.drafts, str(opts.output.resolve()))), zone]
+        return inputs_stamp(self.code, folders, [*extra, git_head(opts.source) or ""], [opts.output, self.cache])
+
+    def _unchanged(self, stamp: str) -> BuildReport | None:
+        """The report of the last build when nothing it read has changed and output/ is as it left it."""
+        opts = self.options
+        with output_lock(self.cache, opts.output) as lease:
+            last = load_noop(self.cache, opts.output, stamp, lease, MANIFEST)
+            if last is None:
+                return None
+            pages, diagnostics = last[0], [Diagnostic(*d) for d in last[1]]
+            save_noop(self.cache, opts.output, stamp, lease.mine, pages, diagnostics)  # this build wrote last now
+        return BuildReport(pages=pages, diagnostics=diagnostics)
 
     def _render(self, config, content, papers, urls, digests, diags):
         posts, citations = link_targets(content.documents, urls), CitationTargets(papers, urls)
