@@ -209,20 +209,7 @@ class Builder:
                 )
                 stage.detail = f"{written.rendered:,} pages rendered, {len(written.written):,} files written"
             self.fingerprints = written.fingerprints
-            if index is not None:
-                with self.stages("index") as stage:
-                    found = index.finish()
-                    stage.detail = "rebuilt" if index.changed else "unchanged"
-                self._index_trusted = not any(d.level == "error" for d in found)
-                diags.extend(found)
-            if not opts.dev:  # the dev server saves it when it stops
-                self._save_stored(evict=True)
-            if not diags.errors:
-                save_state(
-                    self.cache, opts.output, self.code, written.fingerprints, opts.search and self._index_trusted
-                )
-                if stamp and (self._index_trusted or not opts.search):
-                    save_noop(self.cache, opts.output, stamp, lease.mine, len(pages), diags.items)
+            self._finish(index, written, len(pages), diags, stamp, lease.mine)  # search, saved state
         report = BuildReport(len(pages), 0.0, sorted(diags, key=lambda d: (d.path, d.line, d.level, d.message)))
         report.written, report.removed, report.rendered = written.written, written.removed, written.rendered_paths
         report.rendered_pages, report.sources = written.rendered, len(content.files)
@@ -234,6 +221,22 @@ class Builder:
             gc.collect()
             gc.freeze()
         return report
+
+    def _finish(self, index: IndexJob | None, written, pages: int, diags: Diagnostics, stamp, lease) -> None:
+        """After the writes: wait for the search index, then save what the next build may trust."""
+        opts = self.options
+        if index is not None:
+            with self.stages("index") as stage:
+                found = index.finish()
+                stage.detail = "rebuilt" if index.changed else "unchanged"
+            self._index_trusted = not any(d.level == "error" for d in found)
+            diags.extend(found)
+        if not opts.dev:  # the dev server saves it when it stops
+            self._save_stored(evict=True)
+        if not diags.errors:
+            save_state(self.cache, opts.output, self.code, written.fingerprints, opts.search and self._index_trusted)
+            if stamp and (self._index_trusted or not opts.search):
+                save_noop(self.cache, opts.output, stamp, lease, pages, diags.items)
 
     def _stamp(self) -> str:
         """What a build reads, by stat (build_state.inputs_stamp): the source, the theme, the options."""

@@ -7,8 +7,8 @@ The site lives under a sub-path (/sub/) as a GitHub project site would, so nothi
 from __future__ import annotations
 
 import functools
-import json
 import http.server
+import json
 import os
 import shutil
 import threading
@@ -284,7 +284,7 @@ def render_search_page(site: Path) -> None:
     (site / "static").mkdir(exist_ok=True)
     for name in ("search.js", "search.css", "style.css", "favicon.svg"):
         shutil.copyfile(ROOT / "static" / name, site / "static" / name)
-    for href in site_context["stylesheets"]:  # the build's generated CSS (KaTeX, Pygments): empty stand-ins
+    for href in site_context["stylesheets"].values():  # the build's generated CSS (KaTeX, Pygments): empty stand-ins
         stand_in = site / href.removeprefix(urls.base_path)
         if not stand_in.exists():
             stand_in.parent.mkdir(parents=True, exist_ok=True)

@@ -16,6 +16,7 @@ from ..model.link import NoteRef
 from ..render.markdown import after_headings
 from .graph import Graph, digest_of, digest_text
 from .page import Page
+from .paging import MAX_PER_PAGE, list_pages, lists_script, page_count, page_of, paged_title, pagination
 from .research import PaperIndex
 from .urls import Urls
 
@@ -141,19 +142,25 @@ def _levels(entry: dict, key: str) -> list[dict]:
     return entry[key] if key == "tags" else [level for c in entry[key] for level in c["levels"]]
 
 
-def _term_context(get, urls: Urls, key: str, url: str, name: str) -> dict:
+def _term_context(get, urls: Urls, key: str, url: str, name: str, number: int) -> dict:
     label, index_url = TERMS[key]
     chosen = [e for e in get("docs") if any(t["url"] == url for t in _levels(e, key))]
+    shown = page_of(chosen, number, MAX_PER_PAGE)
+    crumbs = [{"label": label, "href": urls.href(getattr(urls, index_url)())}]
+    if number > 1:
+        crumbs.append({"label": name, "href": urls.href(url)})
     return {
         "page": {
-            "title": f"{label}：{name}",
+            "title": paged_title(f"{label}：{name}", number),
             "description": f"{label} {name} 下的 {len(chosen)} 篇文章与笔记",
             "kind": "list",
-            "url": url,
-            "breadcrumbs": [{"label": label, "href": urls.href(getattr(urls, index_url)())}],
+            "url": urls.paged(url, number),
+            "breadcrumbs": crumbs,
         },
         "heading": f"{label}：{name}",
-        "entries": chosen,
+        "entries": shown,
+        "pagination": pagination(urls, url, number, page_count(len(chosen), MAX_PER_PAGE)),
+        "lists_js": lists_script(urls, shown),
     }
 
 
@@ -214,10 +221,9 @@ def blog_pages(entries: list[dict], urls: Urls) -> list[Page]:
         Page(urls.posts_index(), "list.html", _kind_context, (urls, "post"), docs, "post index", (ENTRY,)),
     ]
     for key, (_, index_url) in TERMS.items():
-        pages += [
-            Page(url, "list.html", _term_context, (urls, key, url, name), docs, f"{key}:{name}", (ENTRY,))
-            for url, name in _terms(shown, key)
-        ]
+        for (url, name), count in _terms(shown, key).items():
+            pages += list_pages(urls, url, count, MAX_PER_PAGE, "list.html", _term_context, (urls, key, url, name),
+                                docs, f"{key}:{name}", (ENTRY,))  # fmt: skip
         pages.append(
             Page(getattr(urls, index_url)(), "terms.html", _terms_index_context, (urls, key), docs, f"{key} index")
         )

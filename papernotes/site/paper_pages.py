@@ -9,11 +9,12 @@ from markupsafe import Markup
 
 from ..model.link import NoteRef
 from ..model.paper import Paper
+from ..render.text import text_with_math
 from .graph import Graph, digest_text
 from .page import Page
 from .research import PaperIndex
 
-RELATED = 6
+RELATED = 5  # title links on every paper page: a few, they add up over 27,000 pages
 ITEM = "_paper_item.html"
 
 
@@ -63,7 +64,7 @@ def add_paper_values(
 
 
 def _related(index: PaperIndex, summary: dict) -> list[dict]:
-    """Papers sharing authors (strongest) or topics; deterministic, a handful."""
+    """Papers sharing authors (strongest) or topics; deterministic, a handful, as summaries."""
     scores: Counter = Counter()
     for name in summary["all_authors"]:
         for other in index.by_author.get(name, ()):
@@ -75,7 +76,12 @@ def _related(index: PaperIndex, summary: dict) -> list[dict]:
             for other_key in index.venue_topic_neighbours(summary, topic, 3 * RELATED):
                 scores[other_key] += 1
     best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:RELATED]
-    return index.listed(index.by_key[k] for k, _ in best)
+    return [index.by_key[k] for k, _ in best]
+
+
+def _shows_math(*texts: str) -> bool:
+    """Whether render/text.py makes formulas of any of these scraped texts (the page needs KaTeX's CSS)."""
+    return any(text_with_math(text)[1] for text in texts if text)
 
 
 def _links(paper: Paper) -> list[dict]:
@@ -100,6 +106,7 @@ def _paper_context(get, key: str) -> dict:
     abstract_html = Markup(abstract_html)  # scraped text escaped by render/text.py, math by KaTeX
     summary = index.by_key[key]
     urls = index.urls
+    related = _related(index, summary)
     view = {
         **summary,
         "authors": summary["author_links"],
@@ -114,7 +121,7 @@ def _paper_context(get, key: str) -> dict:
         "bibtex": bibtex(paper),
         "notes": notes,
         "cited_in": cited_in,  # the posts and notes whose `[@key]` citations name it
-        "related": _related(index, summary),
+        "related": [{k: r[k] for k in ("href", "title_html", "venue_label")} for r in related],
         "listed_in": [{"where": f"{r.source.path}:{r.source.line}", "format": r.format} for r in paper.records],
     }
     crumbs = [{"label": "论文", "href": urls.href(urls.papers_index())}]
@@ -128,6 +135,8 @@ def _paper_context(get, key: str) -> dict:
             "kind": "paper",
             "url": summary["url"],
             "breadcrumbs": crumbs,
+            "math": _shows_math(paper.title, paper.abstract or "", *(r["title"] for r in related)),
+            "code": False,  # no Pygments output: the BibTeX box is plain text
         },
         "paper": view,
     }
@@ -142,7 +151,6 @@ def paper_pages(index: PaperIndex) -> list[Page]:
             (s["key"],),
             ("papers", f"paper:{s['key']}"),
             f"paper:{s['key']}",
-            (ITEM,),
         )
         for s in index.summaries
     ]
@@ -204,6 +212,8 @@ def _index_context(get, number: int) -> dict:
             "description": f"全部 {total} 篇论文，按年份与会议排序",
             "kind": "list",
             "url": url,
+            "math": _shows_math(*(s["title"] for s in chunk)),
+            "code": False,
         },
         "heading": "全部论文",
         "total": total,
@@ -230,6 +240,8 @@ def _year_context(get, year: int) -> dict:
             "kind": "list",
             "url": urls.papers_year(year),
             "breadcrumbs": [{"label": "论文", "href": urls.href(urls.papers_index())}],
+            "math": _shows_math(*(s["title"] for s in chunk)),
+            "code": False,
         },
         "heading": f"{year} 年的论文",
         "total": len(chunk),

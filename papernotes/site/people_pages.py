@@ -6,64 +6,80 @@ from collections import Counter, defaultdict
 
 from .charts import bar_chart
 from .page import Page
+from .paging import list_pages, lists_script, page_count, page_of, paged_title, pagination, per_page
 from .research import PaperIndex, initial, year_counts
 
 ITEM = "_paper_item.html"
+NO_FACTS = {"coauthors": [], "topics": [], "chart": None, "truncated": 0}  # pages 2.. list the papers alone
 
 
 def author_pages(index: PaperIndex) -> list[Page]:
     urls = index.urls
-    pages = [
-        Page(
-            urls.author(index.author_slug[name]),
-            "author.html",
-            _author_context,
-            (name,),
-            ("papers",),
-            f"author:{name}",
-            (ITEM,),
-        )
-        for name in index.by_author
-    ]
+    size = per_page(index.per_page)
+    pages = []
+    for name, papers in index.by_author.items():
+        pages += list_pages(urls, urls.author(index.author_slug[name]), len(papers), size, "author.html",
+                            _author_context, (name,), ("papers",), f"author:{name}", (ITEM,))  # fmt: skip
     pages.append(Page(urls.authors_index(), "authors.html", _index_context, (), ("papers",), "authors"))
     return pages
 
 
-def _author_context(get, name: str) -> dict:
+def _author_context(get, name: str, number: int) -> dict:
+    """Page `number` of an author's papers, by year. The facts about the author (papers per year,
+    co-authors, topics) are on page 1 only, and only where they say something: a chart for papers in
+    two years or more, a co-author cloud for two papers or more (one paper's item lists its authors)."""
     index: PaperIndex = get("papers")
     urls = index.urls
     papers = index.by_author[name]
+    url = urls.author(index.author_slug[name])
+    size = per_page(index.per_page)
+    shown = index.listed(page_of(papers, number, size))
     by_year = defaultdict(list)
-    for s in papers:
+    for s in shown:
         by_year[s["year"]].append(s)
     years = sorted((y for y in by_year if y), reverse=True) + ([None] if None in by_year else [])
-    coauthors = Counter(a for s in papers for a in dict.fromkeys(s["all_authors"]) if a != name)
     venues = Counter(s["venue_label"] for s in papers if s["venue_name"])
-    topics = Counter(t for s in papers for t in s["topics"])
+    crumbs = [{"label": "作者", "href": urls.href(urls.authors_index())}]
+    if number > 1:
+        crumbs.append({"label": name, "href": urls.href(url)})
     return {
         "page": {
-            "title": name,
+            "title": paged_title(name, number),
             "description": f"{name} 的 {len(papers)} 篇论文",
             "kind": "author",
-            "url": urls.author(index.author_slug[name]),
-            "breadcrumbs": [{"label": "作者", "href": urls.href(urls.authors_index())}],
+            "url": urls.paged(url, number),
+            "breadcrumbs": crumbs,
         },
         "author": {
             "name": name,
             "count": len(papers),
-            "years": [{"year": y or "年份未知", "papers": index.listed(by_year[y])} for y in years],
-            "coauthors": [
-                {"name": a, "count": c, "href": index.author_href(a)}
-                for a, c in sorted(coauthors.items(), key=lambda kv: (-kv[1], kv[0]))
-            ],
+            "years": [{"year": y or "年份未知", "papers": by_year[y]} for y in years],
             "venues": [{"label": v, "count": c} for v, c in sorted(venues.items())],
-            "topics": [
-                {"name": index.topics[t].name, "count": c, "href": urls.href(urls.topic(t))}
-                for t, c in sorted(topics.items(), key=lambda kv: (-kv[1], kv[0]))
-            ],
-            "truncated": sum(s["authors_truncated"] for s in papers),
-            "chart": bar_chart(year_counts(papers), f"{name} 每年的论文数"),
+            **(_facts(index, name, papers) if number == 1 else NO_FACTS),
         },
+        "pagination": pagination(urls, url, number, page_count(len(papers), size)),
+        "lists_js": lists_script(urls, shown),
+    }
+
+
+def _facts(index: PaperIndex, name: str, papers: list[dict]) -> dict:
+    urls = index.urls
+    coauthors = Counter(a for s in papers for a in dict.fromkeys(s["all_authors"]) if a != name)
+    topics = Counter(t for s in papers for t in s["topics"])
+    per_year = year_counts(papers)
+    return {
+        "coauthors": [
+            {"name": a, "count": c, "href": index.author_href(a)}
+            for a, c in sorted(coauthors.items(), key=lambda kv: (-kv[1], kv[0]))
+        ]
+        if len(papers) > 1
+        else [],
+        "topics": [
+            {"name": index.topics[t].name, "count": c, "href": urls.href(urls.topic(t))}
+            for t, c in sorted(topics.items(), key=lambda kv: (-kv[1], kv[0]))
+        ],
+        "truncated": sum(s["authors_truncated"] for s in papers),
+        "chart": bar_chart(per_year, f"{name} 每年的论文数") if len(per_year) > 1 else None,
     }
 
 

@@ -81,6 +81,23 @@ class PaperIndex:
                 out[slug].append(s)
         return out
 
+    @functools.cached_property
+    def by_venue_year(self) -> dict[tuple[str, int], list[dict]]:
+        """(venue, year) -> its papers in list order: the venue-year pages, one slice per page."""
+        out: dict[tuple[str, int], list[dict]] = defaultdict(list)
+        for s in self.summaries:
+            if s["venue_name"] and s["year"]:
+                out[s["venue_name"], s["year"]].append(s)
+        return out
+
+    def shared(self, key: tuple, make: Callable[[], object]):
+        """A value made from this index once and shared by the pages showing it: the filter row of a
+        paginated list is counted once per list, not once per page of it."""
+        cache = self.__dict__.setdefault("_shared", {})
+        if key not in cache:
+            cache[key] = make()
+        return cache[key]
+
     def listed(self, summaries) -> list[dict]:
         """Summaries as list items: each with its pre-rendered `html` (made once, shared by every list)."""
         return [{**s, "html": self.render_item(s)} for s in summaries]

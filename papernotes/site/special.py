@@ -30,11 +30,12 @@ def site_context(config: SiteConfig, urls: Urls) -> dict:
         "nav": [
             {"label": label, "href": urls.href(getattr(urls, url)()), "section": section} for label, url, section in NAV
         ],
-        "stylesheets": [
-            urls.href(urls.static("katex/katex.min.css")),
-            urls.href(urls.static("pygments.css")),
-            urls.href(urls.static("style.css")),
-        ],
+        # style.css on every page; KaTeX's and Pygments' on pages that may show math / code (page.math, page.code)
+        "stylesheets": {
+            "math": urls.href(urls.static("katex/katex.min.css")),
+            "code": urls.href(urls.static("pygments.css")),
+            "site": urls.href(urls.static("style.css")),
+        },
         "feed_href": urls.href(urls.feed()),
         "search_href": urls.href(urls.search()),
         "favicon_href": urls.href(urls.static("favicon.svg")),

@@ -239,8 +239,13 @@ class Urls:
         return f"categories/{self.categories.slug_path(path)}/"
 
     @staticmethod
-    def papers_page(number: int) -> str:
-        return "papers/" if number <= 1 else f"papers/page/{int(number)}/"
+    def paged(url: str, number: int) -> str:
+        """Page `number` of a paginated list at `url` (a folder URL): page 1 is the list's own URL."""
+        return url if number <= 1 else f"{url}page/{int(number)}/"
+
+    @classmethod
+    def papers_page(cls, number: int) -> str:
+        return cls.paged("papers/", number)
 
     @staticmethod
     def papers_year(year: int) -> str:

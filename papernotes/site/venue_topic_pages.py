@@ -2,51 +2,51 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 
 from .charts import heat_map
 from .page import Page
+from .paging import list_pages, lists_script, page_count, page_of, paged_title, pagination, per_page
 from .research import PaperIndex
 
 ITEM = "_paper_item.html"
 UNKNOWN_NOTE = "这些论文的来源没有给出会议或期刊信息（例如 Hugging Face 每日论文、作者主页抓取），papernotes 不会猜测。"
 
 
-def _by_topic(index: PaperIndex, summaries: list[dict]) -> list[dict]:
-    groups: dict[str, list[dict]] = defaultdict(list)
-    for s in summaries:
-        for slug in s["topics"]:
-            groups[slug].append(s)
-    return [
-        {**index.topic_link(slug), "id": f"topic-{slug}", "papers": index.listed(groups[slug])}
-        for slug in index.topics
-        if slug in groups
-    ]
+def _topic_filter(index: PaperIndex, summaries: list[dict]) -> list[dict]:
+    """The topics of a list of papers with how many of them each has: a row of links to the topic pages
+    (each paper still shows its own topic chips), in the order of the topics' rules."""
+    counts = Counter(slug for s in summaries for slug in s["topics"])
+    return [{**index.topic_link(slug), "count": counts[slug]} for slug in index.topics if slug in counts]
+
+
+def _list(index: PaperIndex, url: str, chosen: list[dict], number: int) -> dict:
+    """What every paginated list of papers shows of page `number`: its papers, the pager, the script."""
+    size = per_page(index.per_page)
+    shown = index.listed(page_of(chosen, number, size))
+    return {
+        "papers": shown,
+        "pagination": pagination(index.urls, url, number, page_count(len(chosen), size)),
+        "lists_js": lists_script(index.urls, shown),
+    }
 
 
 def venue_pages(index: PaperIndex) -> list[Page]:
     urls = index.urls
+    size = per_page(index.per_page)
+    by_venue, by_venue_year = index.by_venue, index.by_venue_year
     pages = []
-    by_venue = index.by_venue
+
+    def add(venue: str | None, year: int | None, count: int, origin: str) -> None:
+        url = urls.venue(venue, year)
+        pages.extend(list_pages(urls, url, count, size, "venue.html", _venue_context, (venue, year), ("papers",),
+                                origin, (ITEM,)))  # fmt: skip
+
     for venue in sorted((v for v in by_venue if v), key=str.casefold):
-        pages.append(
-            Page(urls.venue(venue), "venue.html", _venue_context, (venue, None), ("papers",), f"venue:{venue}", (ITEM,))
-        )
+        add(venue, None, len(by_venue[venue]), f"venue:{venue}")
         for year in sorted({s["year"] for s in by_venue[venue] if s["year"]}, reverse=True):
-            pages.append(
-                Page(
-                    urls.venue(venue, year),
-                    "venue.html",
-                    _venue_context,
-                    (venue, year),
-                    ("papers",),
-                    f"venue:{venue} {year}",
-                    (ITEM,),
-                )
-            )
-    pages.append(
-        Page(urls.venue(None), "venue.html", _venue_context, (None, None), ("papers",), "venue:会议未知", (ITEM,))
-    )
+            add(venue, year, len(by_venue_year[venue, year]), f"venue:{venue} {year}")
+    add(None, None, len(by_venue.get(None, [])), "venue:会议未知")
     pages.append(Page(urls.venues_index(), "venues.html", _venues_index_context, (), ("papers",), "venues"))
     return pages
 
@@ -58,41 +58,49 @@ def _year_links(index: PaperIndex, venue: str, summaries: list[dict]) -> list[di
             "label": f"{venue} {y}",
             "year": y,
             "href": index.urls.href(index.urls.venue(venue, y)),
-            "count": sum(s["year"] == y for s in summaries),
+            "count": len(index.by_venue_year[venue, y]),
         }
         for y in years
     ]
 
 
-def _venue_context(get, venue: str | None, year: int | None) -> dict:
+def _venue_context(get, venue: str | None, year: int | None, number: int) -> dict:
     index: PaperIndex = get("papers")
     urls = index.urls
-    chosen = index.by_venue.get(venue, [])
+    url = urls.venue(venue, year)
     crumbs = [{"label": "会议", "href": urls.href(urls.venues_index())}]
-    year_links = []
     if venue is None:
-        title = "会议未知"
+        title, chosen = "会议未知", index.by_venue.get(None, [])
     elif year is None:
-        title, year_links = venue, _year_links(index, venue, chosen)
+        title, chosen = venue, index.by_venue.get(venue, [])
     else:
-        title = f"{venue} {year}"
-        chosen = [s for s in chosen if s["year"] == year]
+        title, chosen = f"{venue} {year}", index.by_venue_year.get((venue, year), [])
         crumbs.append({"label": venue, "href": urls.href(urls.venue(venue))})
+    if number > 1:
+        crumbs.append({"label": title, "href": urls.href(url)})
+    facts = index.shared(
+        ("venue", venue, year),
+        lambda: {
+            "years": _year_links(index, venue, chosen) if venue and year is None else [],
+            "topics": _topic_filter(index, chosen),
+        },
+    )
     return {
         "page": {
-            "title": title,
+            "title": paged_title(title, number),
             "description": f"{title}：{len(chosen)} 篇论文",
             "kind": "venue",
-            "url": urls.venue(venue, year),
+            "url": urls.paged(url, number),
             "breadcrumbs": crumbs,
         },
         "venue": {
             "title": title,
             "count": len(chosen),
-            "years": year_links,
+            "years": facts["years"],
             "note": UNKNOWN_NOTE if venue is None else "",
-            "topics": _by_topic(index, chosen),
+            "topics": facts["topics"],
         },
+        **_list(index, url, chosen, number),
     }
 
 
@@ -123,42 +131,57 @@ def _venues_index_context(get) -> dict:
 
 def topic_pages(index: PaperIndex) -> list[Page]:
     urls = index.urls
+    size = per_page(index.per_page)
     present = index.by_topic
-    pages = [
-        Page(urls.topic(slug), "topic.html", _topic_context, (slug,), ("papers",), f"topic:{slug}", (ITEM,))
-        for slug in index.topics
-        if slug in present
-    ]
+    pages = []
+    for slug in index.topics:
+        if slug in present:
+            pages += list_pages(urls, urls.topic(slug), len(present[slug]), size, "topic.html", _topic_context,
+                                (slug,), ("papers",), f"topic:{slug}", (ITEM,))  # fmt: skip
     pages.append(Page(urls.topics_index(), "topics.html", _topics_index_context, (), ("papers",), "topics"))
     return pages
 
 
-def _topic_context(get, slug: str) -> dict:
+def _venue_filter(index: PaperIndex, summaries: list[dict]) -> list[dict]:
+    """The venue-years of a list of papers with how many of them each has (unknown last): links to their pages."""
+    counts: Counter = Counter()
+    hrefs: dict[str, str] = {}
+    for s in summaries:
+        label = s["venue_label"] or "会议未知"
+        counts[label] += 1
+        hrefs.setdefault(label, s["venue"]["href"] if s["venue"] else index.urls.href(index.urls.venue(None)))
+    return [
+        {"label": label, "href": hrefs[label], "count": counts[label]}
+        for label in sorted(counts, key=lambda g: (g == "会议未知", g))
+    ]
+
+
+def _topic_context(get, slug: str, number: int) -> dict:
     index: PaperIndex = get("papers")
     urls = index.urls
     rule = index.topics[slug]
     chosen = index.by_topic[slug]
-    groups: dict[str, list[dict]] = defaultdict(list)
-    for s in chosen:
-        groups[s["venue_label"] or "会议未知"].append(s)
+    url = urls.topic(slug)
+    title = rule.name + (f"（{rule.name_zh}）" if rule.name_zh else "")
+    crumbs = [{"label": "主题", "href": urls.href(urls.topics_index())}]
+    if number > 1:
+        crumbs.append({"label": rule.name, "href": urls.href(url)})
     return {
         "page": {
-            "title": rule.name + (f"（{rule.name_zh}）" if rule.name_zh else ""),
+            "title": paged_title(title, number),
             "description": f"主题 {rule.name}：{len(chosen)} 篇论文",
             "kind": "topic",
-            "url": urls.topic(slug),
-            "breadcrumbs": [{"label": "主题", "href": urls.href(urls.topics_index())}],
+            "url": urls.paged(url, number),
+            "breadcrumbs": crumbs,
         },
         "topic": {
             "name": rule.name,
             "name_zh": rule.name_zh,
             "keywords": list(rule.keywords),
             "count": len(chosen),
-            "groups": [
-                {"label": g, "papers": index.listed(groups[g])}
-                for g in sorted(groups, key=lambda g: (g == "会议未知", g))
-            ],
+            "venues": index.shared(("topic", slug), lambda: _venue_filter(index, chosen)),
         },
+        **_list(index, url, chosen, number),
     }
 
 

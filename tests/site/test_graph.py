@@ -52,13 +52,15 @@ def test_a_templates_closure_is_what_it_extends_includes_and_imports(tmp_path):
 
     def digests():
         writer.begin()
-        return {name: writer.templates_digest((name,)) for name in ("topic.html", "paper.html", "_paper_item.html")}
+        names = ("topic.html", "venue.html", "paper.html", "_paper_item.html")
+        return {name: writer.templates_digest((name,)) for name in names}
 
     before = digests()
     (templates / "_papers.html").write_text((templates / "_papers.html").read_text() + "{# x #}")  # imported by both
     after_partial = digests()
-    assert after_partial["topic.html"] != before["topic.html"] and after_partial["paper.html"] != before["paper.html"]
+    assert after_partial["topic.html"] != before["topic.html"] and after_partial["venue.html"] != before["venue.html"]
     assert after_partial["_paper_item.html"] == before["_paper_item.html"]
+    assert after_partial["paper.html"] == before["paper.html"]  # a paper page shows no paper list
     (templates / "paper.html").write_text((templates / "paper.html").read_text() + "{# y #}")
     after_page = digests()
     assert (
