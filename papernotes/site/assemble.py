@@ -105,16 +105,22 @@ def assemble(
 
 
 class SearchSource(NamedTuple):
-    """What the search index is made from: `key` digests it, `make()` gives the bundles (site/search_docs.py)."""
+    """What the search index is made from: `key()` digests it, `make()` gives the bundles (site/search_docs.py).
+    Both are called only when the build indexes (the dev server's rebuilds do not)."""
 
-    key: str
+    key: Callable[[], str]
     make: Callable[[], list]
 
 
 def _search_source(index: PaperIndex, papers: list[Paper], views: list[dict]) -> SearchSource:
-    key = digest_text(index.digest, *(p.digest for p in papers), *(v["digest"] for v in views))
-    paper_text = {p.key: (p.abstract, p.arxiv) for p in papers}
-    return SearchSource(key, lambda: bundles(search_documents(index, paper_text, views, lambda v: v["html"]())))
+    def key() -> str:
+        return digest_text(index.digest, *(p.digest for p in papers), *(v["digest"] for v in views))
+
+    def make() -> list:
+        paper_text = {p.key: (p.abstract, p.arxiv) for p in papers}
+        return bundles(search_documents(index, paper_text, views, lambda v: v["html"]()))
+
+    return SearchSource(key, make)
 
 
 def citing_documents(rendered_docs: dict) -> dict[str, list[str]]:
