@@ -58,8 +58,8 @@ RESULT_KEYS = {
     "latency_over_reference",
 }
 # What the paperlist_md reader makes of each folder's `**Conference**: *<conf> <year>*` (NeurIPS is filed as
-# `nips`, as in the real collection, and the reader keeps that spelling).
-READER_VENUE = {"AAAI": "AAAI", "CVPR": "CVPR", "ICLR": "ICLR", "ICML": "ICML", "IJCAI": "IJCAI", "NIPS": "NIPS"}
+# `nips`, as in the real collection; the reader names it by its name since 2018, NeurIPS).
+READER_VENUE = {"AAAI": "AAAI", "CVPR": "CVPR", "ICLR": "ICLR", "ICML": "ICML", "IJCAI": "IJCAI", "NIPS": "NeurIPS"}
 
 
 def _bench_module(name: str):

@@ -1,7 +1,7 @@
 """Venue strings -> (short name, year).
 
 Sources spell venues as ``cvpr 2023`` (a paper list), ``CVPR2022`` (a tag or a
-heading) or ``CVPR 2022``. Known venues keep their usual spelling (NeurIPS);
+heading) or ``CVPR 2022``. Known venues keep their usual spelling (NeurIPS, also for NIPS);
 anything else is upper-cased. No text, no venue: nothing is ever guessed.
 """
 
@@ -18,7 +18,6 @@ KNOWN_VENUES = {
         "WACV",
         "BMVC",
         "NeurIPS",
-        "NIPS",
         "ICLR",
         "ICML",
         "AAAI",
@@ -52,6 +51,7 @@ KNOWN_VENUES = {
         "SIGIR",
     )
 }
+KNOWN_VENUES["nips"] = "NeurIPS"  # renamed in 2018; collections still write `nips 2022`: one venue, one page
 
 _NAME_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 &.-")
 _AFTER_NAME = re.compile(r"\s*+'?\s*+(?P<year>(?:19|20)\d{2})?\s*+")

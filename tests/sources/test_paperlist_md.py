@@ -122,3 +122,11 @@ def test_the_abstract_knows_its_own_line():
     rec = paperlist_md.read("p.md", text.replace("**Abstract**: ", "**Abstract**:\n\n")).records[0]
     assert rec.abstract_line == 8
     assert all(r.abstract_line and r.abstract_line > r.source.line for r in paperlist_md.read(PATH, TEXT).records)
+
+
+def test_nips_is_neurips_whatever_the_spelling():
+    """Renamed in 2018; collections still file it as `nips 2022`: one venue (one page), named NeurIPS."""
+    from papernotes.sources.venues import normalize_venue
+
+    for text in ("nips 2022", "NIPS2021", "NeurIPS 2023", "neurips 2024"):
+        assert normalize_venue(text)[0] == "NeurIPS"
