@@ -16,10 +16,11 @@ from html import escape
 
 from .research import PaperIndex
 
-# Pagefind holds ~100 bytes per byte it indexes plus ~5 KB per document (measured with pagefind 1.5):
-# bundles are cut so that one bundle's index stays near BUNDLE_MEMORY.
-BUNDLE_MEMORY = 280_000_000
-PER_DOCUMENT, PER_BYTE = 5_000, 100
+# Pagefind 1.5 holds ~140 bytes per byte of document it indexes plus ~5 KB per document (measured: 3,500
+# paper documents, 510 MB; 52,000 author documents, 343 MB): bundles are cut so that one bundle's index
+# stays near BUNDLE_MEMORY, and the build (Python ~750 MB at 27,000 papers) with it under 1 GiB.
+BUNDLE_MEMORY = 220_000_000
+PER_DOCUMENT, PER_BYTE = 5_000, 140
 _TAG = re.compile(r"<[^>]*>")
 
 Doc = tuple[str, str]  # (site-relative URL path starting with '/', HTML)

@@ -270,14 +270,6 @@ class Urls:
         """A topic's slug may come from site.yaml: made safe like a document's."""
         return f"topics/{safe_segment(slug)}/"
 
-    def searchable_folders(self) -> tuple[str, ...] | None:
-        """Top-level folders of the pages with content to search (notes, posts, papers, authors, and
-        those of documents with URLs of their own); None (all of output/) when one is at the top."""
-        urls = self._documents.values()
-        if any("/" not in url for url in urls):  # a page file at the top (about.html)
-            return None
-        return tuple(dict.fromkeys(("notes", "posts", "papers", "authors", *sorted(u.split("/")[0] for u in urls))))
-
     @staticmethod
     def static(name: str) -> str:
         return f"static/{name}"
