@@ -6,7 +6,7 @@ papers it is about) and `docs` (every document's list entry, newest first).
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 
 from markupsafe import Markup
@@ -79,8 +79,8 @@ def _entry(view: dict) -> tuple[dict, str]:
 
 def _document_context(get, urls: Urls, path: str) -> dict:
     doc = get(f"doc:{path}")
-    crumbs = [{"label": "首页", "href": urls.href(urls.home())}]
-    if doc["kind"] != "page":  # a standalone page (About) belongs to no section
+    crumbs = []  # after 首页, which base.html puts first
+    if doc["kind"] != "page":  # a standalone page (About) belongs to no section: no trail
         index = urls.notes_index() if doc["kind"] == "note" else urls.posts_index()
         crumbs.append({"label": doc["kind_label"], "href": urls.href(index)})
     return {
@@ -118,19 +118,28 @@ def _home_context(get, urls: Urls) -> dict:
     ]
     return {
         "page": {"title": "", "description": "", "kind": "home", "url": urls.home()},
-        "entries": entries,
+        "entries": entries[:MAX_PER_PAGE],  # the newest; the archive has them all
         "stats": stats,
     }
 
 
-def _kind_context(get, urls: Urls, kind: str) -> dict:
+def _kind_context(get, urls: Urls, kind: str, number: int) -> dict:
     title = "笔记" if kind == "note" else "文章"
     url = urls.notes_index() if kind == "note" else urls.posts_index()
     chosen = [e for e in get("docs") if e["kind"] == kind]
+    shown = page_of(chosen, number, MAX_PER_PAGE)
     return {
-        "page": {"title": title, "description": f"全部{title}（{len(chosen)}）", "kind": "list", "url": url},
+        "page": {
+            "title": paged_title(title, number),
+            "description": f"全部{title}（{len(chosen)}）",
+            "kind": "list",
+            "url": urls.paged(url, number),
+            "breadcrumbs": [{"label": title, "href": urls.href(url)}] if number > 1 else [],
+        },
         "heading": title,
-        "entries": chosen,
+        "entries": shown,
+        "pagination": pagination(urls, url, number, page_count(len(chosen), MAX_PER_PAGE)),
+        "lists_js": lists_script(urls, shown),
     }
 
 
@@ -180,32 +189,55 @@ def _terms_index_context(get, urls: Urls, key: str) -> dict:
         for (url, name), count in _terms(get("docs"), key).items()
     ]
     return {
-        "page": {"title": label, "description": f"全部{label}", "kind": "list", "url": getattr(urls, index_url)()},
+        "page": {
+            "title": label,
+            "description": f"全部{label}",
+            "kind": "list",
+            "url": getattr(urls, index_url)(),
+            "math": False,  # names and counts
+            "code": False,
+        },
         "heading": label,
         "terms": terms,
     }
 
 
-def _archive_context(get, urls: Urls, year: int | None) -> dict:
-    by_year: dict[int, list[dict]] = defaultdict(list)
-    for e in get("docs"):
-        by_year[e["year"]].append(e)
-    years = sorted(by_year, reverse=True) if year is None else [year]
-    count = sum(len(by_year[y]) for y in years)
-    page = {"title": "归档", "description": f"按年份归档的 {count} 篇文章与笔记", "kind": "list", "url": urls.archive()}
-    if year is not None:
-        page = {
-            "title": f"{year} 年归档",
-            "description": f"{year} 年的 {count} 篇文章与笔记",
+def _archive_context(get, urls: Urls, year: int | None, number: int) -> dict:
+    """Page `number` of the archive (every year, newest first) or of one year's: at most MAX_PER_PAGE
+    entries, under the heading of their year, which counts all of that year's entries."""
+    chosen = [e for e in get("docs") if year is None or e["year"] == year]
+    counts = Counter(e["year"] for e in chosen)
+    on_page: dict[int, list[dict]] = defaultdict(list)
+    for e in page_of(chosen, number, MAX_PER_PAGE):
+        on_page[e["year"]].append(e)
+    url = urls.archive() if year is None else urls.year(year)
+    title = "归档" if year is None else f"{year} 年归档"
+    crumbs = [] if year is None else [{"label": "归档", "href": urls.href(urls.archive())}]
+    if number > 1:
+        crumbs.append({"label": title, "href": urls.href(url)})
+    what = "按年份归档的" if year is None else f"{year} 年的"
+    return {
+        "page": {
+            "title": paged_title(title, number),
+            "description": f"{what} {len(chosen)} 篇文章与笔记",
             "kind": "list",
-            "url": urls.year(year),
-            "breadcrumbs": [{"label": "归档", "href": urls.href(urls.archive())}],
-        }
-    return {"page": page, "years": [{"year": y, "href": urls.href(urls.year(y)), "entries": by_year[y]} for y in years]}
+            "url": urls.paged(url, number),
+            "breadcrumbs": crumbs,
+            "math": False,  # dates and titles: no formula, no code
+            "code": False,
+        },
+        "heading": paged_title(title, number),
+        "years": [
+            {"year": y, "href": urls.href(urls.year(y)), "count": counts[y], "entries": entries}
+            for y, entries in on_page.items()
+        ],
+        "pagination": pagination(urls, url, number, page_count(len(chosen), MAX_PER_PAGE)),
+    }
 
 
 def _not_found_context(get, urls: Urls) -> dict:
-    return {"page": {"title": "页面不存在", "description": "404", "kind": "404", "url": urls.not_found()}}
+    page = {"title": "页面不存在", "description": "404", "kind": "404", "url": urls.not_found()}
+    return {"page": {**page, "math": False, "code": False}}
 
 
 def blog_pages(entries: list[dict], urls: Urls) -> list[Page]:
@@ -216,10 +248,10 @@ def blog_pages(entries: list[dict], urls: Urls) -> list[Page]:
         Page(e["url"], "document.html", _document_context, (urls, e["source"]), (f"doc:{e['source']}",), e["source"])
         for e in entries
     ]
-    pages += [
-        Page(urls.notes_index(), "list.html", _kind_context, (urls, "note"), docs, "note index", (ENTRY,)),
-        Page(urls.posts_index(), "list.html", _kind_context, (urls, "post"), docs, "post index", (ENTRY,)),
-    ]
+    for kind, url in (("note", urls.notes_index()), ("post", urls.posts_index())):
+        count = sum(e["kind"] == kind for e in shown)
+        pages += list_pages(urls, url, count, MAX_PER_PAGE, "list.html", _kind_context, (urls, kind), docs,
+                            f"{kind} index", (ENTRY,))  # fmt: skip
     for key, (_, index_url) in TERMS.items():
         for (url, name), count in _terms(shown, key).items():
             pages += list_pages(urls, url, count, MAX_PER_PAGE, "list.html", _term_context, (urls, key, url, name),
@@ -227,10 +259,10 @@ def blog_pages(entries: list[dict], urls: Urls) -> list[Page]:
         pages.append(
             Page(getattr(urls, index_url)(), "terms.html", _terms_index_context, (urls, key), docs, f"{key} index")
         )
-    pages.append(Page(urls.archive(), "archive.html", _archive_context, (urls, None), docs, "archive"))
-    pages += [
-        Page(urls.year(y), "archive.html", _archive_context, (urls, y), docs, f"archive:{y}")
-        for y in sorted({e["year"] for e in shown}, reverse=True)
-    ]
+    pages += list_pages(urls, urls.archive(), len(shown), MAX_PER_PAGE, "archive.html", _archive_context,
+                        (urls, None), docs, "archive")  # fmt: skip
+    for year, count in sorted(Counter(e["year"] for e in shown).items(), reverse=True):
+        pages += list_pages(urls, urls.year(year), count, MAX_PER_PAGE, "archive.html", _archive_context,
+                            (urls, year), docs, f"archive:{year}")  # fmt: skip
     pages.append(Page(urls.not_found(), "404.html", _not_found_context, (urls,), (), "404"))
     return pages

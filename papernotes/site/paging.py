@@ -5,9 +5,13 @@ is fingerprinted apart), and the pager data every list template draws with templ
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from .page import Page
 from .urls import Urls
+
+if TYPE_CHECKING:
+    from .research import PaperIndex
 
 MAX_PER_PAGE = 50  # no list page shows more: a 2,000-paper venue-year is 40 light pages, not one heavy one
 WINDOW = 2  # page numbers the pager shows either side of the current page (and always the first and last)
@@ -74,3 +78,15 @@ def pagination(urls: Urls, url: str, number: int, total: int) -> dict:
 def lists_script(urls: Urls, shown: Sequence) -> str:
     """The href of static/lists.js (filter and sort within a page) for a page listing several items, else ""."""
     return urls.href(urls.static("lists.js")) if len(shown) > 1 else ""
+
+
+def paper_list(index: PaperIndex, url: str, chosen: Sequence[dict], number: int) -> dict:
+    """What every paginated list of papers at `url` shows of page `number` of `chosen` (summaries in
+    list order): its papers as list items, the pager, the script."""
+    size = per_page(index.per_page)
+    shown = index.listed(page_of(chosen, number, size))
+    return {
+        "papers": shown,
+        "pagination": pagination(index.urls, url, number, page_count(len(chosen), size)),
+        "lists_js": lists_script(index.urls, shown),
+    }

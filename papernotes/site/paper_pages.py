@@ -1,8 +1,9 @@
-"""A page per paper, and the paginated /papers/ index with filter links."""
+"""A page per paper; the paginated /papers/ and /papers/year/<y>/ lists with filter links; and the page
+flags (math, code) of every page listing papers."""
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Callable
 
 from markupsafe import Markup
@@ -12,10 +13,12 @@ from ..model.paper import Paper
 from ..render.text import text_with_math
 from .graph import Graph, digest_text
 from .page import Page
+from .paging import list_pages, paged_title, paper_list, per_page
 from .research import PaperIndex
 
 RELATED = 5  # title links on every paper page: a few, they add up over 27,000 pages
 ITEM = "_paper_item.html"
+NO_MATH_OR_CODE = {"math": False, "code": False}  # the flags of a page of names and counts
 
 
 def add_paper_values(
@@ -79,9 +82,15 @@ def _related(index: PaperIndex, summary: dict) -> list[dict]:
     return [index.by_key[k] for k, _ in best]
 
 
-def _shows_math(*texts: str) -> bool:
+def shows_math(*texts: str) -> bool:
     """Whether render/text.py makes formulas of any of these scraped texts (the page needs KaTeX's CSS)."""
     return any(text_with_math(text)[1] for text in texts if text)
+
+
+def list_flags(shown: list[dict]) -> dict:
+    """The page flags (templates/base.html) of a page listing these papers: KaTeX's CSS if one of their
+    titles shows a formula, never Pygments' (a list highlights no code)."""
+    return {"math": shows_math(*(s["title"] for s in shown)), "code": False}
 
 
 def _links(paper: Paper) -> list[dict]:
@@ -135,7 +144,7 @@ def _paper_context(get, key: str) -> dict:
             "kind": "paper",
             "url": summary["url"],
             "breadcrumbs": crumbs,
-            "math": _shows_math(paper.title, paper.abstract or "", *(r["title"] for r in related)),
+            "math": shows_math(paper.title, paper.abstract or "", *(r["title"] for r in related)),
             "code": False,  # no Pygments output: the BibTeX box is plain text
         },
         "paper": view,
@@ -185,67 +194,65 @@ def _label(venue: str | None, year: int | None) -> str:
 
 
 def _papers_index(index: PaperIndex) -> list[Page]:
+    """/papers/ and /papers/year/<y>/, each paginated like every list of papers (site/paging.py)."""
     urls = index.urls
-    total_pages = max(1, -(-len(index.summaries) // index.per_page))
-    pages = [
-        Page(urls.papers_page(n), "papers.html", _index_context, (n,), ("papers",), f"papers:{n}", (ITEM,))
-        for n in range(1, total_pages + 1)
-    ]
-    years = sorted({s["year"] for s in index.summaries if s["year"]})
-    pages += [
-        Page(urls.papers_year(y), "papers.html", _year_context, (y,), ("papers",), f"papers-year:{y}", (ITEM,))
-        for y in years
-    ]
+    size = per_page(index.per_page)
+    years = index.counts[2]
+    pages = list_pages(urls, urls.papers_index(), len(index.summaries), size, "papers.html", _index_context, (),
+                       ("papers",), "papers", (ITEM,))  # fmt: skip
+    for year in sorted(years):
+        pages += list_pages(urls, urls.papers_year(year), years[year], size, "papers.html", _year_context, (year,),
+                            ("papers",), f"papers-year:{year}", (ITEM,))  # fmt: skip
     return pages
+
+
+def _list_context(index: PaperIndex, url: str, chosen: list[dict], number: int, page: dict, heading: str) -> dict:
+    listed = paper_list(index, url, chosen, number)
+    return {
+        "page": {
+            **page,
+            "kind": "list",
+            "url": index.urls.paged(url, number),
+            **list_flags(listed["papers"]),
+        },
+        "heading": heading,
+        "total": len(chosen),
+        "filters": _filters(index),
+        **listed,
+    }
+
+
+def _by_year(summaries: list[dict]) -> dict[int, list[dict]]:
+    out: dict[int, list[dict]] = defaultdict(list)
+    for s in summaries:
+        if s["year"]:
+            out[s["year"]].append(s)
+    return out
 
 
 def _index_context(get, number: int) -> dict:
     index: PaperIndex = get("papers")
     urls = index.urls
     total = len(index.summaries)
-    total_pages = max(1, -(-total // index.per_page))
-    chunk = index.summaries[(number - 1) * index.per_page : number * index.per_page]
-    url = urls.papers_page(number)
-    return {
-        "page": {
-            "title": "论文" if number == 1 else f"论文 · 第 {number} 页",
-            "description": f"全部 {total} 篇论文，按年份与会议排序",
-            "kind": "list",
-            "url": url,
-            "math": _shows_math(*(s["title"] for s in chunk)),
-            "code": False,
-        },
-        "heading": "全部论文",
-        "total": total,
-        "papers": index.listed(chunk),
-        "filters": _filters(index),
-        "pagination": {
-            "number": number,
-            "total": total_pages,
-            "prev": urls.href(urls.papers_page(number - 1)) if number > 1 else "",
-            "next": urls.href(urls.papers_page(number + 1)) if number < total_pages else "",
-            "pages": [{"number": n, "href": urls.href(urls.papers_page(n))} for n in range(1, total_pages + 1)],
-        },
+    page = {
+        "title": paged_title("论文", number),
+        "description": f"全部 {total} 篇论文，按年份与会议排序",
+        "breadcrumbs": [{"label": "论文", "href": urls.href(urls.papers_index())}] if number > 1 else [],
     }
+    return _list_context(index, urls.papers_index(), index.summaries, number, page, "全部论文")
 
 
-def _year_context(get, year: int) -> dict:
+def _year_context(get, year: int, number: int) -> dict:
     index: PaperIndex = get("papers")
     urls = index.urls
-    chunk = [s for s in index.summaries if s["year"] == year]
-    return {
-        "page": {
-            "title": f"{year} 年的论文",
-            "description": f"{year} 年的 {len(chunk)} 篇论文",
-            "kind": "list",
-            "url": urls.papers_year(year),
-            "breadcrumbs": [{"label": "论文", "href": urls.href(urls.papers_index())}],
-            "math": _shows_math(*(s["title"] for s in chunk)),
-            "code": False,
-        },
-        "heading": f"{year} 年的论文",
-        "total": len(chunk),
-        "papers": index.listed(chunk),
-        "filters": _filters(index),
-        "pagination": None,
+    url = urls.papers_year(year)
+    chosen = index.shared(("papers by year",), lambda: _by_year(index.summaries))[year]
+    crumbs = [{"label": "论文", "href": urls.href(urls.papers_index())}]
+    if number > 1:
+        crumbs.append({"label": f"{year} 年", "href": urls.href(url)})
+    page = {
+        "title": paged_title(f"{year} 年的论文", number),
+        "description": f"{year} 年的 {len(chosen)} 篇论文",
+        "breadcrumbs": crumbs,
     }
+    return _list_context(index, url, chosen, number, page, f"{year} 年的论文")

@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 from .charts import bar_chart
 from .page import Page
 from .paging import list_pages, lists_script, page_count, page_of, paged_title, pagination, per_page
+from .paper_pages import NO_MATH_OR_CODE, list_flags
 from .research import PaperIndex, initial, year_counts
 
 ITEM = "_paper_item.html"
@@ -49,6 +50,7 @@ def _author_context(get, name: str, number: int) -> dict:
             "kind": "author",
             "url": urls.paged(url, number),
             "breadcrumbs": crumbs,
+            **list_flags(shown),
         },
         "author": {
             "name": name,
@@ -96,6 +98,7 @@ def _index_context(get) -> dict:
             "description": f"{len(index.by_author)} 位作者，按字母排序",
             "kind": "list",
             "url": urls.authors_index(),
+            **NO_MATH_OR_CODE,
         },
         "total": len(index.by_author),
         "letters": [

@@ -6,7 +6,8 @@ from collections import Counter
 
 from .charts import heat_map
 from .page import Page
-from .paging import list_pages, lists_script, page_count, page_of, paged_title, pagination, per_page
+from .paging import list_pages, paged_title, paper_list, per_page
+from .paper_pages import NO_MATH_OR_CODE, list_flags
 from .research import PaperIndex
 
 ITEM = "_paper_item.html"
@@ -18,17 +19,6 @@ def _topic_filter(index: PaperIndex, summaries: list[dict]) -> list[dict]:
     (each paper still shows its own topic chips), in the order of the topics' rules."""
     counts = Counter(slug for s in summaries for slug in s["topics"])
     return [{**index.topic_link(slug), "count": counts[slug]} for slug in index.topics if slug in counts]
-
-
-def _list(index: PaperIndex, url: str, chosen: list[dict], number: int) -> dict:
-    """What every paginated list of papers shows of page `number`: its papers, the pager, the script."""
-    size = per_page(index.per_page)
-    shown = index.listed(page_of(chosen, number, size))
-    return {
-        "papers": shown,
-        "pagination": pagination(index.urls, url, number, page_count(len(chosen), size)),
-        "lists_js": lists_script(index.urls, shown),
-    }
 
 
 def venue_pages(index: PaperIndex) -> list[Page]:
@@ -85,6 +75,7 @@ def _venue_context(get, venue: str | None, year: int | None, number: int) -> dic
             "topics": _topic_filter(index, chosen),
         },
     )
+    listed = paper_list(index, url, chosen, number)
     return {
         "page": {
             "title": paged_title(title, number),
@@ -92,6 +83,7 @@ def _venue_context(get, venue: str | None, year: int | None, number: int) -> dic
             "kind": "venue",
             "url": urls.paged(url, number),
             "breadcrumbs": crumbs,
+            **list_flags(listed["papers"]),
         },
         "venue": {
             "title": title,
@@ -100,7 +92,7 @@ def _venue_context(get, venue: str | None, year: int | None, number: int) -> dic
             "note": UNKNOWN_NOTE if venue is None else "",
             "topics": facts["topics"],
         },
-        **_list(index, url, chosen, number),
+        **listed,
     }
 
 
@@ -123,6 +115,7 @@ def _venues_index_context(get) -> dict:
             "description": f"{len(venues)} 个会议/期刊",
             "kind": "list",
             "url": urls.venues_index(),
+            **NO_MATH_OR_CODE,
         },
         "venues": venues,
         "unknown": {"href": urls.href(urls.venue(None)), "count": len(by_venue.get(None, []))},
@@ -166,6 +159,7 @@ def _topic_context(get, slug: str, number: int) -> dict:
     crumbs = [{"label": "主题", "href": urls.href(urls.topics_index())}]
     if number > 1:
         crumbs.append({"label": rule.name, "href": urls.href(url)})
+    listed = paper_list(index, url, chosen, number)
     return {
         "page": {
             "title": paged_title(title, number),
@@ -173,6 +167,7 @@ def _topic_context(get, slug: str, number: int) -> dict:
             "kind": "topic",
             "url": urls.paged(url, number),
             "breadcrumbs": crumbs,
+            **list_flags(listed["papers"]),
         },
         "topic": {
             "name": rule.name,
@@ -181,7 +176,7 @@ def _topic_context(get, slug: str, number: int) -> dict:
             "count": len(chosen),
             "venues": index.shared(("topic", slug), lambda: _venue_filter(index, chosen)),
         },
-        **_list(index, url, chosen, number),
+        **listed,
     }
 
 
@@ -200,6 +195,7 @@ def _topics_index_context(get) -> dict:
             "description": f"{len(slugs)} 个研究主题",
             "kind": "list",
             "url": urls.topics_index(),
+            **NO_MATH_OR_CODE,
         },
         "topics": [
             {

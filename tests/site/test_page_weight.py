@@ -132,7 +132,16 @@ def _indentation(page) -> list[str]:
 
 def test_pages_are_not_indented(seed_site):
     output, _ = seed_site
-    for rel in (SSA_GAN, NOTE, "posts/cvpr2022-papers/index.html", "index.html", "archive/index.html", "404.html"):
+    lists = ("authors/nannan-wang/index.html", "papers/index.html", "venues/cvpr/2023/index.html")
+    for rel in (
+        SSA_GAN,
+        NOTE,
+        "posts/cvpr2022-papers/index.html",
+        "index.html",
+        "archive/index.html",
+        "404.html",
+        *lists,
+    ):
         assert _indentation(soup(output / rel)) == [], rel
     bibtex = soup(output / SSA_GAN).select_one(".bibtex code").get_text()
     assert "\n  author = {" in bibtex  # <pre> keeps its own layout

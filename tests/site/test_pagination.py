@@ -24,8 +24,9 @@ def _file(output: Path, href: str) -> Path:
 
 
 def _items(page) -> list[str]:
-    """The hrefs of the items a list page lists (papers or posts and notes), in page order."""
-    return [a["href"] for a in page.select("[data-list] .paper-item > a.paper-title, [data-list] .entry-title a")]
+    """The hrefs of the items a list page lists (papers, or posts and notes), in page order."""
+    items = "[data-list] .paper-item > a.paper-title, [data-list] .entry-title a, .archive-list > li > a"
+    return [a["href"] for a in page.select(items)]
 
 
 def walk(output: Path, root: str, base: str = BASE) -> list[list[str]]:
@@ -192,22 +193,34 @@ def _oversized(output: Path, folder: str) -> list[str]:
     return [
         path.parent.relative_to(output).as_posix()
         for path in sorted((output / folder).rglob("index.html"))
-        if len(soup(path).select(".paper-list > .paper-item, .entry-list > .entry")) > MAX_PER_PAGE
+        if len(soup(path).select(".paper-list > .paper-item, .entry-list > .entry, .archive-list > li")) > MAX_PER_PAGE
     ]
 
 
 def test_every_list_page_has_at_most_50_items_and_no_link_is_broken(seed_site):
     output, _ = seed_site
-    for folder in ("venues", "topics", "authors", "tags", "categories"):
+    for folder in ("venues", "topics", "authors", "tags", "categories", "papers", "notes", "posts", "archive"):
         assert _oversized(output, folder) == [], folder
-    assert [rel for rel in _oversized(output, "papers") if not rel.startswith("papers/year/")] == []
     assert broken_links(output) == []
 
 
-@pytest.mark.xfail(strict=True, reason="papers/year/<y>/ is made by site/paper_pages.py, not paginated yet")
-def test_papers_year_pages_have_at_most_50_papers(seed_site):
+def test_papers_year_pages_have_at_most_50_papers(seed_site, seed_papers):
     output, _ = seed_site
     assert _oversized(output, "papers/year") == []
+    everything = _check_sizes(walk(output, "/papers/"), MAX_PER_PAGE, "/papers/")
+    assert sorted(everything) == sorted(seed_papers)  # /papers/ lists every paper once, 50 a page
+    dated = []
+    for root in _list_roots(output, "papers/year"):
+        year, pages = root.strip("/").split("/")[-1], walk(output, root)
+        for n in range(1, len(pages) + 1):  # each page lists papers of that year only, filtered by lists.js
+            page = soup(_file(output, root if n == 1 else f"{root}page/{n}/"))
+            assert {a.get("data-year") for a in page.select("[data-list] .paper-item > a.paper-title")} == {year}
+            assert page.select_one("script[src='/static/lists.js'][defer]") is not None, (root, n)
+        listed = _check_sizes(pages, MAX_PER_PAGE, root)
+        assert int(soup(_file(output, root)).select_one("h1 .count").get_text()) == len(listed), root
+        dated += listed
+    assert len(dated) == len(set(dated)) and set(dated) <= set(everything)
+    assert len(walk(output, "/papers/year/2023/")) == 5  # its 215 papers
 
 
 def test_list_pages_load_lists_js_deferred_and_show_no_controls_without_it(seed_site):
@@ -275,6 +288,14 @@ def test_long_author_list_and_long_tag_are_paginated(tmp_path):
     tag = walk(out, "/tags/long/", "https://t.example")
     assert [len(p) for p in tag] == [50, 10]
     assert len(set(_check_sizes(tag, MAX_PER_PAGE, "tag"))) == 60
+    # The posts' own index and the archive (all years, and 2024's) are paginated the same way.
+    for root in ("/posts/", "/archive/", "/archive/2024/"):
+        pages = walk(out, root, "https://t.example")
+        assert [len(p) for p in pages] == [50, 10] and _check_sizes(pages, MAX_PER_PAGE, root) == tag[0] + tag[1]
+    archive = soup(out / "archive/page/2/index.html")
+    assert [h.get_text(" ", strip=True) for h in archive.select(".archive-year h2")] == ["2024 60"]  # all of 2024
+    assert [a.get_text() for a in archive.select("nav.breadcrumbs a")] == ["首页", "归档"]
+    assert len(soup(out / "index.html").select(".entry-list > .entry")) == MAX_PER_PAGE  # the home: the newest
     assert broken_links(out) == []
 
 
