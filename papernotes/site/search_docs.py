@@ -22,6 +22,9 @@ from .research import PaperIndex
 BUNDLE_MEMORY = 220_000_000
 PER_DOCUMENT, PER_BYTE = 5_000, 140
 _TAG = re.compile(r"<[^>]*>")
+_KATEX = re.compile(r'<span class="katex(?:-display)?">')
+_SPAN = re.compile(r"<span\b|</span>")
+_TEX = re.compile(r'<annotation encoding="application/x-tex">(.*?)</annotation>', re.S)
 
 Doc = tuple[str, str]  # (site-relative URL path starting with '/', HTML)
 
@@ -65,11 +68,30 @@ def author_document(name: str, papers: list[dict]) -> str:
     return _page(name, _filters("type", ["author"]), body)
 
 
+def without_katex(html: str) -> str:
+    """Rendered HTML with each KaTeX formula replaced by its TeX source (its annotation): the words of a
+    formula are searchable as written, and KaTeX's layout spans (most of a note's bytes) are not indexed."""
+    out, at = [], 0
+    while (found := _KATEX.search(html, at)) is not None:
+        out.append(html[at : found.start()])
+        depth, end = 0, len(html)
+        for tag in _SPAN.finditer(html, found.start()):
+            depth += 1 if tag.group() != "</span>" else -1
+            if depth == 0:
+                end = tag.end()
+                break
+        tex = _TEX.search(html, found.start(), end)
+        out.append(f" {tex.group(1)} " if tex else " ")
+        at = end
+    out.append(html[at:])
+    return "".join(out)
+
+
 def document_document(view: dict, html: str) -> str:
     kind = view["kind"]
     filters = "" if kind == "page" else _filters("type", [kind])
     filters += _filters("tag", [t["name"] for t in view["tags"]])
-    return _page(view["title"], filters, f"<div>{html}</div>")
+    return _page(view["title"], filters, f"<div>{without_katex(html)}</div>")
 
 
 def search_documents(index: PaperIndex, papers: dict, views: list[dict], html_of: Callable[[dict], str]) -> list[Doc]:

@@ -52,3 +52,19 @@ def test_the_seed_index_holds_every_note_paper_and_author_page(seed_site):
     output, _ = seed_site
     fragments = list((output / "pagefind" / "fragment").iterdir())
     assert len(fragments) == 2 + 371 + 1269  # a post and a note, the papers, the authors; no list pages
+
+
+def test_formulas_are_indexed_as_their_tex_not_as_katex_layout():
+    from papernotes.site.search_docs import without_katex
+
+    formula = (
+        '<span class="katex"><span class="katex-mathml"><math><semantics><mi>x</mi>'
+        '<annotation encoding="application/x-tex">L_{rec} = \\|x - \\hat{x}\\|</annotation></semantics></math>'
+        '</span><span class="katex-html" aria-hidden="true"><span class="base"><span class="mord">x</span>'
+        "</span></span></span>"
+    )
+    html = f'<p>损失函数 {formula} 与 <span class="katex-display">{formula}</span> 之后。</p>'
+    assert (
+        without_katex(html) == "<p>损失函数  L_{rec} = \\|x - \\hat{x}\\|  与  L_{rec} = \\|x - \\hat{x}\\|  之后。</p>"
+    )
+    assert without_katex("<p>no math</p>") == "<p>no math</p>"
