@@ -139,12 +139,16 @@ class StoredMemo:
         if self._dirty or (evict and len(keep) != len(old)):
             tmp = None
             try:
-                payload = pickle.dumps(keep, protocol=pickle.HIGHEST_PROTOCOL)
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
                 with os.fdopen(fd, "wb") as fh:
-                    fh.write(_MAGIC + _HEADER.pack(len(payload), zlib.crc32(payload)))
-                    fh.write(payload)
+                    # Streamed, not pickled into one bytes object first (hundreds of MB on a large site):
+                    # the header (length, CRC) is written last, over a placeholder.
+                    fh.write(_MAGIC + _HEADER.pack(0, 0))
+                    counted = _Counted(fh)
+                    pickle.dump(keep, counted, protocol=pickle.HIGHEST_PROTOCOL)
+                    fh.seek(len(_MAGIC))
+                    fh.write(_HEADER.pack(counted.length, counted.crc))
                 os.replace(tmp, self.path)
                 tmp = None
             except OSError:
@@ -156,3 +160,15 @@ class StoredMemo:
                     except OSError:
                         pass
         self._old, self._new, self._dirty = keep, {}, False
+
+
+class _Counted:
+    """A binary file that keeps the length and CRC-32 of what is written to it."""
+
+    def __init__(self, fh) -> None:
+        self.fh, self.length, self.crc = fh, 0, 0
+
+    def write(self, data) -> int:
+        self.length += len(data)
+        self.crc = zlib.crc32(data, self.crc)
+        return self.fh.write(data)
