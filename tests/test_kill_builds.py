@@ -101,8 +101,8 @@ def _difference(found: dict[str, str], expected: dict[str, str]) -> list[str]:
 
 def _running_pagefind(pid: int) -> bool:
     """Is the build `pid` running Pagefind right now (Linux /proc; False elsewhere)?"""
-    try:
-        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    try:  # Pagefind is started by the build's indexing thread: its children are listed under that task
+        children = [c for task in Path(f"/proc/{pid}/task").iterdir() for c in (task / "children").read_text().split()]
         return any("pagefind" in Path(f"/proc/{child}/comm").read_text() for child in children)
     except OSError:
         return False
