@@ -167,20 +167,23 @@ def inputs_stamp(code: str, folders: list[Path], extra: list[str], skip: list[Pa
     return digest.hexdigest()
 
 
-def save_noop(cache_dir: Path, output: Path, stamp: str, lease: str | None, pages: int, diagnostics: list) -> None:
+def save_noop(
+    cache_dir: Path, output: Path, stamp: str, lease: str | None, counts: tuple[int, int], diagnostics: list
+) -> None:
+    """`counts`: (pages, content files read) of the build being remembered."""
     if lease is None:
         return
     data = {
         "stamp": stamp,
         "lease": lease,
-        "pages": pages,
+        "counts": list(counts),
         "diagnostics": [[d.path, d.line, d.level, d.message] for d in diagnostics],
     }
     _write_atomic(_state_path(cache_dir, output).with_suffix(".noop"), json.dumps(data))
 
 
-def load_noop(cache_dir: Path, output: Path, stamp: str, lease: Lease, manifest: str) -> tuple[int, list] | None:
-    """(pages, diagnostics) of the last build when nothing changed since (see above), else None."""
+def load_noop(cache_dir: Path, output: Path, stamp: str, lease: Lease, manifest: str) -> tuple[tuple, list] | None:
+    """((pages, content files), diagnostics) of the last build when nothing changed since (above), else None."""
     try:
         data = json.loads(_state_path(cache_dir, output).with_suffix(".noop").read_text(encoding="utf-8"))
         if data["stamp"] != stamp or data["lease"] != lease.previous or lease.previous is None:
@@ -190,4 +193,4 @@ def load_noop(cache_dir: Path, output: Path, stamp: str, lease: Lease, manifest:
         return None
     if not written or not all(os.path.exists(output / rel) for rel in written):
         return None
-    return data["pages"], data["diagnostics"]
+    return tuple(data["counts"]), data["diagnostics"]

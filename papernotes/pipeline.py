@@ -209,7 +209,7 @@ class Builder:
                 )
                 stage.detail = f"{written.rendered:,} pages rendered, {len(written.written):,} files written"
             self.fingerprints = written.fingerprints
-            self._finish(index, written, len(pages), diags, stamp, lease.mine)  # search, saved state
+            self._finish(index, written, (len(pages), len(content.files)), diags, stamp, lease.mine)  # search, state
         report = BuildReport(len(pages), 0.0, sorted(diags, key=lambda d: (d.path, d.line, d.level, d.message)))
         report.written, report.removed, report.rendered = written.written, written.removed, written.rendered_paths
         report.rendered_pages, report.sources = written.rendered, len(content.files)
@@ -222,7 +222,7 @@ class Builder:
             gc.freeze()
         return report
 
-    def _finish(self, index: IndexJob | None, written, pages: int, diags: Diagnostics, stamp, lease) -> None:
+    def _finish(self, index: IndexJob | None, written, counts: tuple, diags: Diagnostics, stamp, lease) -> None:
         """After the writes: wait for the search index, then save what the next build may trust."""
         opts = self.options
         if index is not None:
@@ -236,7 +236,7 @@ class Builder:
         if not diags.errors:
             save_state(self.cache, opts.output, self.code, written.fingerprints, opts.search and self._index_trusted)
             if stamp and (self._index_trusted or not opts.search):
-                save_noop(self.cache, opts.output, stamp, lease, pages, diags.items)
+                save_noop(self.cache, opts.output, stamp, lease, counts, diags.items)
 
     def _stamp(self) -> str:
         """What a build reads, by stat (build_state.inputs_stamp): the source, the theme, the options."""
@@ -253,9 +253,9 @@ class Builder:
             last = load_noop(self.cache, opts.output, stamp, lease, MANIFEST)
             if last is None:
                 return None
-            pages, diagnostics = last[0], [Diagnostic(*d) for d in last[1]]
-            save_noop(self.cache, opts.output, stamp, lease.mine, pages, diagnostics)  # this build wrote last now
-        return BuildReport(pages=pages, diagnostics=diagnostics)
+            counts, diagnostics = last[0], [Diagnostic(*d) for d in last[1]]
+            save_noop(self.cache, opts.output, stamp, lease.mine, counts, diagnostics)  # this build wrote last now
+        return BuildReport(pages=counts[0], diagnostics=diagnostics, sources=counts[1])
 
     def _render(self, config, content, papers, urls, digests, diags):
         posts, citations = link_targets(content.documents, urls), CitationTargets(papers, urls)

@@ -22,6 +22,7 @@ def test_nothing_changed_is_a_no_op_with_the_same_report(tmp_path):
     first = _build(project, source, out)
     again = _build(project, source, out)
     assert (again.pages, again.rendered_pages, again.written, again.removed) == (first.pages, 0, [], [])
+    assert again.sources == first.sources == 5  # not an empty site (deploy refuses to publish one)
     assert again.diagnostics == first.diagnostics and again.warnings == 13  # the seed's image warnings, again
     assert again.exit_code() == first.exit_code() == 0
     assert _build(project, source, out).rendered_pages == 0  # and again: the no-op keeps its own lease

@@ -81,7 +81,7 @@ def _search(browser, origin: str, query: str, params: str = "") -> tuple[list[st
     page = browser.new_page()
     try:
         page.goto(f"{origin}/search/?q={quote(query)}{params}")
-        page.wait_for_selector("#search-results .search-result", timeout=60_000)
+        page.wait_for_selector("#search-results .search-result", timeout=120_000)  # ~22 bundles to merge
         status = page.locator("#search-status").inner_text()
         hrefs = page.eval_on_selector_all("#search-results a.search-result-title", "els => els.map(e => e.pathname)")
         return hrefs, int(re.search(r"\d+", status.replace(",", "")).group())
