@@ -27,11 +27,14 @@ from ..model.paper import Paper
 from ..sources.documents import Document
 from ..sources.text import clean_tex_residue
 from .documents import DocumentRenderer
+from .excerpt import excerpt_html
 from .katex import KatexRenderer, KatexUnavailable
-from .markdown import ImageRef, RenderedMarkdown, TocEntry, excerpt_html
+from .markdown import ImageRef, RenderedMarkdown, TocEntry
 from .math import fill_math
 from .outline import summary
 from .text import raw_tex, text_with_math
+
+FORMULA_CHUNK = 50  # documents whose formulas go to KaTeX as one job (the first is soon ready)
 
 
 @dataclass(frozen=True)
@@ -98,8 +101,7 @@ class RenderBatch:
         site's math convention; `posts`: what a `{% post_link %}` may name -> (href, title); `citations`: what a
         `[@key]` may cite, a mapping key -> render/citations.Citation (site/views.CitationTargets)."""
         self.base_path = base_path
-        self.documents.math, self.documents.posts = math, posts or {}
-        self.documents.citations = citations if citations is not None else {}
+        self.documents.begin(math, posts or {}, citations if citations is not None else {})
         version = self._katex_version()
         doc_keys = {d.path: self._doc_key(d, digests[d.path], version) for d in documents}
         paper_keys = {p.key: _paper_key(p, version) for p in papers}
@@ -121,12 +123,22 @@ class RenderBatch:
                 raw = [*raw_tex(paper.title, *where), *raw_tex(paper.abstract or "", *told)]
                 todo_papers[paper.key] = (title, title_f, abstract, abstract_f, where[0], told[0], raw)
         wanted = {(f.tex, f.display) for v in todo_papers.values() for f in (*v[1], *v[3])}
-        for doc in todo_docs:
-            wanted |= self.documents.formulas(doc)
         with ThreadPoolExecutor(max_workers=1) as pool:
-            math_job = pool.submit(self._render_math, sorted(wanted))
+            # KaTeX starts on the first formulas found while the rest are looked for (one job at a time,
+            # in order), then renders alongside Markdown.
+            math_jobs = [pool.submit(self._render_math, sorted(wanted))]
+            for start in range(0, len(todo_docs), FORMULA_CHUNK):
+                found = set().union(*(self.documents.formulas(d) for d in todo_docs[start : start + FORMULA_CHUNK]))
+                math_jobs.append(pool.submit(self._render_math, sorted(found - wanted)))
+                wanted |= found
             markdown = {d.path: self.documents.render(d, digests[d.path], base_path) for d in todo_docs}
-            results, problem = math_job.result()
+            results, problem = {}, None
+            for job in math_jobs:
+                found, trouble = job.result()
+                results.update(found)
+                problem = problem or trouble
+            if problem:  # all formulas as TeX, as when KaTeX was never there, not some
+                results = {}
         if problem:
             diags.error("package.json", 1, f"cannot render math: {problem}; formulas are shown as TeX source")
         marker = "\0math-fallback" if problem else ""  # a fallback page must differ from the real one

@@ -15,7 +15,7 @@ from urllib.parse import unquote
 from ..memo import Memo
 from ..sources.documents import Document
 from .citations import Citation, cited_keys
-from .markdown import MarkdownRenderer, RenderedMarkdown, prepare
+from .markdown import MarkdownRenderer, Protected, RenderedMarkdown, protect
 from .tags import expand_tags
 
 
@@ -56,6 +56,14 @@ class DocumentRenderer:
         self.math = "auto"  # the site's math convention (a document's front matter overrides it)
         self.posts: dict[str, tuple[str, str]] = {}  # post name (file stem or slug) -> (url, title)
         self.citations = {}  # citation key -> Citation (a mapping; the site makes it: site/views.py)
+        # `protect` of a body, made by `formulas` (to start KaTeX early) and taken by `render`; only for one
+        # batch (`begin` forgets it): what a `{% post_link %}` resolves to is part of it.
+        self._protected: dict[tuple, Protected] = {}
+
+    def begin(self, math: str, posts: dict[str, tuple[str, str]], citations) -> None:
+        """A new batch: the site's math convention, the posts and the papers citations may name."""
+        self.math, self.posts, self.citations = math, posts, citations
+        self._protected.clear()
 
     def convention(self, doc: Document) -> str:
         return doc.math or self.math
@@ -124,8 +132,13 @@ class DocumentRenderer:
                 explain=lambda src: self.image_problem(doc, src),
                 resolve_cite=self.resolve_cite,
             )
-            body = render(doc.body)
-            excerpt = render(doc.excerpt) if doc.excerpt is not None else None
+            protected = self._protected.pop(self._protect_key(doc), None)
+            body = render(doc.body, protected=protected, more=doc.excerpt is not None)
+            excerpt = None
+            if doc.excerpt is not None and body.excerpt is not None:  # cut from the body's own parse
+                excerpt = RenderedMarkdown(body.excerpt, body.formulas, [], [])
+            elif doc.excerpt is not None:
+                excerpt = render(doc.excerpt)
             hit = (body, excerpt)
             self._store(key, hit)
         return self._memory.get(key, lambda: hit)
@@ -138,10 +151,14 @@ class DocumentRenderer:
     def formulas(self, doc: Document) -> set[tuple[str, bool]]:
         """The formulas a document will need, without running Markdown (to start KaTeX early)."""
         try:
-            found = prepare(doc.body, doc.path, doc.body_line, self.convention(doc), self.resolve_post)[3]
+            done = protect(doc.body, doc.path, doc.body_line, self.convention(doc), self.resolve_post)
         except Exception:  # the render says why, as the document's one error (render/markdown.py)
             return set()
-        return {(f.tex, f.display) for f in found}
+        self._protected[self._protect_key(doc)] = done
+        return {(f.tex, f.display) for f in done.formulas}
+
+    def _protect_key(self, doc: Document) -> tuple:
+        return (doc.path, doc.body_line, self.convention(doc), doc.body)
 
     def _path(self, key: str) -> Path | None:
         return self.cache_dir / key[:2] / f"{key}.pickle" if self.cache_dir else None

@@ -24,10 +24,14 @@ from markdown.treeprocessors import Treeprocessor
 from pymdownx.emoji import gemoji, to_alt
 
 from ..diagnostics import Diagnostic, error, warning
+from ..memo import Memo
+from ..sources.documents import MORE_MARK
 from ..sources.note_sections import join_broken_headings
 from .blocks import normalize_blocks
 from .bounds import LiteralTreeprocessor, bound_markdown
 from .citations import CiteResolver, expand_citations
+from .excerpt import MorePostprocessor, MoreTreeprocessor, excerpt_allowed, same_start
+from .highlight import MemoHighlightExtension
 from .math import Formula, leftover_tex, protect_math
 from .outline import Outline, count_words, outline_of
 from .tags import expand_tags
@@ -53,6 +57,17 @@ class ImageRef:
     resolved: str | None = None  # the file it names, relative to site_src/ (None: missing)
 
 
+@dataclass(frozen=True)
+class Protected:
+    """A text after `protect`: its tags expanded (TagResult), the text then, that text with math tokens and
+    the formulas the tokens stand for."""
+
+    tags: object
+    text: str
+    protected: str
+    formulas: list[Formula]
+
+
 @dataclass
 class RenderedMarkdown:
     html: str  # still holds math tokens; fill them with render.math.fill_math
@@ -63,6 +78,7 @@ class RenderedMarkdown:
     post_links: tuple = ()  # every `{% post_link %}` name asked and what it resolved to
     outline: Outline = Outline("", 0, ())  # the visible text, word count and links
     citations: tuple = ()  # every `[@key]` cited and what it resolved to (render/citations.py)
+    excerpt: str | None = None  # with `more=True`: the HTML before `<!--more-->`, when cut from this parse
 
 
 class _BlocksPreprocessor(Preprocessor):
@@ -184,6 +200,9 @@ class _PapernotesExtension(Extension):
         md.treeprocessors.register(_OutlineTreeprocessor(md, self.renderer), "papernotes_outline", 1)
         # After "raw_html" (30) has put HTML blocks back, before "amp_substitute" (20).
         md.postprocessors.register(_HtmlImagePostprocessor(md, self.renderer), "papernotes_html_images", 25)
+        # The excerpt from the same parse (render/excerpt.py): marked once the tree is done, cut last.
+        md.treeprocessors.register(MoreTreeprocessor(md, self.renderer), "papernotes_more", 3)
+        md.postprocessors.register(MorePostprocessor(md, self.renderer), "papernotes_more", 0)
 
 
 def _is_local(src: str) -> bool:
@@ -197,11 +216,12 @@ class MarkdownRenderer:
     def __init__(self):
         self._state: dict = {}
         self.literals: dict[str, str] = {}  # this document's plain-text tokens (render/bounds.py)
+        self.highlighted = Memo(limit=2_000)  # a fenced code block's every input -> its Pygments HTML
         self.md = markdown.Markdown(
             extensions=[
                 "tables",
                 "pymdownx.superfences",  # fences inside list items and quotes, as CommonMark has them
-                "pymdownx.highlight",
+                MemoHighlightExtension(self.highlighted, css_class="highlight", guess_lang=False, use_pygments=True),
                 "pymdownx.tasklist",
                 "pymdownx.tilde",
                 "pymdownx.emoji",
@@ -213,7 +233,6 @@ class MarkdownRenderer:
                 _PapernotesExtension(self),
             ],
             extension_configs={
-                "pymdownx.highlight": {"css_class": "highlight", "guess_lang": False, "use_pygments": True},
                 "pymdownx.tilde": {"subscript": False},  # `~~gone~~` only: a lone `~` is text ("6 ~ 10")
                 "pymdownx.emoji": {"emoji_index": gemoji, "emoji_generator": to_alt},  # :smile: -> the character
                 "toc": {
@@ -240,27 +259,41 @@ class MarkdownRenderer:
         resolve_post: Callable[[str], tuple[str, str] | None] = lambda name: None,
         explain: Callable[[str], str] = lambda src: "image not found",
         resolve_cite: CiteResolver = lambda key: None,
+        protected: Protected | None = None,
+        more: bool = False,
     ) -> RenderedMarkdown:
         """`resolve(src)`: the site-relative file an image names, or None; `base_path`: where the site is
         served (a /root-absolute image's src is rewritten under it); `math`: the delimiter convention
         (render/delimiters.py); `resolve_post(name)`: (url, title) of the post a `{% post_link %}` names;
         `explain(src)`: why an image has no file (the start of its warning); `resolve_cite(key)`: the paper a
-        `[@key]` citation names (render/citations.py).
+        `[@key]` citation names (render/citations.py); `protected`: `protect` of this text with these
+        arguments, when it was made already (render/documents.py makes it to start KaTeX early); `more`: cut
+        the excerpt (before `<!--more-->`) from this parse where that is what rendering it alone gives.
 
         Never raises: a document Python-Markdown (or an extension) fails on is one error, and the page shows
         its text as it is, escaped, in a <pre>."""
         try:
-            return self._render(text, path, first_line, resolve, base_path, math, resolve_post, explain, resolve_cite)
+            return self._render(
+                text, path, first_line, resolve, base_path, math, resolve_post, explain, resolve_cite, protected, more
+            )
         except Exception as exc:  # RecursionError too: what the bounds before Markdown did not foresee
             self._state = {}
             self.literals.clear()
             return _unrendered(text, path, first_line, exc)
 
     def _render(
-        self, text, path, first_line, resolve, base_path, math, resolve_post, explain, resolve_cite
+        self, text, path, first_line, resolve, base_path, math, resolve_post, explain, resolve_cite, done, more
     ) -> RenderedMarkdown:
-        tags, text, protected, formulas, cites = prepare(text, path, first_line, math, resolve_post, resolve_cite)
+        written = text
+        tags, text, protected, formulas, cites = prepare(text, path, first_line, math, resolve_post, resolve_cite, done)
         bounded = bound_markdown(protected, path, first_line, frozenset(self.md.block_level_elements))
+        # Budgets met as a whole (nothing changed) hold for the part before the marker too.
+        unbounded = bounded.text == protected and not bounded.literals and not bounded.diagnostics
+        if more and unbounded and excerpt_allowed(written):
+            alone = prepare(written.split(MORE_MARK, 1)[0], path, first_line, math, resolve_post, resolve_cite)
+            more = same_start(protected, alone[2])
+        else:
+            more = False
         image_lines: dict[str, list[int]] = defaultdict(list)
         for no, line in enumerate(text.split("\n"), first_line):
             for m in _IMAGE_SRC.finditer(line):
@@ -276,19 +309,26 @@ class MarkdownRenderer:
             "image_lines": image_lines,
             "images": [],
             "diagnostics": [*tags.diagnostics, *cites.diagnostics, *bounded.diagnostics],
+            "more": written.count(MORE_MARK) if more else 0,
         }
         self.literals.clear()
         self.literals.update(bounded.literals)
         self.md.reset()
-        # Permalink "#" signs are navigation, not content: keep them out of the search index.
-        html = self.md.convert(bounded.text).replace(
-            '<a class="headerlink"', '<a class="headerlink" data-pagefind-ignore="all"'
-        )
+        html = _ignore_permalinks(self.md.convert(bounded.text))
         toc = [TocEntry(t["level"], t["id"], t["name"]) for t in _flatten(getattr(self.md, "toc_tokens", []))]
         state, self._state = self._state, {}
         shown = state.get("outline", Outline("", 0, ()))
         diagnostics = [*state["diagnostics"], *leftover_tex(protected, shown.text, path, first_line)]
-        return RenderedMarkdown(html, formulas, toc, state["images"], diagnostics, tags.links, shown, cites.cited)
+        excerpt = state.get("excerpt")
+        excerpt = None if excerpt is None else _ignore_permalinks(excerpt.strip())
+        rendered = RenderedMarkdown(html, formulas, toc, state["images"], diagnostics, tags.links, shown, cites.cited)
+        rendered.excerpt = excerpt
+        return rendered
+
+
+def _ignore_permalinks(html: str) -> str:
+    """Permalink "#" signs are navigation, not content: keep them out of the search index."""
+    return html.replace('<a class="headerlink"', '<a class="headerlink" data-pagefind-ignore="all"')
 
 
 def _unrendered(text: str, path: str, first_line: int, exc: Exception) -> RenderedMarkdown:
@@ -302,15 +342,29 @@ def _unrendered(text: str, path: str, first_line: int, exc: Exception) -> Render
     )
 
 
-def prepare(text: str, path: str, first_line: int, math: str, resolve_post=lambda name: None, resolve_cite=None):
-    """What runs before Markdown: tags expanded, broken headings joined, math cut out, then citations (on the
-    text without math, so no formula is touched). Returns (TagResult, the text, the text with math tokens and
-    citations, the formulas, CitationResult)."""
+def protect(text: str, path: str, first_line: int, math: str, resolve_post=lambda name: None) -> Protected:
+    """The first steps before Markdown: tags expanded, broken headings joined, math cut out."""
     tags = expand_tags(text, path, first_line, resolve_post)
     text = join_broken_headings(tags.text)
     protected, formulas = protect_math(text, first_line, math)
-    cites = expand_citations(protected, path, first_line, resolve_cite or (lambda key: None))
-    return tags, text, cites.text, formulas, cites
+    return Protected(tags, text, protected, formulas)
+
+
+def prepare(
+    text: str,
+    path: str,
+    first_line: int,
+    math: str,
+    resolve_post=lambda name: None,
+    resolve_cite=None,
+    protected: Protected | None = None,
+):
+    """What runs before Markdown: `protect`, then citations (on the text without math, so no formula is
+    touched). Returns (TagResult, the text, the text with math tokens and citations, the formulas,
+    CitationResult). `protected`: what `protect` made of these same arguments already (it is not redone)."""
+    done = protected or protect(text, path, first_line, math, resolve_post)
+    cites = expand_citations(done.protected, path, first_line, resolve_cite or (lambda key: None))
+    return done.tags, done.text, cites.text, done.formulas, cites
 
 
 def _flatten(tokens):
@@ -333,16 +387,6 @@ def render_markdown(
     if _default is None:
         _default = MarkdownRenderer()
     return _default.render(text, path, first_line, resolve, math=math)
-
-
-_HEADERLINK = re.compile(r'<a class="headerlink"[^>]*>.*?</a>', re.S)  # with its data-pagefind-ignore
-_HEADING = re.compile(r"<h[1-6](?:\s[^>]*)?>(.*?)</h[1-6]>", re.S)
-
-
-def excerpt_html(html: str) -> str:
-    """An excerpt is shown inside a list entry: no permalinks, and its headings become bold
-    paragraphs so the list page keeps one <h1> and no ids that would clash there."""
-    return _HEADING.sub(r'<p class="excerpt-heading"><strong>\1</strong></p>', _HEADERLINK.sub("", html))
 
 
 _HEADING_WITH_ID = re.compile(r'<h(?P<level>[1-6]) id="(?P<id>[^"]+)">.*?</h(?P=level)>', re.S)

@@ -57,6 +57,8 @@ def protect_math(text: str, first_line: int = 1, convention: str = "auto") -> tu
     `convention`: "auto", "tex" or "kramed" (render/delimiters.py says what each accepts)."""
     if convention not in CONVENTIONS:
         raise ValueError(f"unknown math convention {convention!r} (one of {', '.join(CONVENTIONS)})")
+    if "$" not in text and "\\" not in text:  # every delimiter has one: most titles and abstracts
+        return text, []
     return _Protector(text, first_line, Delimiters(convention)).run()
 
 
@@ -326,6 +328,7 @@ def fill_math(html_text: str, formulas: list[Formula], results: dict, source_pat
     html_text = _own_paragraphs(html_text, [f.token for f in formulas if f.display])
     scanner = re.compile(rf"<p>\s*(?P<block>{token_re})\s*</p>|(?P<tag><[^>]*>)|(?P<inline>{token_re})")
     in_attr = re.compile(token_re, re.IGNORECASE)
+    folded = prefix.casefold()  # what a tag holding a token holds, whatever its case
 
     def attr_text(m: re.Match) -> str:
         f = by_token.get(m.group(0).upper())
@@ -333,7 +336,8 @@ def fill_math(html_text: str, formulas: list[Formula], results: dict, source_pat
 
     def replace(m: re.Match) -> str:
         if m.group("tag"):
-            return in_attr.sub(attr_text, m.group("tag"))
+            tag = m.group("tag")
+            return in_attr.sub(attr_text, tag) if folded in tag.casefold() else tag
         token = m.group("block") or m.group("inline")
         f = by_token.get(token)
         if f is None:
@@ -358,6 +362,11 @@ def _own_paragraphs(html_text: str, display_tokens: list[str]) -> str:
     """A display formula alone on a line of a paragraph (`text⏎$$x$$⏎text`) becomes a paragraph of its own,
     so it is drawn as a block between the text before and after it."""
     if not display_tokens:
+        return html_text
+    # Only a display token next to a <br> changes (`<p>TOKEN</p>` stays): most pages have none.
+    prefix, wanted = re.escape(re.match(r"(.*?)\d+X$", display_tokens[0]).group(1)), set(display_tokens)
+    near_br = re.compile(rf"{_BR}({prefix}\d+X)|({prefix}\d+X)(?=<br\b)")  # takes no <br> from the next
+    if not any((m.group(1) or m.group(2)) in wanted for m in near_br.finditer(html_text)):
         return html_text
     tokens = "|".join(re.escape(t) for t in display_tokens)
     line = re.compile(rf"(?P<open><p>|{_BR})(?P<token>{tokens})(?P<close>{_BR}|</p>)")
