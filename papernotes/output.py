@@ -2,8 +2,10 @@
 
 Every output path is made by `OutputFolder.path` from a `normalised` relative path; what would resolve
 outside output/ is refused with an error naming the source that asked. Files are written to a temporary
-sibling and renamed into place (a killed build leaves the old file; its `.tmp-*` are swept next time);
-unchanged bytes are not rewritten. Two sources claiming one path is an error naming both; an OS error is
+sibling and renamed into place (a killed build leaves the old file; its `.tmp-*` are swept next time); a
+file that is not there yet is created in place (exclusively, never through a link: a build killed while
+writing it leaves a short file no fingerprint vouches for, so the next build writes it again); unchanged
+bytes are not rewritten. Two sources claiming one path is an error naming both; an OS error is
 one message, never a traceback. The manifest lists what the writer made, so prune deletes only that.
 """
 
@@ -91,9 +93,11 @@ class OutputFolder:
         """output/rel for a `normalised` rel, or Refused when a folder on the way links out of output/."""
         folder = posixpath.dirname(rel)
         if folder and folder not in self._inside:
-            real = os.path.realpath(os.path.join(self.root, folder))
-            if real != self.real and not real.startswith(self.real.rstrip(os.sep) + os.sep):
-                raise Refused(f"{folder}/ in the output folder leads outside it (to {real})")
+            parent = posixpath.dirname(folder)
+            if not ((not parent or parent in self._inside) and _plain_folder(os.path.join(self.root, folder))):
+                real = os.path.realpath(os.path.join(self.root, folder))
+                if real != self.real and not real.startswith(self.real.rstrip(os.sep) + os.sep):
+                    raise Refused(f"{folder}/ in the output folder leads outside it (to {real})")
             self._inside.add(folder)
         return self.root / rel
 
@@ -101,11 +105,12 @@ class OutputFolder:
         """Write `data` (bytes, or a file to copy) at rel unless the file there holds it already."""
         try:
             target = self.path(rel)
-            if _holds(target, data):
+            found = _holds(target, data)
+            if found:
                 self.report.unchanged += counted
                 return True
             target.parent.mkdir(parents=True, exist_ok=True)
-            _replace(target, data)
+            (_create if found is None else _replace)(target, data)
         except Refused as why:
             self.diags.error(*where, f"refused to write {rel}: {why}")
             return False
@@ -153,12 +158,46 @@ class OutputFolder:
                     (self.root / parent).rmdir()
 
 
-def _holds(target: Path, data: bytes | Path) -> bool:
-    """Is target a regular file with these bytes already? (Not a link: that is replaced, never followed.)"""
+def _plain_folder(path: str) -> bool:
+    """Is `path` a folder that is not a link, or nothing yet (the writer makes it a folder)?"""
+    try:
+        return stat.S_ISDIR(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+
+
+def _holds(target: Path, data: bytes | Path) -> bool | None:
+    """Is target a regular file with these bytes already? False when something else is there (a link is
+    replaced, never followed), None when nothing is (or its folder is not there yet)."""
+    try:
+        found = os.lstat(target)
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return False
     with contextlib.suppress(OSError):
-        found, data = os.lstat(target), data if isinstance(data, bytes) else Path(data).read_bytes()
+        data = data if isinstance(data, bytes) else Path(data).read_bytes()
         return stat.S_ISREG(found.st_mode) and found.st_size == len(data) and target.read_bytes() == data
     return False
+
+
+def _create(target: Path, data: bytes | Path) -> None:
+    """A new file, made in place: O_EXCL and O_NOFOLLOW, so it never writes through whatever appeared there."""
+    payload = data if isinstance(data, bytes) else Path(data).read_bytes()
+    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    try:
+        os.fchmod(fd, 0o644)  # whatever the umask
+        view = memoryview(payload)
+        while view:
+            view = view[os.write(fd, view) :]
+    except BaseException:
+        os.close(fd)
+        with contextlib.suppress(OSError):
+            os.unlink(target)
+        raise
+    os.close(fd)
 
 
 def _replace(target: Path, data: bytes | Path) -> None:

@@ -194,6 +194,8 @@ class Builder:
             )
             assets = self._assets(config, content, docs, urls, graph, pages, entries, diags)
             stage.detail = f"{len(pages):,} pages, {len(assets):,} other files"
+        if not opts.dev:  # the model and the pages live until the end: the collector need not scan them
+            gc.freeze()  # (each page's garbage is then collected young; 27,000 papers: -300 MB at the peak)
         with output_lock(self.cache, opts.output) as lease:  # one build at a time writes output/
             if lease.previous != self._lease:  # another process wrote output/ since: trust only what is there
                 self._forget_output()
@@ -215,6 +217,8 @@ class Builder:
         report.rendered_pages, report.sources = written.rendered, len(content.files)
         report.node_processes = self.renderer.node_processes() - nodes_before
         report.seconds = time.perf_counter() - started
+        if not opts.dev:
+            gc.unfreeze()  # a process building again collects this build's leftovers
         if opts.dev:
             # The memos are long-lived: move them out of the cyclic GC's way, so collections during
             # the next rebuild scan only what that rebuild allocates.
