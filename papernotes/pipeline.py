@@ -46,7 +46,7 @@ from .model.topics import classify, topic_set
 from .output import MANIFEST
 from .render.batch import RenderBatch
 from .search_index import IndexJob
-from .site.assemble import assemble
+from .site.assemble import Same, assemble
 from .site.assets import document_images, site_files, static_assets
 from .site.blog import listed
 from .site.dates import document_dates
@@ -159,6 +159,7 @@ class Builder:
         self.fingerprints: dict[str, str] | None = None  # output path -> fingerprint, after the last build
         self._index_trusted = False
         self._last_merge: tuple | None = None
+        self._last_listed: tuple | None = None  # (pages, digest of their URLs and templates)
         self._lease: str | None = None  # the output lock's lease of this builder's last build
         self.stages = Stages()  # a command gives it a listener to show progress (commands/progress.py)
 
@@ -291,7 +292,10 @@ class Builder:
         return self.renderer.html(doc, digests[doc.path], docs[doc.path])
 
     def _pages(self, config, content, dates, papers, topics, docs, paper_html, html_of, urls):
-        keys = self.whole.get(("bibkeys", tuple((p.key, p.digest) for p in papers)), lambda: bibtex_keys(papers))
+        keys = self.whole.get(  # the very same papers (a note's prose edited) make the same keys
+            ("bibkeys", Same(papers)),
+            lambda: self.whole.get(("bibkeys", tuple((p.key, p.digest) for p in papers)), lambda: bibtex_keys(papers)),
+        )
         graph, pages, entries, search = assemble(
             config, content, dates, papers, topics, docs, paper_html, html_of, urls,
             self.writer.fragment, (partial(bibtex_entry, abstract=False), keys), self.memo, self.whole,
@@ -300,11 +304,10 @@ class Builder:
 
     def _assets(self, config, content, docs, urls, graph, pages, entries, diags) -> dict:
         """Every file that is not a page: static/, stylesheets and fonts, images of notes, feeds, sitemap."""
-        listed_pages = [f"{p.url}\0{p.template}" for p in pages]
         feeds_key = (
             "feeds\0"
             + hashlib.sha256(
-                "\0".join([repr(config), repr(urls), graph.digest("docs"), *listed_pages]).encode()
+                "\0".join([repr(config), repr(urls), graph.digest("docs"), self._listed_digest(pages)]).encode()
             ).hexdigest()
         )
         return {
@@ -313,6 +316,17 @@ class Builder:
             **document_images(self.options.source, content.documents, docs, urls),
             **self.stored.get(feeds_key, lambda: feed_files(config, urls, listed(entries), pages)),
         }
+
+    def _listed_digest(self, pages: list) -> str:
+        """A digest of every page's URL and template (the sitemap lists them): the last one while they are."""
+        last = self._last_listed
+        if last and len(last[0]) == len(pages) and all(
+            a is b or (a.url == b.url and a.template == b.template) for a, b in zip(last[0], pages)
+        ):
+            return last[1]
+        digest = hashlib.sha256("\0".join(f"{p.url}\0{p.template}" for p in pages).encode()).hexdigest()
+        self._last_listed = (list(pages), digest)
+        return digest
 
     def read_model(self, diags: Diagnostics, loaded: tuple | None = None):
         """site_src/ -> (config, content, merged papers with topics, topic set): what `export` needs too.

@@ -8,12 +8,14 @@ import contextlib
 import hashlib
 import os
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 import jinja2.meta
 from markupsafe import Markup
 
+from .diagnostics import Diagnostic, Diagnostics
 from .memo import Memo
 from .output import MANIFEST, OutputFolder, WriteReport, check_collisions, normalised, read_manifest
 from .site.assets import CopiedFile
@@ -88,6 +90,7 @@ class SiteWriter:
         self._on_disk: set[str] | None = None  # what this writer knows it left in output/ last time
         self._rels = Memo(limit=1_000_000)  # page URL -> (normalised output path, why it is refused)
         self._fingerprints = Memo(limit=1_000_000)  # (page, templates) -> (input digests, fingerprint)
+        self._last_plan: _Plan | None = None
 
     # -- templates --------------------------------------------------------------
     def begin(self) -> None:
@@ -154,6 +157,28 @@ class SiteWriter:
         return render
 
     # -- pages and files ----------------------------------------------------------
+    def _plan(self, pages, urls, assets: dict, diags) -> tuple[_Plan, list]:
+        """Every page's output path (refused ones are errors at their source), the assets to write, and the
+        owner of each path (two claimants of one path: an error naming both)."""
+        found = Diagnostics()
+        file_claims: list = []
+        files = _files(assets, file_claims, found)
+        last = self._last_plan
+        if last is None or last.urls != urls or last.file_claims != file_claims or not _same_pages(last.pages, pages):
+            claims, rels = [], []
+            for page in pages:
+                rel, problem = self._rels.get(page.url, lambda: normalised(urls.output_file(page.url)))
+                if problem:
+                    found.error(*_where(page.origin), f"refused to write {rel!r}: {problem}")
+                claims += [] if problem else [(rel, page.origin, _where(page.origin))]
+                rels.append(None if problem else rel)
+            owners, collisions = check_collisions(claims + file_claims)
+            planned = {claim[0] for claim in claims} | {file[0] for file in files}
+            last = self._last_plan = _Plan(list(pages), urls, file_claims, rels, owners, collisions, planned)
+        diags.extend(found.items)
+        diags.extend(last.diagnostics)
+        return last, files
+
     def write(
         self,
         pages,
@@ -175,24 +200,15 @@ class SiteWriter:
             return report
         if self._on_disk is None:  # a new process: what a killed one left
             out.sweep()
-        claims, rels = [], []
-        for page in pages:
-            rel, problem = self._rels.get(page.url, lambda: normalised(urls.output_file(page.url)))
-            if problem:
-                diags.error(*_where(page.origin), f"refused to write {rel!r}: {problem}")
-            claims += [] if problem else [(rel, page.origin, _where(page.origin))]
-            rels.append(None if problem else rel)
-        files = _files(assets, claims, diags)
-        owners, collision_diags = check_collisions(claims)
-        diags.extend(collision_diags)
+        plan, files = self._plan(pages, urls, assets, diags)
+        rels, owners = plan.rels, plan.owners
         produced: set[str] = set()
         on_disk = self._on_disk if self._on_disk is not None else read_manifest(self.output, diags)
         trust_memory = self._on_disk is not None
         # Before the first write the manifest lists every file this build may leave (what it plans, with what
         # the last build left), so a build killed half-way leaves nothing the next build's prune cannot find.
-        planned = {claim[0] for claim in claims} | {file[0] for file in files}
-        if not planned <= on_disk:
-            union = ("\n".join(sorted(on_disk | planned)) + "\n").encode("utf-8", "surrogateescape")
+        if not plan.planned <= on_disk:
+            union = ("\n".join(sorted(on_disk | plan.planned)) + "\n").encode("utf-8", "surrogateescape")
             out.put(MANIFEST, union, (MANIFEST, 0), counted=False)
         site_digest = digest_of(site)
         ordered = [(page, rel) for page, rel in zip(pages, rels) if rel is not None]
@@ -235,6 +251,25 @@ class SiteWriter:
         out.close()
         self._on_disk = produced
         return report
+
+
+@dataclass
+class _Plan:
+    """Where a build's pages go and who owns each output path: the same while the pages and the assets'
+    paths are (a rebuild after an edit reuses it instead of going over every page again)."""
+
+    pages: list
+    urls: object
+    file_claims: list
+    rels: list  # each page's normalised output path, or None (refused)
+    owners: dict[str, str]  # output path -> its owner (a page's origin, an asset's source line)
+    diagnostics: list[Diagnostic]
+    planned: set[str]  # every path this build may write
+
+
+def _same_pages(old: list, new: list) -> bool:
+    """The same output paths and owners (pages remade by a rebuild are equal in these, not identical)."""
+    return len(old) == len(new) and all(a is b or (a.url == b.url and a.origin == b.origin) for a, b in zip(old, new))
 
 
 def _files(assets: dict, claims: list, diags) -> list[tuple[str, bytes | Path, str, tuple[str, int]]]:

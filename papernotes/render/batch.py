@@ -78,6 +78,7 @@ class RenderBatch:
         self._html = Memo(limit=2_000)
         self.processes_started = 0
         self.base_path = "/"
+        self._last_papers: tuple | None = None  # (papers, KaTeX version, their render keys, their results)
 
     def close(self) -> None:
         if self._katex is not None:
@@ -106,13 +107,18 @@ class RenderBatch:
         self.documents.begin(math, posts or {}, citations if citations is not None else {})
         version = self._katex_version()
         doc_keys = {d.path: self._doc_key(d, digests[d.path], version) for d in documents}
-        paper_keys = {p.key: _paper_key(p, version) for p in papers}
+        last = self._last_papers  # the very same merged papers as the last render (a note's prose edited)
+        same_papers = last is not None and last[0] is papers and last[1] == version
+        paper_keys = last[2] if same_papers else {p.key: _paper_key(p, version) for p in papers}
         done_docs = {}
         for d in documents:
             hit = self._known(doc_keys[d.path])
             if hit is not None and self.documents.images_unchanged(d, hit.images):
                 done_docs[d.path] = hit
-        done_papers = {k: hit for k, key in paper_keys.items() if (hit := self._known(key)) is not None}
+        if same_papers:
+            done_papers = dict(last[3])
+        else:
+            done_papers = {k: hit for k, key in paper_keys.items() if (hit := self._known(key)) is not None}
         todo_docs = [d for d in documents if d.path not in done_docs]
         todo_papers = {}
         for paper in papers:
@@ -160,6 +166,7 @@ class RenderBatch:
                 self._keep(paper_keys[key], done_papers[key])
         for rendered in (*done_docs.values(), *done_papers.values()):
             diags.extend(rendered.diagnostics)
+        self._last_papers = None if problem else (papers, version, paper_keys, dict(done_papers))
         return done_docs, done_papers
 
     def html(self, doc: Document, file_digest: str, rendered: RenderedDocument) -> Markup:
