@@ -320,8 +320,10 @@ class Builder:
     def _listed_digest(self, pages: list) -> str:
         """A digest of every page's URL and template (the sitemap lists them): the last one while they are."""
         last = self._last_listed
-        if last and len(last[0]) == len(pages) and all(
-            a is b or (a.url == b.url and a.template == b.template) for a, b in zip(last[0], pages)
+        if (
+            last
+            and len(last[0]) == len(pages)
+            and all(a is b or (a.url == b.url and a.template == b.template) for a, b in zip(last[0], pages))
         ):
             return last[1]
         digest = hashlib.sha256("\0".join(f"{p.url}\0{p.template}" for p in pages).encode()).hexdigest()
