@@ -213,6 +213,7 @@ _BIB_SPECIAL = {
 }
 # Braces in text: a matched pair stays a pair of escaped braces; a lone one has no brace character left.
 _TEXT_BRACES = {"{": (r"\{", r"\textbraceleft{}"), "}": (r"\}", r"\textbraceright{}")}
+_TEXT_SPECIAL = re.compile("[" + re.escape("".join([*_BIB_SPECIAL, *_TEXT_BRACES])) + "]")
 # In math, a lone group brace or a lone \{ \} becomes the control word meaning the same (a space ends it).
 _MATH_BRACES = {"{": r"\lbrace ", "}": r"\rbrace ", r"\{": r"\lbrace ", r"\}": r"\rbrace "}
 _MATH_TOKEN = re.compile(r"\\(?:[A-Za-z]+|.)|\\|[{}]|[^\\{}]+", re.S)
@@ -234,6 +235,8 @@ def _matched(tokens: list[str], opening: str, closing: str) -> set[int]:
 
 
 def _escape_text(piece: str) -> str:
+    if not _TEXT_SPECIAL.search(piece):  # most titles and names: nothing to escape
+        return piece
     chars = list(piece)
     paired = _matched(chars, "{", "}")
     out = []

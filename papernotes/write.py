@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
+import operator
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -164,7 +166,8 @@ class SiteWriter:
         file_claims: list = []
         files = _files(assets, file_claims, found)
         last = self._last_plan
-        if last is None or last.urls != urls or last.file_claims != file_claims or not _same_pages(last.pages, pages):
+        same = last is not None and last.urls == urls and last.file_claims == file_claims
+        if not same or not _same_places(last.pages, pages):
             claims, rels = [], []
             for page in pages:
                 rel, problem = self._rels.get(page.url, lambda: normalised(urls.output_file(page.url)))
@@ -174,7 +177,10 @@ class SiteWriter:
                 rels.append(None if problem else rel)
             owners, collisions = check_collisions(claims + file_claims)
             planned = {claim[0] for claim in claims} | {file[0] for file in files}
-            last = self._last_plan = _Plan(list(pages), urls, file_claims, rels, owners, collisions, planned)
+            last = _Plan(list(pages), urls, file_claims, rels, owners, collisions, planned, *_pairs(pages, rels))
+            self._last_plan = last
+        elif not all(map(operator.is_, last.pages, pages)):  # remade pages: the same places, new contents
+            last.pages, (last.ordered, last.by_origin) = list(pages), _pairs(pages, last.rels)
         diags.extend(found.items)
         diags.extend(last.diagnostics)
         return last, files
@@ -201,7 +207,7 @@ class SiteWriter:
         if self._on_disk is None:  # a new process: what a killed one left
             out.sweep()
         plan, files = self._plan(pages, urls, assets, diags)
-        rels, owners = plan.rels, plan.owners
+        owners = plan.owners
         produced: set[str] = set()
         on_disk = self._on_disk if self._on_disk is not None else read_manifest(self.output, diags)
         trust_memory = self._on_disk is not None
@@ -211,9 +217,10 @@ class SiteWriter:
             union = ("\n".join(sorted(on_disk | plan.planned)) + "\n").encode("utf-8", "surrogateescape")
             out.put(MANIFEST, union, (MANIFEST, 0), counted=False)
         site_digest = digest_of(site)
-        ordered = [(page, rel) for page, rel in zip(pages, rels) if rel is not None]
-        if first:
-            ordered.sort(key=lambda pair: pair[0].origin not in first)
+        ordered = plan.ordered
+        if first:  # the saved file's pages, then the others (filtered only once the first ones are written)
+            early = [pair for origin in first for pair in plan.by_origin.get(origin, ())]
+            ordered = itertools.chain(early, (pair for pair in plan.ordered if pair[0].origin not in first))
         for page, rel in ordered:
             if owners.get(rel) != page.origin:
                 continue
@@ -265,11 +272,27 @@ class _Plan:
     owners: dict[str, str]  # output path -> its owner (a page's origin, an asset's source line)
     diagnostics: list[Diagnostic]
     planned: set[str]  # every path this build may write
+    ordered: list[tuple]  # (page, its normalised output path), the refused left out, in page order
+    by_origin: dict[str, list[tuple]]  # the same pairs by the pages' origin
 
 
-def _same_pages(old: list, new: list) -> bool:
+def _same_places(old: list, new: list) -> bool:
     """The same output paths and owners (pages remade by a rebuild are equal in these, not identical)."""
-    return len(old) == len(new) and all(a is b or (a.url == b.url and a.origin == b.origin) for a, b in zip(old, new))
+    if len(old) != len(new):
+        return False
+    if all(map(operator.is_, old, new)):
+        return True
+    where = operator.itemgetter(0, 5)  # Page.url, Page.origin
+    return list(map(where, old)) == list(map(where, new))
+
+
+def _pairs(pages: list, rels: list) -> tuple[list, dict]:
+    """(page, output path) of every page not refused, in order, and the same pairs by the pages' origin."""
+    ordered = [(page, rel) for page, rel in zip(pages, rels) if rel is not None]
+    by_origin: dict[str, list] = {}
+    for pair in ordered:
+        by_origin.setdefault(pair[0].origin, []).append(pair)
+    return ordered, by_origin
 
 
 def _files(assets: dict, claims: list, diags) -> list[tuple[str, bytes | Path, str, tuple[str, int]]]:

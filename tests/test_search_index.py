@@ -18,7 +18,7 @@ import pytest
 from sitebuild import CHROMIUM, CHROMIUM_ARGS
 
 from papernotes import search_index
-from papernotes.search_index import BUNDLE_DIR, MANIFEST, write_index
+from papernotes.search_index import BUNDLE_DIR, MANIFEST, UNUSED_FILES, write_index
 
 ROOT = Path(__file__).resolve().parents[1]
 CHINESE = "本文的损失函数由三部分组成"
@@ -85,8 +85,11 @@ def site(tmp_path) -> Path:
 
 def test_bundle_is_written_and_reruns_are_stable(site):
     assert index_site(site) == []
-    for name in ("pagefind.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-entry.json"):
+    for name in ("pagefind.js", "pagefind-entry.json"):
         assert (site / BUNDLE_DIR / name).is_file(), name
+    # Pagefind's own search UIs are not published: static/search.js uses its API alone.
+    assert not [name for name in UNUSED_FILES if (site / BUNDLE_DIR / name).exists()]
+    assert "pagefind-ui.js" in UNUSED_FILES
     assert len(list((site / BUNDLE_DIR / "fragment").iterdir())) == 3  # the three documents
     assert json.loads((site / BUNDLE_DIR / MANIFEST).read_text()) == []  # one bundle: nothing to merge
     first = bundle_files(site)

@@ -92,7 +92,14 @@ def classify(
         cache.clear()
         cache["@rules"] = rules
     matcher = None
-    for paper in papers:
+    last = cache.get("@last")  # (papers, note_text) of the last call: their topics are set already
+    if last is not None and last[0] is papers:
+        changed = {k for k in note_text.keys() | last[1].keys() if note_text.get(k) != last[1].get(k)}
+        todo = [p for p in papers if p.key in changed]
+    else:
+        todo = papers
+    cache["@last"] = (papers, dict(note_text))
+    for paper in todo:
         inputs = (paper.title, paper.title_zh, paper.abstract, note_text.get(paper.key))
         hit = cache.get(paper.key)
         if hit is None or hit[0] != inputs:  # the same string objects compare at once
@@ -109,7 +116,7 @@ def classify(
             else:
                 hit = cache[paper.key] = (inputs, match())
         paper.topics = hit[1]
-    if len(cache) > len(papers) + 1:  # papers that went away
-        keep = {p.key for p in papers} | {"@rules"}
+    if len(cache) > len(papers) + 2:  # papers that went away
+        keep = {p.key for p in papers} | {"@rules", "@last"}
         for gone in [k for k in cache if k not in keep]:
             del cache[gone]

@@ -78,7 +78,8 @@ class RenderBatch:
         self._html = Memo(limit=2_000)
         self.processes_started = 0
         self.base_path = "/"
-        self._last_papers: tuple | None = None  # (papers, KaTeX version, their render keys, their results)
+        # (papers, KaTeX version, their render keys, their results, their diagnostics) of the last render
+        self._last_papers: tuple | None = None
 
     def close(self) -> None:
         if self._katex is not None:
@@ -116,7 +117,7 @@ class RenderBatch:
             if hit is not None and self.documents.images_unchanged(d, hit.images):
                 done_docs[d.path] = hit
         if same_papers:
-            done_papers = dict(last[3])
+            done_papers = last[3]  # the very same dict (not changed below: no paper is to do)
         else:
             done_papers = {k: hit for k, key in paper_keys.items() if (hit := self._known(key)) is not None}
         todo_docs = [d for d in documents if d.path not in done_docs]
@@ -164,9 +165,11 @@ class RenderBatch:
             done_papers[key] = RenderedPaper(title_html, abstract_html, [*d1, *d2, *raw], paper_keys[key] + marker)
             if not problem:  # never keep the TeX-source fallback
                 self._keep(paper_keys[key], done_papers[key])
-        for rendered in (*done_docs.values(), *done_papers.values()):
+        for rendered in done_docs.values():
             diags.extend(rendered.diagnostics)
-        self._last_papers = None if problem else (papers, version, paper_keys, dict(done_papers))
+        paper_diags = last[4] if same_papers else [d for r in done_papers.values() for d in r.diagnostics]
+        diags.extend(paper_diags)
+        self._last_papers = None if problem else (papers, version, paper_keys, done_papers, paper_diags)
         return done_docs, done_papers
 
     def html(self, doc: Document, file_digest: str, rendered: RenderedDocument) -> Markup:

@@ -54,8 +54,11 @@ def assemble(
         ("refs", Same(papers), tuple(sorted(tocs.items()))),
         lambda: link_documents(papers, {d.path for d in content.documents}, tocs, memo),
     )
-    slugs = whole.get(("slugs", tuple((p.key, p.title) for p in papers)), lambda: paper_slugs(papers))
-    title_html = {key: r.title_html for key, r in rendered_papers.items()}
+    slugs = whole.get(  # the very same papers (a note's prose edited) have the same slugs
+        ("slugs", Same(papers)),
+        lambda: whole.get(("slugs", tuple((p.key, p.title) for p in papers)), lambda: paper_slugs(papers)),
+    )
+    title_html, abstracts = whole.get(("paper html", Same(rendered_papers)), lambda: _paper_html(rendered_papers))
     index = build_index(
         papers,
         topics.by_slug(),
@@ -82,7 +85,6 @@ def assemble(
     views.sort(key=lambda v: v["sort_key"], reverse=True)
     entries = add_document_values(graph, views, index, refs, fragment("_entry_item.html", "e"), memo)
 
-    abstracts = {key: (r.abstract_html, r.digest) for key, r in rendered_papers.items()}
     make_bibtex, bibkeys = bibtex
     add_paper_values(
         graph,
@@ -143,6 +145,12 @@ class Same:
 
     def __eq__(self, other) -> bool:
         return isinstance(other, Same) and other.value is self.value
+
+
+def _paper_html(rendered_papers: dict) -> tuple[dict, dict]:
+    """Paper key -> its title's HTML; key -> (its abstract's HTML, the digest of what made it)."""
+    titles = {key: r.title_html for key, r in rendered_papers.items()}
+    return titles, {key: (r.abstract_html, r.digest) for key, r in rendered_papers.items()}
 
 
 def _item_renderer(render: Callable) -> Callable[[dict], object]:

@@ -90,7 +90,7 @@ def shows_math(*texts: str) -> bool:
 def list_flags(shown: list[dict]) -> dict:
     """The page flags (templates/base.html) of a page listing these papers: KaTeX's CSS if one of their
     titles shows a formula, never Pygments' (a list highlights no code)."""
-    return {"math": shows_math(*(s["title"] for s in shown)), "code": False}
+    return {"math": any(s["title_math"] for s in shown), "code": False}
 
 
 def _links(paper: Paper) -> list[dict]:
@@ -144,7 +144,7 @@ def _paper_context(get, key: str) -> dict:
             "kind": "paper",
             "url": summary["url"],
             "breadcrumbs": crumbs,
-            "math": shows_math(paper.title, paper.abstract or "", *(r["title"] for r in related)),
+            "math": any(r["title_math"] for r in (summary, *related)) or shows_math(paper.abstract or ""),
             "code": False,  # no Pygments output: the BibTeX box is plain text
         },
         "paper": view,

@@ -24,6 +24,7 @@ from markupsafe import Markup, escape
 from ..config import TopicRule
 from ..memo import Memo
 from ..model.paper import Paper
+from ..render.text import text_with_math
 from .urls import Urls, unique_slugs
 
 SHOWN_AUTHORS = 6
@@ -231,6 +232,7 @@ def _summary(
         "title": paper.title,
         "title_html": Markup(title_html),
         "title_zh": paper.title_zh or "",
+        "title_math": bool(text_with_math(paper.title)[1]),  # the title shows a formula: KaTeX's CSS
         "url": urls.paper(slugs[paper.key]),
         "href": urls.href(urls.paper(slugs[paper.key])),
         "venue": venue,
