@@ -177,10 +177,10 @@ class SiteWriter:
                 rels.append(None if problem else rel)
             owners, collisions = check_collisions(claims + file_claims)
             planned = {claim[0] for claim in claims} | {file[0] for file in files}
-            last = _Plan(list(pages), urls, file_claims, rels, owners, collisions, planned, *_pairs(pages, rels))
+            last = _Plan(list(pages), urls, file_claims, rels, owners, collisions, planned, *_positions(pages, rels))
             self._last_plan = last
-        elif not all(map(operator.is_, last.pages, pages)):  # remade pages: the same places, new contents
-            last.pages, (last.ordered, last.by_origin) = list(pages), _pairs(pages, last.rels)
+        else:  # the same places (pages remade by this build are equal in them): the plan holds
+            last.pages = list(pages)
         diags.extend(found.items)
         diags.extend(last.diagnostics)
         return last, files
@@ -217,11 +217,12 @@ class SiteWriter:
             union = ("\n".join(sorted(on_disk | plan.planned)) + "\n").encode("utf-8", "surrogateescape")
             out.put(MANIFEST, union, (MANIFEST, 0), counted=False)
         site_digest = digest_of(site)
-        ordered = plan.ordered
+        rels, order = plan.rels, plan.order
         if first:  # the saved file's pages, then the others (filtered only once the first ones are written)
-            early = [pair for origin in first for pair in plan.by_origin.get(origin, ())]
-            ordered = itertools.chain(early, (pair for pair in plan.ordered if pair[0].origin not in first))
-        for page, rel in ordered:
+            early = [n for origin in first for n in plan.by_origin.get(origin, ())]
+            order = itertools.chain(early, (n for n in plan.order if pages[n].origin not in first))
+        for n in order:
+            page, rel = pages[n], rels[n]
             if owners.get(rel) != page.origin:
                 continue
             produced.add(rel)
@@ -272,8 +273,8 @@ class _Plan:
     owners: dict[str, str]  # output path -> its owner (a page's origin, an asset's source line)
     diagnostics: list[Diagnostic]
     planned: set[str]  # every path this build may write
-    ordered: list[tuple]  # (page, its normalised output path), the refused left out, in page order
-    by_origin: dict[str, list[tuple]]  # the same pairs by the pages' origin
+    order: list[int]  # the positions of the pages not refused, in order
+    by_origin: dict[str, list[int]]  # the same positions by the pages' origin
 
 
 def _same_places(old: list, new: list) -> bool:
@@ -286,13 +287,13 @@ def _same_places(old: list, new: list) -> bool:
     return list(map(where, old)) == list(map(where, new))
 
 
-def _pairs(pages: list, rels: list) -> tuple[list, dict]:
-    """(page, output path) of every page not refused, in order, and the same pairs by the pages' origin."""
-    ordered = [(page, rel) for page, rel in zip(pages, rels) if rel is not None]
-    by_origin: dict[str, list] = {}
-    for pair in ordered:
-        by_origin.setdefault(pair[0].origin, []).append(pair)
-    return ordered, by_origin
+def _positions(pages: list, rels: list) -> tuple[list[int], dict[str, list[int]]]:
+    """The positions of the pages not refused, in order, and the same positions by the pages' origin."""
+    order = [n for n, rel in enumerate(rels) if rel is not None]
+    by_origin: dict[str, list[int]] = {}
+    for n in order:
+        by_origin.setdefault(pages[n].origin, []).append(n)
+    return order, by_origin
 
 
 def _files(assets: dict, claims: list, diags) -> list[tuple[str, bytes | Path, str, tuple[str, int]]]:
