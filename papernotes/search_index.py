@@ -1,7 +1,7 @@
 """Full-text search: Pagefind fed the site's search documents, in bundles, beside the build.
 
 Pagefind (the `pagefind[extended]` PyPI package, whose extended binary segments
-Chinese) writes a static index + `pagefind.js` into `output/pagefind/`. It is
+Chinese) makes a static index + `pagefind.js`, which go into `output/pagefind/`. It is
 not pointed at the written site (re-parsing 80,000 finished pages took 4.5 GB):
 site/search_docs.py makes one small HTML document per searchable page (a paper's
 title, authors, venue, year, topics, arXiv id and abstract; a note's text) and
@@ -13,6 +13,8 @@ Why the detours:
   (memory is returned when it exits) into its own folder: the first is
   `pagefind/`, the others `pagefind/part-N/`, listed in `pagefind/bundles.json`;
   the search page merges them at query time (Pagefind's `mergeIndex`).
+- The index's files are asked for (`GetFiles`) and written here, not by
+  Pagefind's `WriteFiles`, which answers before its writes are flushed.
 - We speak the service's protocol (base64 JSON messages ended by a comma on
   stdin/stdout) ourselves: the `pagefind` Python package's client sleeps 0.1 s
   per response it reads, i.e. 8,000 s for 80,000 documents.
@@ -166,13 +168,19 @@ class Service:
             {"type": "AddFile", "index_id": self._index, "url": url, "file_contents": html, "file_path": None}
         )
 
-    def write(self, last_added: int | None, folder: Path) -> None:
+    def files(self, last_added: int | None) -> list[tuple[str, bytes]]:
+        """The finished index as (path relative to the bundle, content) pairs.
+
+        Not `WriteFiles`: Pagefind writes through tokio files without flushing them, so its answer can come
+        before the bytes are on disk, and a service that exits right after may leave a file cut short (seen
+        as a `wasm.unknown.pagefind` that differed between two builds under load). We write them ourselves."""
         if last_added is not None:
             self._wait(last_added)  # answers come in order: every document before it is in
             failed = [a for a in self._answers.values() if a.get("type") == "Error"]
             if failed:
                 raise PagefindError(failed[0].get("message", "a document was refused"))
-        self._wait(self._send({"type": "WriteFiles", "index_id": self._index, "output_path": str(folder)}))
+        answer = self._wait(self._send({"type": "GetFiles", "index_id": self._index}))
+        return [(f["path"], base64.b64decode(f["content"])) for f in answer.get("files", ())]
 
     def close(self) -> None:
         try:
@@ -185,6 +193,24 @@ class Service:
             self._process.kill()
             self._process.wait()
         self._reader.join(5)
+
+
+def _inside(path: str) -> str:
+    """A file name Pagefind gave: relative and below its bundle, or the index is refused."""
+    parts = Path(path).parts
+    if not parts or Path(path).is_absolute() or ".." in parts:
+        raise PagefindError(f"it named a file outside its bundle: {path!r}")
+    return path
+
+
+def _write_bundle(folder: Path, files: list[tuple[str, bytes]]) -> None:
+    for name, content in files:
+        if name in UNUSED_FILES:  # Pagefind's own search UIs: static/search.js uses only its API
+            continue
+        target = folder / _inside(name)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "xb") as handle:  # a fresh folder: nothing is there to replace or follow
+            handle.write(content)
 
 
 def bundle_folder(n: int) -> str:
@@ -231,11 +257,11 @@ def _index_bundles(binary: Path, bundles: list[Bundle], language: str, fresh: Pa
             last = None
             for url, html in bundle:
                 last = service.add(url, html)
-            service.write(last, fresh / bundle_folder(n))
+            files = service.files(last)
         finally:
             service.close()
-        for name in UNUSED_FILES:  # Pagefind's own search UIs: static/search.js uses only its API
-            (fresh / bundle_folder(n) / name).unlink(missing_ok=True)
+        _write_bundle(fresh / bundle_folder(n), files)
+        del files
     extra = [bundle_folder(n) for n in range(1, len(bundles))]
     (fresh / MANIFEST).write_text(json.dumps(extra), encoding="utf-8")
 

@@ -118,6 +118,42 @@ def test_changed_site_leaves_no_stale_files(site, tmp_path):
     assert not [p for p in site.iterdir() if p.name.startswith(".pagefind-")]
 
 
+def test_every_file_is_whole_when_the_index_is_in_place(site):
+    """Pagefind's `WriteFiles` answers before its writes are flushed, so under load a build once published a
+    cut-short `wasm.unknown.pagefind`. The index is written here from what Pagefind hands over: every file on
+    disk is byte for byte what the service answered, whatever happens to the service afterwards."""
+    binary, _ = search_index._pagefind_executable()
+    service = search_index.Service(binary, "zh-cn")
+    try:
+        last = None
+        for url, html in documents():
+            last = service.add(url, html)
+        answered = dict(service.files(last))
+    finally:
+        service.close()
+    assert index_site(site) == []
+    on_disk = bundle_files(site)
+    for name in ("pagefind.js", "pagefind-worker.js", "wasm.unknown.pagefind"):
+        assert on_disk[name] == answered[name], name  # files that never change: identical, whole
+    # Hashed names differ between runs (Rust hash-map order), so the rest is compared kind by kind.
+    kinds = lambda names: sorted(n.split("/")[0] if "/" in n else n.rsplit(".", 1)[-1] for n in names)
+    assert kinds(on_disk) == kinds(
+        [*(n for n in answered if n not in UNUSED_FILES), search_index.MANIFEST, search_index.STAMP]
+    )
+    assert kinds(n for n in on_disk if n.startswith("fragment/")) == ["fragment"] * 3
+    assert all(on_disk.values())
+
+
+@pytest.mark.parametrize("name", ["../escape.js", "/tmp/escape.js", "fragment/../../escape.js", ""])
+def test_a_file_named_outside_its_bundle_is_refused(site, monkeypatch, name):
+    real = search_index.Service.files
+    monkeypatch.setattr(search_index.Service, "files", lambda self, last: [*real(self, last), (name, b"x")])
+    diags = index_site(site)
+    assert [d.level for d in diags] == ["error"] and "outside its bundle" in diags[0].message
+    assert not (site.parent / "escape.js").exists() and not Path("/tmp/escape.js").exists()
+    assert not (site / BUNDLE_DIR).exists()
+
+
 def test_leftovers_of_a_killed_run_are_removed(site):
     (site / ".pagefind-tmp-dead").mkdir()
     (site / ".pagefind-tmp-dead" / "pagefind.js").write_text("old")
