@@ -299,6 +299,37 @@ def test_long_author_list_and_long_tag_are_paginated(tmp_path):
     assert broken_links(out) == []
 
 
+def test_coauthor_cloud_keeps_the_frequent_ones_and_counts_the_rest(tmp_path):
+    """A prolific author: 40 one-paper co-authors and 25 repeat ones. The cloud shows the repeat ones by count
+    (up to 30 while they shared two papers or more, at least 20 in all) and says how many are left out."""
+    src = tmp_path / "site_src"
+    (src / "papers").mkdir(parents=True)
+    (src / "site.yaml").write_text("title: T\nbase_url: https://t.example/\n", encoding="utf-8")
+    listing = "".join(_paper(n, f"Ada Lovelace, Once {n:02d}", 2022) for n in range(40))
+    listing += "".join(_paper(100 + n, f"Ada Lovelace, Often {n % 25:02d}", 2023) for n in range(25 * 3))
+    (src / "papers/list.md").write_text(listing, encoding="utf-8")
+    out = tmp_path / "out"
+    assert build_site(src, out, search=False).errors == 0
+    page = soup(out / "authors/ada-lovelace/index.html")
+    cloud = [a.get_text() for a in page.select(".side-facts a[href^='/authors/']")]
+    assert cloud == [f"Often {n:02d}" for n in range(25)]  # all repeat ones, by count then name; no one-timer
+    counts = {int(c.get_text()) for c in page.select(".side-facts .term-cloud")[0].select(".count")}
+    assert counts == {3}
+    assert page.select_one(".more-coauthors").get_text() == "另有 40 位合作者，见论文列表。"
+    # Fewer repeat co-authors than 20: the cloud is filled up to 20 with the others, by name.
+    few = tmp_path / "few"
+    (few / "papers").mkdir(parents=True)
+    (few / "site.yaml").write_text("title: T\nbase_url: https://t.example/\n", encoding="utf-8")
+    listing = "".join(_paper(n, f"Ada Lovelace, Once {n:02d}", 2022) for n in range(30))
+    (few / "papers/list.md").write_text(listing + _paper(99, "Ada Lovelace, Once 05", 2023), encoding="utf-8")
+    assert build_site(few, tmp_path / "few-out", search=False).errors == 0
+    page = soup(tmp_path / "few-out/authors/ada-lovelace/index.html")
+    cloud = [a.get_text() for a in page.select(".side-facts a[href^='/authors/']")]
+    assert cloud == ["Once 05"] + [f"Once {n:02d}" for n in range(30) if n != 5][:19]
+    assert page.select_one(".more-coauthors").get_text() == "另有 10 位合作者，见论文列表。"
+    assert broken_links(out) == [] and broken_links(tmp_path / "few-out") == []
+
+
 def test_pages_of_a_list_come_and_go_incrementally_as_in_a_clean_build(tmp_path):
     """papers_per_page 1: every list of two papers or more is paginated; papers come, go and move
     between lists, and the dev builder's output stays byte for byte that of a clean build."""
