@@ -20,6 +20,7 @@ import hashlib
 import operator
 import os
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -94,6 +95,20 @@ def _line_of(config_file: Path, key: str) -> int:
     except OSError:
         return 1
     return next((n for n, line in enumerate(lines, 1) if line.startswith(f"{key}:")), 1)
+
+
+@contextmanager
+def _frozen_heap(active: bool):
+    """Frozen while pages are written, the collector scans only what writing allocates (6,000 papers: GC 1.4 s
+    -> 0.9 s); unfrozen however the write ends, so a process building again collects this build's leftovers."""
+    if not active:
+        yield
+        return
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 @dataclass
@@ -195,9 +210,8 @@ class Builder:
             )
             assets = self._assets(config, content, docs, urls, graph, pages, entries, diags)
             stage.detail = f"{len(pages):,} pages, {len(assets):,} other files"
-        if not opts.dev:  # the model and the pages live until the end: the collector need not scan them
-            gc.freeze()  # (collections then scan only what writing allocates: 6,000 papers, GC 1.4 s -> 0.9 s)
-        with output_lock(self.cache, opts.output) as lease:  # one build at a time writes output/
+        # one build at a time writes output/; outside dev, the collector skips the model and the pages
+        with _frozen_heap(not opts.dev), output_lock(self.cache, opts.output) as lease:
             if lease.previous != self._lease:  # another process wrote output/ since: trust only what is there
                 self._forget_output()
             self._lease = lease.mine
@@ -218,8 +232,6 @@ class Builder:
         report.rendered_pages, report.sources = written.rendered, len(content.files)
         report.node_processes = self.renderer.node_processes() - nodes_before
         report.seconds = time.perf_counter() - started
-        if not opts.dev:
-            gc.unfreeze()  # a process building again collects this build's leftovers
         if opts.dev:
             # The memos are long-lived: move them out of the cyclic GC's way, so collections during
             # the next rebuild scan only what that rebuild allocates.

@@ -167,3 +167,27 @@ def test_leftovers_of_a_killed_build_are_swept_and_nothing_else(tmp_path):
         path.write_text("half a page", encoding="utf-8")
     SiteWriter(ROOT / "templates", output).write([], Graph(), Urls(), {}, Diagnostics(), {}, {"a.txt": b"a"})
     assert [p for p in ours if p.exists()] == [] and all(p.exists() for p in theirs)
+
+
+def test_a_write_that_raises_leaves_the_collector_unfrozen(tmp_path, monkeypatch):
+    """Outside dev the heap is frozen while pages are written; a write that raises (a bug, not an OS error:
+    those are diagnostics) must not leave a long-lived process with the collector blind to the whole heap."""
+    import gc
+
+    from papernotes.pipeline import Builder, BuildOptions
+
+    project = _project(tmp_path)
+
+    def broken(*args, **kwargs):
+        assert gc.get_freeze_count() > 0  # frozen while writing
+        raise RuntimeError("a bug in the writer")
+
+    builder = Builder(BuildOptions(project=project, source=project / "site_src", output=tmp_path / "out", search=False))
+    monkeypatch.setattr(builder.writer, "write", broken)
+    try:
+        with pytest.raises(RuntimeError, match="a bug in the writer"):
+            builder.build()
+        assert gc.get_freeze_count() == 0
+    finally:
+        gc.unfreeze()
+        builder.close()
