@@ -40,7 +40,8 @@ import subprocess
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import chain
 from pathlib import Path
 
 from .diagnostics import Diagnostic, error, warning
@@ -247,11 +248,14 @@ def _swap_in(output: Path, fresh: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def _index_bundles(binary: Path, bundles: list[Bundle], language: str, fresh: Path) -> None:
+def _index_bundles(binary: Path, bundles: Iterator[Bundle], language: str, fresh: Path) -> None:
     """Each bundle by its own service, one after the other: at most one bundle's index is in memory, and
-    a bundle's documents are let go once they are indexed (`bundles` is a list the caller gives away)."""
-    for n in range(len(bundles)):
-        bundle, bundles[n] = bundles[n], []
+    a bundle is taken from `bundles` (which may make it then) only once the one before is let go."""
+    count = 0
+    for n, bundle in enumerate(chain((b for b in bundles if b), [[]])):
+        if n and not bundle:
+            break  # the empty bundle is there only for a site with nothing to search
+        count = n + 1
         service = Service(binary, language)
         try:
             last = None
@@ -260,9 +264,10 @@ def _index_bundles(binary: Path, bundles: list[Bundle], language: str, fresh: Pa
             files = service.files(last)
         finally:
             service.close()
+        del bundle  # before the next is made
         _write_bundle(fresh / bundle_folder(n), files)
         del files
-    extra = [bundle_folder(n) for n in range(1, len(bundles))]
+    extra = [bundle_folder(n) for n in range(1, count)]
     (fresh / MANIFEST).write_text(json.dumps(extra), encoding="utf-8")
 
 
@@ -273,7 +278,7 @@ class IndexJob:
     `key`: a digest of everything the documents are made from; when it (with Pagefind's version and the
     language) matches the stamp of the index in output/, `make_bundles` is not even called."""
 
-    def __init__(self, output: Path, key: str, make_bundles: Callable[[], Sequence[Bundle]], language: str, work: Path):
+    def __init__(self, output: Path, key: str, make_bundles: Callable[[], Iterable[Bundle]], language: str, work: Path):
         self.output, self.language, self.work = Path(output), language.lower(), Path(work)
         self.where = str(self.output)  # a folder: its messages have no line
         self.diags: list[Diagnostic] = []
@@ -302,7 +307,7 @@ class IndexJob:
             self.diags.append(self._failed(exc))
             return
         self.changed = True
-        bundles = [b for b in make_bundles() if b] or [[]]
+        bundles = iter(make_bundles())  # made on this thread; each bundle's documents may be made as it is taken
         self._fresh: Path | None = None
         self._thread = threading.Thread(target=self._run, args=(binary, bundles, stamp), daemon=True)
         self._thread.start()
@@ -316,7 +321,7 @@ class IndexJob:
             self.where, 0, f"search index not built: {type(exc).__name__}: {exc}; check that {INSTALL_HINT} works"
         )
 
-    def _run(self, binary: Path, bundles: list[Bundle], stamp: str) -> None:
+    def _run(self, binary: Path, bundles: Iterator[Bundle], stamp: str) -> None:
         """In the thread: index into a fresh folder of `work` (output/ may not exist yet)."""
         fresh = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=self.work))
         try:
@@ -325,7 +330,7 @@ class IndexJob:
                 raise PagefindError("it wrote no pagefind.js")
             (fresh / STAMP).write_text(stamp, encoding="utf-8")
             self._fresh, fresh = fresh, None
-        except (PagefindError, OSError, subprocess.SubprocessError, ValueError) as exc:
+        except Exception as exc:  # Pagefind, the file system, or making a document: never a silent empty index
             self.diags.append(self._failed(exc))
         finally:
             if fresh is not None:
