@@ -317,8 +317,13 @@ class IndexJob:
             return error(
                 self.where, 0, f"search index not built: Pagefind failed: {exc}; the previous index (if any) is kept"
             )
+        if isinstance(exc, (OSError, subprocess.SubprocessError)):
+            return error(
+                self.where, 0, f"search index not built: {type(exc).__name__}: {exc}; check that {INSTALL_HINT} works"
+            )
+        # making a document failed: a bug here, not in the installation
         return error(
-            self.where, 0, f"search index not built: {type(exc).__name__}: {exc}; check that {INSTALL_HINT} works"
+            self.where, 0, f"search index not built: {type(exc).__name__}: {exc}; the previous index (if any) is kept"
         )
 
     def _run(self, binary: Path, bundles: Iterator[Bundle], stamp: str) -> None:

@@ -103,8 +103,8 @@ def search_documents(
     `papers`: key -> (abstract, arXiv id); `html_of(view)`: a document's rendered HTML.
 
     The documents' own are made at once (their HTML may need the renderer, which is the build's alone);
-    papers' and authors' are made as they are taken, so that the search thread holds one bundle at a time
-    (at 27,000 papers all of them were ~80 MB)."""
+    papers' and authors' are made as they are taken, so that the search thread holds one bundle's documents
+    at a time, not every paper's and author's."""
     own = [("/" + v["url"], document_document(v, str(html_of(v)))) for v in views]
     return chain(own, _paper_and_author_documents(index, papers))
 
