@@ -1,37 +1,30 @@
 """Full-text search: Pagefind fed the site's search documents, in bundles, beside the build.
 
-Pagefind (the `pagefind[extended]` PyPI package, whose extended binary segments
-Chinese) makes a static index + `pagefind.js`, which go into `output/pagefind/`. It is
-not pointed at the written site (re-parsing 80,000 finished pages took 4.5 GB):
-site/search_docs.py makes one small HTML document per searchable page (a paper's
-title, authors, venue, year, topics, arXiv id and abstract; a note's text) and
-this module hands them to `pagefind --service` while the writer writes.
+Pagefind (the `pagefind[extended]` PyPI package, whose extended binary segments Chinese) makes a static
+index + `pagefind.js`, which go into `output/pagefind/`. It is not pointed at the written site (re-parsing
+80,000 finished pages took 4.5 GB): site/search_docs.py makes one small HTML document per searchable page
+(a paper's title, authors, venue, year, topics, arXiv id and abstract; a note's text) and this module hands
+them to `pagefind --service` while the writer writes.
 
 Why the detours:
-- Pagefind holds ~100 bytes of memory per byte it indexes, so the documents come
-  in bundles of bounded size, each indexed by its own short-lived service process
-  (memory is returned when it exits) into its own folder: the first is
-  `pagefind/`, the others `pagefind/part-N/`, listed in `pagefind/bundles.json`;
-  the search page merges them at query time (Pagefind's `mergeIndex`).
-- The index's files are asked for (`GetFiles`) and written here, not by
-  Pagefind's `WriteFiles`, which answers before its writes are flushed.
-- We speak the service's protocol (base64 JSON messages ended by a comma on
-  stdin/stdout) ourselves: the `pagefind` Python package's client sleeps 0.1 s
-  per response it reads, i.e. 8,000 s for 80,000 documents.
-- The index is built into a fresh temporary folder inside output/ and then
-  renamed into place, so a run never mixes old and new fragments, a failed run
-  keeps the previous index, and nothing stale survives.
-- Pagefind's files are not byte-stable between runs (Rust hash-map order), so the
-  bundle keeps a digest of the documents it was made from and an unchanged site
-  keeps its byte-identical index at no cost.
-- Problems come back as Diagnostics; nothing here raises into the build. On Linux
-  a Pagefind process dies with the build that started it (even one killed with
-  `kill -9`), and the next build sweeps the temporary folders.
+- Pagefind holds ~100 bytes of memory per byte it indexes, so the documents come in bundles of bounded size,
+  each indexed by its own short-lived service process (memory is returned when it exits) into its own folder:
+  the first is `pagefind/`, the others `pagefind/part-N/`, listed in `pagefind/bundles.json`; the search
+  page merges them at query time (Pagefind's `mergeIndex`).
+- The index's files are asked for (`GetFiles`) and unpacked by a helper process, not written by Pagefind's
+  `WriteFiles`, which answers before its writes are flushed.
+- We speak the service's protocol ourselves (pagefind_service.py).
+- The index is built into a fresh temporary folder and then renamed into place, so a run never mixes old and
+  new fragments, a failed run keeps the previous index, and nothing stale survives.
+- Pagefind's files are not byte-stable between runs (Rust hash-map order), so the bundle keeps a digest of the
+  documents it was made from and an unchanged site keeps its byte-identical index at no cost.
+- Problems come back as Diagnostics; nothing here raises into the build. On Linux a Pagefind process dies
+  with the build that started it (even one killed with `kill -9`), and the next build sweeps the temporary
+  folders.
 """
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import json
 import os
@@ -40,11 +33,14 @@ import subprocess
 import sys
 import tempfile
 import threading
+import typing
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from itertools import chain
 from pathlib import Path
 
 from .diagnostics import Diagnostic, error, warning
+from .pagefind_service import PagefindError, Service, dies_with_us, pagefind_version
+from .pagefind_service import pagefind_executable as _pagefind_executable  # a name the tests replace
 
 BUNDLE_DIR = "pagefind"
 MANIFEST = "bundles.json"  # the merged bundles, relative to pagefind/
@@ -62,140 +58,6 @@ UNUSED_FILES = (
 Bundle = Sequence[tuple[str, str]]  # (URL path, HTML document) per searchable page
 
 
-def _pagefind_executable() -> tuple[Path | None, bool]:
-    """(binary, is_extended). The binary ships inside the PyPI wheel; no network is needed."""
-    try:
-        from pagefind.service import get_executable
-    except ImportError:
-        return None, False
-    binary = get_executable()
-    if binary is None:
-        return None, False
-    return Path(binary), "extended" in Path(binary).name or "pagefind_bin_extended" in str(binary)
-
-
-# Sets the death signal, then becomes the command. A `preexec_fn` would do the same, but it makes Python fork
-# the whole build (1.2 GB at 27,000 papers) for each service instead of vfork: for a moment the copy counts
-# as another 1.2 GB resident process, and copying its page tables costs the build's time.
-_TRAMPOLINE = (
-    "import os, signal, sys\n"
-    "try:\n"
-    "    import ctypes\n"
-    "    ctypes.CDLL(None).prctl(1, signal.SIGKILL)\n"  # PR_SET_PDEATHSIG
-    "except (ImportError, OSError, AttributeError):\n"
-    "    pass\n"
-    "if os.getppid() != int(sys.argv[1]): os._exit(1)\n"  # the build died before the line above
-    "os.execv(sys.argv[2], sys.argv[2:])\n"
-)
-
-
-def _dies_with_us(argv: list[str]) -> list[str]:
-    """`argv` run so that Linux SIGKILLs it when this process dies (elsewhere: as it is)."""
-    if not sys.platform.startswith("linux"):
-        return argv
-    return [sys.executable, "-I", "-S", "-c", _TRAMPOLINE, str(os.getpid()), *argv]
-
-
-def _version(binary: Path) -> str:
-    try:
-        done = subprocess.run([str(binary), "--version"], capture_output=True, text=True, timeout=60)
-        return done.stdout.strip()
-    except (OSError, subprocess.SubprocessError):
-        return "?"
-
-
-class PagefindError(Exception):
-    pass
-
-
-class Service:
-    """One `pagefind --service` process and one index in it: add documents, write the index, exit."""
-
-    def __init__(self, binary: Path, language: str):
-        self._process = subprocess.Popen(
-            _dies_with_us([str(binary), "--service"]),
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,
-        )
-        self._answers: dict[int | None, dict] = {}
-        self._ready = threading.Condition()
-        self._closed = False
-        self._next_id = 0
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
-        self._index = self._wait(self._send({"type": "NewIndex", "config": {"force_language": language}}))["index_id"]
-
-    def _send(self, payload: dict) -> int:
-        self._next_id += 1
-        message = {"message_id": self._next_id, "payload": payload}
-        try:
-            self._process.stdin.write(base64.b64encode(json.dumps(message).encode("utf-8")) + b",")
-        except OSError as exc:
-            raise PagefindError(f"the Pagefind service stopped ({exc})") from None
-        return self._next_id
-
-    def _read(self) -> None:
-        rest = b""
-        while chunk := self._process.stdout.read1(1 << 16):
-            rest += chunk
-            *messages, rest = rest.split(b",")
-            for raw in messages:
-                answer = json.loads(base64.b64decode(raw))
-                with self._ready:
-                    self._answers[answer.get("message_id")] = answer["payload"]
-                    self._ready.notify_all()
-        with self._ready:
-            self._closed = True
-            self._ready.notify_all()
-
-    def _wait(self, message_id: int) -> dict:
-        try:
-            self._process.stdin.flush()
-        except OSError as exc:
-            raise PagefindError(f"the Pagefind service stopped ({exc})") from None
-        with self._ready:
-            self._ready.wait_for(lambda: message_id in self._answers or None in self._answers or self._closed)
-            answer = self._answers.pop(message_id, None) or self._answers.pop(None, None)
-        if answer is None:
-            raise PagefindError(f"the Pagefind service exited (status {self._process.poll()})")
-        if answer.get("type") == "Error":
-            raise PagefindError(answer.get("message", "unknown error"))
-        return answer
-
-    def add(self, url: str, html: str) -> int:
-        """Queue a document; answers are checked when the index is written (errors name the first)."""
-        return self._send(
-            {"type": "AddFile", "index_id": self._index, "url": url, "file_contents": html, "file_path": None}
-        )
-
-    def files(self, last_added: int | None) -> list[tuple[str, bytes]]:
-        """The finished index as (path relative to the bundle, content) pairs.
-
-        Not `WriteFiles`: Pagefind writes through tokio files without flushing them, so its answer can come
-        before the bytes are on disk, and a service that exits right after may leave a file cut short (seen
-        as a `wasm.unknown.pagefind` that differed between two builds under load). We write them ourselves."""
-        if last_added is not None:
-            self._wait(last_added)  # answers come in order: every document before it is in
-            failed = [a for a in self._answers.values() if a.get("type") == "Error"]
-            if failed:
-                raise PagefindError(failed[0].get("message", "a document was refused"))
-        answer = self._wait(self._send({"type": "GetFiles", "index_id": self._index}))
-        return [(f["path"], base64.b64decode(f["content"])) for f in answer.get("files", ())]
-
-    def close(self) -> None:
-        try:
-            self._process.stdin.close()
-        except OSError:
-            pass
-        try:
-            self._process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self._process.kill()
-            self._process.wait()
-        self._reader.join(5)
-
-
 def _inside(path: str) -> str:
     """A file name Pagefind gave: relative and below its bundle, or the index is refused."""
     parts = Path(path).parts
@@ -204,14 +66,82 @@ def _inside(path: str) -> str:
     return path
 
 
-def _write_bundle(folder: Path, files: list[tuple[str, bytes]]) -> None:
-    for name, content in files:
-        if name in UNUSED_FILES:  # Pagefind's own search UIs: static/search.js uses only its API
-            continue
-        target = folder / _inside(name)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with open(target, "xb") as handle:  # a fresh folder: nothing is there to replace or follow
-            handle.write(content)
+# Writes a bundle into argv[1], in its own process: written from this one, each of a bundle's ~3,000 files
+# took turns for the GIL with the page writer. stdin: per file "<name length> <size>\n", the name, the bytes.
+# A name that is absolute, has `..` or a NUL, or names a file already there is refused (exit status 1).
+_UNPACK = """
+import os, sys
+data, root, at, made = sys.stdin.buffer.read(), sys.argv[1], 0, set()
+while at < len(data):
+    end = data.index(b"\\n", at)
+    size_name, size = map(int, data[at:end].split())
+    name = data[end + 1 : end + 1 + size_name].decode("utf-8")
+    at = end + 1 + size_name + size
+    parts = name.split("/")
+    if not name or name.startswith("/") or ".." in parts or "\\0" in name or "" in parts:
+        sys.exit(f"refused file name {name!r}")
+    folder = os.path.join(root, *parts[:-1])
+    if folder not in made:
+        os.makedirs(folder, exist_ok=True)
+        made.add(folder)
+    fd = os.open(os.path.join(root, name), os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+    view = memoryview(data)[end + 1 + size_name : at]
+    while view:
+        view = view[os.write(fd, view):]
+    os.close(fd)
+"""
+
+
+class _Unpacker:
+    """Writes each bundle's files (minus Pagefind's own search UIs: static/search.js uses its API) in a helper
+    process while the next bundle is indexed; one helper at a time. Creating ~3,000 files is seconds on a
+    slow disk: done in turn with indexing, it made a 6,000-paper index 6 s later."""
+
+    def __init__(self) -> None:
+        self._running: tuple[subprocess.Popen, typing.BinaryIO] | None = None
+
+    def start(self, folder: Path, files: list[tuple[str, bytes]]) -> None:
+        self.wait()
+        packed = tempfile.TemporaryFile(dir=folder.parent)  # no name: nothing is left if the build dies
+        try:
+            for name, content in files:
+                if name not in UNUSED_FILES:
+                    raw = _inside(name).encode("utf-8")
+                    packed.write(b"%d %d\n%s" % (len(raw), len(content), raw))
+                    packed.write(content)
+            packed.seek(0)
+            folder.mkdir(parents=True, exist_ok=True)
+            argv = dies_with_us([sys.executable, "-I", "-S", "-c", _UNPACK, str(folder)])
+            process = subprocess.Popen(argv, stdin=packed, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        except BaseException:
+            packed.close()
+            raise
+        self._running = (process, packed)
+
+    def wait(self) -> None:
+        """Until the last bundle is on disk; a helper that failed is an error."""
+        if self._running is None:
+            return
+        process, packed = self._running
+        try:
+            _, err = process.communicate(timeout=TIMEOUT_SECONDS)
+        finally:
+            self.stop()
+        if process.returncode != 0:
+            last = (err.decode("utf-8", "replace").strip().splitlines() or ["no message"])[-1]
+            raise PagefindError(f"its files could not be written ({last})")
+
+    def stop(self) -> None:
+        if self._running is None:
+            return
+        process, packed = self._running
+        self._running = None
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        packed.close()
+        if process.stderr is not None:
+            process.stderr.close()
 
 
 def bundle_folder(n: int) -> str:
@@ -248,25 +178,38 @@ def _swap_in(output: Path, fresh: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def _handed_over(bundles: list[Bundle]) -> Iterator[Bundle]:
+    """Each bundle, let go by the list as it is taken. (The documents are made before, on the build's thread:
+    made in the search thread as bundles were taken, they fought the page writer for the GIL, whose every
+    file write then waited for it: 6,000 papers, write stage 27 s -> 60 s.)"""
+    for n in range(len(bundles)):
+        bundle, bundles[n] = bundles[n], []
+        yield bundle
+
+
 def _index_bundles(binary: Path, bundles: Iterator[Bundle], language: str, fresh: Path) -> None:
     """Each bundle by its own service, one after the other: at most one bundle's index is in memory, and
-    a bundle is taken from `bundles` (which may make it then) only once the one before is let go."""
-    count = 0
-    for n, bundle in enumerate(chain((b for b in bundles if b), [[]])):
-        if n and not bundle:
-            break  # the empty bundle is there only for a site with nothing to search
-        count = n + 1
-        service = Service(binary, language)
-        try:
-            last = None
-            for url, html in bundle:
-                last = service.add(url, html)
-            files = service.files(last)
-        finally:
-            service.close()
-        del bundle  # before the next is made
-        _write_bundle(fresh / bundle_folder(n), files)
-        del files
+    a bundle's documents are let go once they are indexed."""
+    count, unpacker = 0, _Unpacker()
+    try:
+        for n, bundle in enumerate(chain((b for b in bundles if b), [[]])):
+            if n and not bundle:
+                break  # the empty bundle is there only for a site with nothing to search
+            count = n + 1
+            service = Service(binary, language)
+            try:
+                last = None
+                for url, html in bundle:
+                    last = service.add(url, html)
+                files = service.files(last)
+            finally:
+                service.close()
+            del bundle  # before the next is made
+            unpacker.start(fresh / bundle_folder(n), files)
+            del files
+        unpacker.wait()
+    finally:
+        unpacker.stop()
     extra = [bundle_folder(n) for n in range(1, count)]
     (fresh / MANIFEST).write_text(json.dumps(extra), encoding="utf-8")
 
@@ -299,7 +242,7 @@ class IndexJob:
         try:
             self.work.mkdir(parents=True, exist_ok=True)
             _remove_leftovers(self.work)
-            stamp = hashlib.sha256(f"{_version(binary)}\0{self.language}\0{key}".encode()).hexdigest()
+            stamp = hashlib.sha256(f"{pagefind_version(binary)}\0{self.language}\0{key}".encode()).hexdigest()
             final = self.output / BUNDLE_DIR
             if (final / "pagefind.js").is_file() and _read(final / STAMP) == stamp:
                 return  # nothing to search has changed: keep the byte-identical index
@@ -307,7 +250,7 @@ class IndexJob:
             self.diags.append(self._failed(exc))
             return
         self.changed = True
-        bundles = iter(make_bundles())  # made on this thread; each bundle's documents may be made as it is taken
+        bundles = _handed_over([b for b in make_bundles() if b] or [[]])  # made here: not in the thread (GIL)
         self._fresh: Path | None = None
         self._thread = threading.Thread(target=self._run, args=(binary, bundles, stamp), daemon=True)
         self._thread.start()

@@ -18,6 +18,7 @@ LAYERS = [
     {"site"},  # the graph values and the pages
     {"hexo"},  # a Hexo blog read as it is: its config, posts to import (above render: known tags; site: permalinks)
     {"write", "output"},  # the only modules that touch output/ (output.py makes every output path)
+    {"pagefind_service"},  # one Pagefind service process and its protocol
     {"search_index"},  # Pagefind fed the search documents (site/search_docs.py), in bundles
     {"build_state", "pipeline"},  # the build
     {"commands"},  # build, serve, export, deploy

@@ -154,23 +154,6 @@ def test_a_file_named_outside_its_bundle_is_refused(site, monkeypatch, name):
     assert not (site / BUNDLE_DIR).exists()
 
 
-def test_a_document_that_cannot_be_made_is_an_error_not_an_empty_index(site, tmp_path):
-    """Paper and author documents are made in the search thread as their bundle is taken; a failure there
-    must come back as a diagnostic and keep the previous index, not leave the site without search silently."""
-    assert index_site(site) == []
-    before = bundle_files(site)
-
-    def bundles():
-        yield documents()[:1]
-        raise KeyError("a summary without its venue")
-
-    job = search_index.IndexJob(site, "another key", bundles, "zh-CN", work=tmp_path / "work")
-    diags = job.finish()
-    assert [d.level for d in diags] == ["error"] and "KeyError" in diags[0].message
-    assert "previous index" in diags[0].message and "pip install" not in diags[0].message  # a bug, not a setup
-    assert bundle_files(site) == before
-
-
 def test_leftovers_of_a_killed_run_are_removed(site):
     (site / ".pagefind-tmp-dead").mkdir()
     (site / ".pagefind-tmp-dead" / "pagefind.js").write_text("old")

@@ -11,9 +11,8 @@ same bundles (papernotes/search_index.py then keeps its index as it is).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from html import escape
-from itertools import chain
 
 from .research import PaperIndex
 
@@ -96,38 +95,28 @@ def document_document(view: dict, html: str) -> str:
     return _page(view["title"], filters, f"<div>{without_katex(html)}</div>")
 
 
-def search_documents(
-    index: PaperIndex, papers: dict, views: list[dict], html_of: Callable[[dict], str]
-) -> Iterator[Doc]:
+def search_documents(index: PaperIndex, papers: dict, views: list[dict], html_of: Callable[[dict], str]) -> list[Doc]:
     """Every searchable page's document: documents (newest first), papers (list order), authors (A–Z).
-    `papers`: key -> (abstract, arXiv id); `html_of(view)`: a document's rendered HTML.
-
-    The documents' own are made at once (their HTML may need the renderer, which is the build's alone);
-    papers' and authors' are made as they are taken, so that the search thread holds one bundle's documents
-    at a time, not every paper's and author's."""
-    own = [("/" + v["url"], document_document(v, str(html_of(v)))) for v in views]
-    return chain(own, _paper_and_author_documents(index, papers))
-
-
-def _paper_and_author_documents(index: PaperIndex, papers: dict) -> Iterator[Doc]:
+    `papers`: key -> (abstract, arXiv id); `html_of(view)`: a document's rendered HTML."""
     names = {slug: rule.name for slug, rule in index.topics.items()}
+    docs = [("/" + v["url"], document_document(v, str(html_of(v)))) for v in views]
     for s in index.summaries:
         abstract, arxiv = papers.get(s["key"], (None, None))
-        yield "/" + s["url"], paper_document(s, abstract, arxiv, names)
+        docs.append(("/" + s["url"], paper_document(s, abstract, arxiv, names)))
     for name, listed in index.by_author.items():
-        yield "/" + index.urls.author(index.author_slug[name]), author_document(name, listed)
+        docs.append(("/" + index.urls.author(index.author_slug[name]), author_document(name, listed)))
+    return docs
 
 
-def bundles(docs: Iterable[Doc], memory: int = BUNDLE_MEMORY) -> Iterator[list[Doc]]:
-    """`docs` cut in order into bundles whose estimated Pagefind memory stays under `memory`, each made
-    when it is asked for; at least one (maybe empty) bundle."""
-    bundle: list[Doc] = []
+def bundles(docs: list[Doc], memory: int = BUNDLE_MEMORY) -> list[list[Doc]]:
+    """`docs` cut in order into bundles whose estimated Pagefind memory stays under `memory`."""
+    out: list[list[Doc]] = [[]]
     used = 0
     for doc in docs:
         cost = PER_DOCUMENT + PER_BYTE * len(doc[1])
-        if bundle and used + cost > memory:
-            yield bundle
-            bundle, used = [], 0
-        bundle.append(doc)
+        if out[-1] and used + cost > memory:
+            out.append([])
+            used = 0
+        out[-1].append(doc)
         used += cost
-    yield bundle
+    return out

@@ -42,25 +42,10 @@ def test_an_author_document_names_the_author_and_venues():
 def test_bundles_keep_order_and_stay_under_their_memory():
     docs = [(f"/papers/p{i}/", "x" * (100 + i)) for i in range(1000)]
     budget = 40 * (PER_DOCUMENT + PER_BYTE * 600)
-    cut = list(bundles(docs, budget))
+    cut = bundles(docs, budget)
     assert len(cut) > 1 and [d for b in cut for d in b] == docs
     assert all(sum(PER_DOCUMENT + PER_BYTE * len(h) for _, h in b) <= budget for b in cut)
-    assert list(bundles([], budget)) == [[]]
-
-
-def test_bundles_are_made_as_they_are_taken():
-    """The search thread takes one bundle at a time: the documents of later ones are not made yet."""
-    made = []
-
-    def docs():
-        for i in range(100):
-            made.append(i)
-            yield f"/papers/p{i}/", "x" * 500
-
-    cut = bundles(docs(), 10 * (PER_DOCUMENT + PER_BYTE * 500))
-    first = next(cut)
-    assert len(first) == 10 and made == list(range(11))  # the eleventh showed the first was full
-    assert sum(len(b) for b in cut) == 90 and made == list(range(100))
+    assert bundles([], budget) == [[]]
 
 
 def test_the_seed_index_holds_every_note_paper_and_author_page(seed_site):
