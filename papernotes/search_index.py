@@ -34,8 +34,7 @@ import sys
 import tempfile
 import threading
 import typing
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import chain
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 from .diagnostics import Diagnostic, error, warning
@@ -192,9 +191,7 @@ def _index_bundles(binary: Path, bundles: Iterator[Bundle], language: str, fresh
     a bundle's documents are let go once they are indexed."""
     count, unpacker = 0, _Unpacker()
     try:
-        for n, bundle in enumerate(chain((b for b in bundles if b), [[]])):
-            if n and not bundle:
-                break  # the empty bundle is there only for a site with nothing to search
+        for n, bundle in enumerate(bundles):
             count = n + 1
             service = Service(binary, language)
             try:
@@ -204,7 +201,7 @@ def _index_bundles(binary: Path, bundles: Iterator[Bundle], language: str, fresh
                 files = service.files(last)
             finally:
                 service.close()
-            del bundle  # before the next is made
+            del bundle  # before the next is taken
             unpacker.start(fresh / bundle_folder(n), files)
             del files
         unpacker.wait()
@@ -221,7 +218,7 @@ class IndexJob:
     `key`: a digest of everything the documents are made from; when it (with Pagefind's version and the
     language) matches the stamp of the index in output/, `make_bundles` is not even called."""
 
-    def __init__(self, output: Path, key: str, make_bundles: Callable[[], Iterable[Bundle]], language: str, work: Path):
+    def __init__(self, output: Path, key: str, make_bundles: Callable[[], Sequence[Bundle]], language: str, work: Path):
         self.output, self.language, self.work = Path(output), language.lower(), Path(work)
         self.where = str(self.output)  # a folder: its messages have no line
         self.diags: list[Diagnostic] = []
