@@ -7,6 +7,7 @@ Everything here is pure apart from the `resolve` callback (which image files exi
 
 from __future__ import annotations
 
+import functools
 import re
 import xml.etree.ElementTree as etree
 from collections import defaultdict
@@ -205,6 +206,17 @@ class _PapernotesExtension(Extension):
         md.postprocessors.register(MorePostprocessor(md, self.renderer), "papernotes_more", 0)
 
 
+@functools.cache
+def _gemoji() -> dict:
+    """pymdownx's Gemoji index, once per process: its own `gemoji` deep-copies the 1,800-entry index for every
+    Markdown instance (~60 ms, paid by every new build), and the extension only reads it."""
+    return gemoji({}, None)
+
+
+def _shared_gemoji(options, md) -> dict:
+    return _gemoji()
+
+
 def _is_local(src: str) -> bool:
     """A file of the site (relative, or /root-absolute), not a URL, data: URI or fragment."""
     return bool(src) and not re.match(r"^(?:[a-z][a-z0-9+.-]*:|//|#)", src, re.I)
@@ -234,7 +246,7 @@ class MarkdownRenderer:
             ],
             extension_configs={
                 "pymdownx.tilde": {"subscript": False},  # `~~gone~~` only: a lone `~` is text ("6 ~ 10")
-                "pymdownx.emoji": {"emoji_index": gemoji, "emoji_generator": to_alt},  # :smile: -> the character
+                "pymdownx.emoji": {"emoji_index": _shared_gemoji, "emoji_generator": to_alt},  # :smile: -> the char
                 "toc": {
                     "slugify": slugify_unicode,
                     "marker": "[TOC]",
@@ -351,13 +363,7 @@ def protect(text: str, path: str, first_line: int, math: str, resolve_post=lambd
 
 
 def prepare(
-    text: str,
-    path: str,
-    first_line: int,
-    math: str,
-    resolve_post=lambda name: None,
-    resolve_cite=None,
-    protected: Protected | None = None,
+    text: str, path: str, first_line: int, math: str, resolve_post=lambda name: None, resolve_cite=None, protected=None
 ):
     """What runs before Markdown: `protect`, then citations (on the text without math, so no formula is
     touched). Returns (TagResult, the text, the text with math tokens and citations, the formulas,
@@ -387,13 +393,3 @@ def render_markdown(
     if _default is None:
         _default = MarkdownRenderer()
     return _default.render(text, path, first_line, resolve, math=math)
-
-
-_HEADING_WITH_ID = re.compile(r'<h(?P<level>[1-6]) id="(?P<id>[^"]+)">.*?</h(?P=level)>', re.S)
-
-
-def after_headings(html: str, inserts: dict[str, str]) -> str:
-    """Put HTML right after the headings with these ids (our headings: `<hN id="…">…</hN>`)."""
-    if not inserts:
-        return str(html)
-    return _HEADING_WITH_ID.sub(lambda m: m.group(0) + str(inserts.get(m.group("id"), "")), str(html))

@@ -6,6 +6,7 @@ papers it is about) and `docs` (every document's list entry, newest first).
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 
@@ -13,7 +14,6 @@ from markupsafe import Markup
 
 from ..memo import Memo
 from ..model.link import NoteRef
-from ..render.markdown import after_headings
 from .graph import Graph, digest_of, digest_text
 from .page import Page
 from .paging import MAX_PER_PAGE, list_pages, lists_script, page_count, page_of, paged_title, pagination
@@ -266,3 +266,13 @@ def blog_pages(entries: list[dict], urls: Urls) -> list[Page]:
                             (urls, year), docs, f"archive:{year}")  # fmt: skip
     pages.append(Page(urls.not_found(), "404.html", _not_found_context, (urls,), (), "404"))
     return pages
+
+
+_HEADING_WITH_ID = re.compile(r'<h(?P<level>[1-6]) id="(?P<id>[^"]+)">.*?</h(?P=level)>', re.S)
+
+
+def after_headings(html: str, inserts: dict[str, str]) -> str:
+    """Put HTML right after the headings with these ids (the Markdown renderer's headings: `<hN id="…">…</hN>`)."""
+    if not inserts:
+        return str(html)
+    return _HEADING_WITH_ID.sub(lambda m: m.group(0) + str(inserts.get(m.group("id"), "")), str(html))
