@@ -51,6 +51,7 @@ from .site.assemble import Same, assemble
 from .site.assets import document_images, site_files, static_assets
 from .site.blog import listed
 from .site.dates import document_dates
+from .site.page import same_in
 from .site.permalinks import post_pattern
 from .site.special import feed_files, site_context
 from .site.urls import Urls
@@ -331,12 +332,11 @@ class Builder:
 
     def _listed_digest(self, pages: list) -> str:
         """A digest of every page's URL and template (the sitemap lists them): the last one while they are."""
-        listed = list(map(operator.itemgetter(0, 1), pages))  # (Page.url, Page.template), at C speed
         last = self._last_listed
-        if last and last[0] == listed:
+        if last and same_in(last[0], pages, 0, 1):  # (Page.url, Page.template)
             return last[1]
-        digest = hashlib.sha256("\0".join(f"{url}\0{template}" for url, template in listed).encode()).hexdigest()
-        self._last_listed = (listed, digest)
+        digest = hashlib.sha256("\0".join(f"{page.url}\0{page.template}" for page in pages).encode()).hexdigest()
+        self._last_listed = (list(pages), digest)
         return digest
 
     def read_model(self, diags: Diagnostics, loaded: tuple | None = None):

@@ -7,7 +7,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import itertools
-import operator
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +21,7 @@ from .memo import Memo
 from .output import MANIFEST, OutputFolder, WriteReport, check_collisions, normalised, read_manifest
 from .site.assets import CopiedFile
 from .site.graph import digest_of
+from .site.page import same_in
 
 
 class _CompiledTemplates(jinja2.BytecodeCache):
@@ -167,7 +167,7 @@ class SiteWriter:
         files = _files(assets, file_claims, found)
         last = self._last_plan
         same = last is not None and last.urls == urls and last.file_claims == file_claims
-        if not same or not _same_places(last.pages, pages):
+        if not same or not same_in(last.pages, pages, 0, 5):  # the same (Page.url, Page.origin)
             claims, rels = [], []
             for page in pages:
                 rel, problem = self._rels.get(page.url, lambda: normalised(urls.output_file(page.url)))
@@ -275,16 +275,6 @@ class _Plan:
     planned: set[str]  # every path this build may write
     order: list[int]  # the positions of the pages not refused, in order
     by_origin: dict[str, list[int]]  # the same positions by the pages' origin
-
-
-def _same_places(old: list, new: list) -> bool:
-    """The same output paths and owners (pages remade by a rebuild are equal in these, not identical)."""
-    if len(old) != len(new):
-        return False
-    if all(map(operator.is_, old, new)):
-        return True
-    where = operator.itemgetter(0, 5)  # Page.url, Page.origin
-    return list(map(where, old)) == list(map(where, new))
 
 
 def _positions(pages: list, rels: list) -> tuple[list[int], dict[str, list[int]]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import Any, NamedTuple
 
@@ -16,3 +17,12 @@ class Page(NamedTuple):  # a tuple: tens of thousands are made per build
     inputs: tuple[str, ...] = ()  # graph values it reads: "site" is implied, see site/graph.py
     origin: str = ""  # who made it, for collision messages and "write the saved file's pages first"
     fragments: tuple[str, ...] = ()  # item templates whose pre-rendered HTML it shows (_paper_item.html)
+
+
+def same_in(old: list[Page], new: list[Page], *fields: int) -> bool:
+    """Two builds' page lists agree in these fields (positions in Page), in order. A rebuild keeps most pages
+    as the very same objects (memoized), so identity settles nearly all of them without building tuples."""
+    if len(old) != len(new):
+        return False
+    get = operator.itemgetter(*fields)
+    return all(a is b or get(a) == get(b) for a, b in zip(old, new))
