@@ -93,13 +93,20 @@ class OutputFolder:
         """output/rel for a `normalised` rel, or Refused when a folder on the way links out of output/."""
         folder = posixpath.dirname(rel)
         if folder and folder not in self._inside:
-            parent = posixpath.dirname(folder)
-            if not ((not parent or parent in self._inside) and _plain_folder(os.path.join(self.root, folder))):
-                real = os.path.realpath(os.path.join(self.root, folder))
-                if real != self.real and not real.startswith(self.real.rstrip(os.sep) + os.sep):
-                    raise Refused(f"{folder}/ in the output folder leads outside it (to {real})")
-            self._inside.add(folder)
+            self._check(folder)
         return self.root / rel
+
+    def _check(self, folder: str) -> None:
+        """Add `folder` to the folders known to resolve inside output/ (its parents first, so a plain folder
+        under a known one costs one lstat), or raise Refused."""
+        parent = posixpath.dirname(folder)
+        if parent and parent not in self._inside:
+            self._check(parent)
+        if not _plain_folder(os.path.join(self.root, folder)):
+            real = os.path.realpath(os.path.join(self.root, folder))
+            if real != self.real and not real.startswith(self.real.rstrip(os.sep) + os.sep):
+                raise Refused(f"{folder}/ in the output folder leads outside it (to {real})")
+        self._inside.add(folder)
 
     def put(self, rel: str, data: bytes | Path, where: tuple[str, int], counted: bool = True) -> bool:
         """Write `data` (bytes, or a file to copy) at rel unless the file there holds it already."""

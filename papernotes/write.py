@@ -17,6 +17,7 @@ import jinja2.meta
 from markupsafe import Markup
 
 from .diagnostics import Diagnostic, Diagnostics
+from .heap import give_back
 from .memo import Memo
 from .output import MANIFEST, OutputFolder, WriteReport, check_collisions, normalised, read_manifest
 from .site.assets import CopiedFile
@@ -45,6 +46,7 @@ _REFERENCES = Memo(limit=2_000)  # digest of a template's source -> the template
 
 
 _DICT_ATTRIBUTES = frozenset(dir(dict))
+GIVE_BACK_EVERY = 4_096  # rendered pages (27,000 papers: ~1,170 -> ~870 MiB at the peak, ~5 ms a time)
 
 
 class _Environment(jinja2.Environment):
@@ -71,6 +73,7 @@ def make_environment(templates: Sequence[Path]) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # `SiteWriter.begin` makes a new environment when any template changes
     )
 
 
@@ -246,6 +249,8 @@ class SiteWriter:
                 continue
             report.rendered += 1
             report.rendered_paths.append(rel)
+            if report.rendered % GIVE_BACK_EVERY == 0:
+                give_back()  # the page strings freed between the pages and memos that stay
             if out.put(rel, html.encode("utf-8"), _where(page.origin)):
                 report.fingerprints[rel] = fingerprint
 

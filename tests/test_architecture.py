@@ -8,8 +8,8 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "papernotes"
 # Every module's layer, bottom first. A module imports only from its own layer or lower ones.
 LAYERS = [
-    # Vocabulary everyone shares (theme: where the default theme is; stages: what a build is doing).
-    {"diagnostics", "memo", "config", "theme", "stages"},
+    # Vocabulary everyone shares (theme: where the default theme is; stages: what a build is doing; heap: memory).
+    {"diagnostics", "memo", "config", "theme", "stages", "heap"},
     {"sources"},  # pure readers: text -> records
     {"content"},  # the only input I/O: walks site_src/, hands text to the readers
     {"model"},  # records -> papers, topics, links

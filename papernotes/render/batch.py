@@ -15,6 +15,7 @@ only when its page renders, from the Markdown and KaTeX caches.
 from __future__ import annotations
 
 import hashlib
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -73,8 +74,9 @@ class RenderBatch:
         self.stored = stored or StoredMemo(cache_dir / "unused.pickle")
         self._katex: KatexRenderer | None = None
         self._memo = Memo(limit=50_000)  # render key -> RenderedDocument / RenderedPaper
-        # render key -> a document's full HTML as UTF-8 (a note with one character outside the BMP is a str of
-        # 4 bytes a character: 1,000 notes held 216 MB as str, a quarter of that as bytes)
+        # render key -> a document's full HTML, UTF-8 and deflated (a note with one character outside the BMP
+        # is a str of 4 bytes a character: 1,000 notes held 216 MB as str, 105 MB as UTF-8, 9 MB deflated; KaTeX's
+        # markup repeats itself, and a document's HTML is wanted two or three times a build: ~1 ms each)
         self._html = Memo(limit=2_000)
         self.processes_started = 0
         self.base_path = "/"
@@ -155,7 +157,7 @@ class RenderBatch:
             key = doc_keys[doc.path]
             body, excerpt = markdown[doc.path]
             html, rendered = _fill_document(doc, body, excerpt, results, key + marker)
-            self._html.put(rendered.digest, html.encode("utf-8", "surrogatepass"))
+            self._html.put(rendered.digest, _packed(html))
             if not problem:
                 self._keep(key, rendered)
             done_docs[doc.path] = rendered
@@ -176,13 +178,13 @@ class RenderBatch:
         """A document's full HTML with math: kept from this session, else remade from the caches."""
         hit = self._html.peek(rendered.digest)
         if hit is not None:
-            return Markup(hit.decode("utf-8", "surrogatepass"))
+            return Markup(zlib.decompress(hit).decode("utf-8", "surrogatepass"))
         body, excerpt = self.documents.render(doc, file_digest, self.base_path)
         results, problem = self._render_math(sorted({(f.tex, f.display) for f in body.formulas}))
         if problem:
             raise MathUnavailable(problem)
         html, _ = _fill_document(doc, body, excerpt, results, rendered.digest)
-        self._html.put(rendered.digest, html.encode("utf-8", "surrogatepass"))
+        self._html.put(rendered.digest, _packed(html))
         return html
 
     def _doc_key(self, doc: Document, digest: str, version: str) -> str:
@@ -218,6 +220,10 @@ class RenderBatch:
             return self._katex_renderer().render(wanted), None
         except KatexUnavailable as exc:
             return {}, str(exc)
+
+
+def _packed(html: str) -> bytes:
+    return zlib.compress(html.encode("utf-8", "surrogatepass"), 1)
 
 
 def _abstract_source(paper: Paper) -> tuple[str, int] | None:
