@@ -152,7 +152,7 @@ class Builder:
         # papers' HTML, topics), in one file per code version.
         self.stored = StoredMemo(self.cache / f"memo-{self.code[:16]}.pickle")
         self.renderer = RenderBatch(self.katex, options.source, self.cache, self.stored)
-        self.writer = SiteWriter(template_dirs(options.project), options.output)
+        self.writer = SiteWriter(template_dirs(options.project), options.output, rebuilds=options.dev)
         self.memo = Memo(limit=400_000)  # per item: paper summaries, document views, note sections
         self.whole = Memo(limit=16)  # per collection: slugs, order, the index, page lists, BibTeX keys, feeds
         self.files: dict = {}  # what was read: path -> (stat, result)
@@ -277,7 +277,7 @@ class Builder:
     def _forget_output(self) -> None:
         """Drop what this builder remembers of output/ (its fingerprints, the writer's list of files)."""
         if self._lease is not None:  # it has built before: a new writer reads the manifest and the disk
-            self.writer = SiteWriter(template_dirs(self.options.project), self.options.output)
+            self.writer = SiteWriter(template_dirs(self.options.project), self.options.output, self.options.dev)
             self.writer.begin()
         self.fingerprints = None
 

@@ -85,7 +85,9 @@ def _where(origin: str) -> tuple[str, int]:
 class SiteWriter:
     """Renders pages with Jinja2 and writes them, plus static assets, into output/."""
 
-    def __init__(self, templates: Path | Sequence[Path], output: Path):
+    def __init__(self, templates: Path | Sequence[Path], output: Path, rebuilds: bool = True):
+        """`rebuilds`: keep per page what a later write of this writer reuses (the dev server's), not only
+        what this one needs (27,000 papers: ~50 MB)."""
         self.templates = [templates] if isinstance(templates, Path) else list(templates)  # lookup order
         self.output = output
         self.env = make_environment(self.templates)
@@ -93,8 +95,9 @@ class SiteWriter:
         self._closures: dict[str, str] = {}
         self._items = Memo(limit=200_000)  # (template closure, value digest) -> rendered fragment
         self._on_disk: set[str] | None = None  # what this writer knows it left in output/ last time
-        self._rels = Memo(limit=1_000_000)  # page URL -> (normalised output path, why it is refused)
-        self._fingerprints = Memo(limit=1_000_000)  # (page, templates) -> (input digests, fingerprint)
+        per_page = 1_000_000 if rebuilds else 0
+        self._rels = Memo(limit=per_page)  # page URL -> (normalised output path, why it is refused)
+        self._fingerprints = Memo(limit=per_page)  # (page, templates) -> (input digests, fingerprint)
         self._last_plan: _Plan | None = None
 
     # -- templates --------------------------------------------------------------
