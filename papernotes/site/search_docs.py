@@ -18,9 +18,10 @@ from .research import PaperIndex
 
 # Pagefind 1.5 holds ~140 bytes per byte of document it indexes plus ~5 KB per document (measured: 3,500
 # paper documents, 510 MB; 52,000 author documents, 343 MB). Bundles are cut at an estimate of 100 B a
-# byte against 280 MB, i.e. ~400 MB of Pagefind a bundle: each bundle is one more index the search page
-# merges (27,000 papers + 52,000 authors: ~22), and 45 smaller ones made the first query too slow.
-BUNDLE_MEMORY = 280_000_000
+# byte against 250 MB: each bundle is one more index the search page merges (27,000 papers + 52,000
+# authors: 29), and 45 smaller ones made the first query too slow. At 280 MB (26 bundles) Pagefind's
+# ~300 MiB a bundle put the build's process tree at its peak over 1 GiB.
+BUNDLE_MEMORY = 250_000_000
 PER_DOCUMENT, PER_BYTE = 5_000, 100
 _TAG = re.compile(r"<[^>]*>")
 _KATEX = re.compile(r'<span class="katex(?:-display)?">')
