@@ -3,7 +3,8 @@
 - ``run_measured(cmd, cwd)``: wall seconds; ``os.wait4``'s ru_maxrss (the largest of the process and the
   children it reaped); and, sampled from /proc every ``INTERVAL`` seconds, the resident memory of the whole
   process tree (the build, its KaTeX node workers, Pagefind): the peak of the sum and the peak of the largest
-  process, with its name. A sum of RSS counts shared pages (libraries) once per process: an upper bound.
+  process, with its name. A sum of RSS counts shared pages (libraries) once per process: an upper bound; a
+  child forked and not yet exec'd counts as part of its parent.
 - ``tree_size(folder)``: files and bytes (sum of file sizes) under a folder.
 - ``reference(source, scratch)``: the fixed workload every figure is also given as a ratio of, measured in
   the same run: a Python child that reads every corpus file into memory, SHA-256-hashes it and writes a copy
@@ -52,6 +53,14 @@ def _rss(pid: int) -> int:
         return 0
 
 
+def _cmdline(pid: int) -> bytes | None:
+    try:
+        with open(f"/proc/{pid}/cmdline", "rb") as fh:
+            return fh.read()
+    except OSError:
+        return None
+
+
 class TreeSampler(threading.Thread):
     """Samples the RSS of `root` and all its descendants until `stop()`."""
 
@@ -72,7 +81,10 @@ class TreeSampler(threading.Thread):
             pid = todo.pop()
             tree.append(pid)
             todo += children.get(pid, [])
-        sizes = [(_rss(pid), pid) for pid in tree]
+        # A child forked and not yet exec'd (its command line is still its parent's) shares the parent's pages:
+        # counted in its parent. (Starting a helper, vfork's child shows the parent's whole RSS for a moment.)
+        lines = {pid: _cmdline(pid) for pid in tree}
+        sizes = [(0 if pid != self.root and lines[pid] == lines.get(procs[pid][0]) else _rss(pid), pid) for pid in tree]
         total = sum(size for size, _ in sizes)
         biggest, pid = max(sizes)
         self.samples += 1

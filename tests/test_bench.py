@@ -275,6 +275,15 @@ def test_process_tree_memory_is_sampled(tmp_path):
     assert measure.tree_size(tmp_path / "d") == (1, 5)
 
 
+def test_a_forked_child_that_has_not_exec_d_counts_in_its_parent(tmp_path):
+    measure = _bench_module("measure")
+    forks = "import os, time; x = b'x' * 80_000_000; pid = os.fork(); time.sleep(0.8); os._exit(0) if pid == 0 else os.wait()"
+    got = measure.run_measured([sys.executable, "-c", forks], tmp_path)
+    assert got["returncode"] == 0 and got["processes"] >= 2
+    assert got["largest_rss_mib"] >= 75
+    assert got["tree_rss_mib"] < 1.5 * got["largest_rss_mib"]  # not the 80 MB twice
+
+
 def test_run_end_to_end(tmp_path):
     proc = subprocess.run(
         [
