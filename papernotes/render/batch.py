@@ -29,8 +29,9 @@ from ..sources.documents import Document
 from ..sources.text import clean_tex_residue
 from .documents import DocumentRenderer
 from .excerpt import excerpt_html
+from .images import ImageRef
 from .katex import KatexRenderer, KatexUnavailable
-from .markdown import ImageRef, RenderedMarkdown, TocEntry
+from .markdown import RenderedMarkdown, TocEntry
 from .math import fill_math
 from .outline import summary
 from .text import raw_tex, text_with_math

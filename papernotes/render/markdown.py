@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import functools
 import re
-import xml.etree.ElementTree as etree
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,12 +18,11 @@ from html import unescape as unescape_html
 import markdown
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify_unicode
-from markdown.postprocessors import Postprocessor
 from markdown.preprocessors import Preprocessor
 from markdown.treeprocessors import Treeprocessor
 from pymdownx.emoji import gemoji, to_alt
 
-from ..diagnostics import Diagnostic, error, warning
+from ..diagnostics import Diagnostic, error
 from ..memo import Memo
 from ..sources.documents import MORE_MARK
 from ..sources.note_sections import join_broken_headings
@@ -33,6 +31,7 @@ from .bounds import LiteralTreeprocessor, bound_markdown
 from .citations import CiteResolver, expand_citations
 from .excerpt import MorePostprocessor, MoreTreeprocessor, excerpt_allowed, same_start
 from .highlight import MemoHighlightExtension
+from .images import HtmlImagePostprocessor, ImageRef, ImageTreeprocessor
 from .math import Formula, leftover_tex, protect_math
 from .outline import Outline, count_words, outline_of
 from .tags import expand_tags
@@ -48,14 +47,6 @@ class TocEntry:
     level: int
     id: str
     name: str  # HTML-escaped heading text (may hold math tokens)
-
-
-@dataclass(frozen=True)
-class ImageRef:
-    src: str  # as written: relative to the source file (or its Hexo asset folder), or /root-absolute
-    line: int
-    exists: bool
-    resolved: str | None = None  # the file it names, relative to site_src/ (None: missing)
 
 
 @dataclass(frozen=True)
@@ -89,89 +80,7 @@ class _BlocksPreprocessor(Preprocessor):
         return normalize_blocks("\n".join(lines)).split("\n")
 
 
-class _ImageTreeprocessor(Treeprocessor):
-    """Markdown images (`![]()`, reference-style): resolved, or a visible placeholder instead of a broken <img>."""
-
-    def __init__(self, md, renderer: MarkdownRenderer):
-        super().__init__(md)
-        self.renderer = renderer
-
-    def run(self, root):
-        state = self.renderer._state
-        for parent in list(root.iter()):
-            for index, child in enumerate(list(parent)):
-                if child.tag != "img" or not _is_local(child.get("src", "")):
-                    continue
-                src = child.get("src", "")
-                child.set(_SEEN, "")  # the HTML-image pass below leaves it alone
-                shown = _resolve(state, src)
-                if shown is not None:
-                    child.set("src", shown)
-                    child.set("loading", "lazy")
-                    continue
-                holder = _placeholder(child.get("alt", ""), src)
-                holder.tail = child.tail
-                parent.remove(child)
-                parent.insert(index, holder)
-
-
-_SEEN = "data-pn-seen"
 _MATH_TOKEN = re.compile(r"PNMATHQ*\d+X")
-_IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
-_IMG_ATTR_SRC = re.compile(r"""(\bsrc\s*=\s*)(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.I)
-_IMG_ATTR_ALT = re.compile(r"""\balt\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.I)
-
-
-def _resolve(state: dict, src: str) -> str | None:
-    """Record the image; return the src to show (rewritten for a /root image), or None when it is missing."""
-    lines = state["image_lines"].get(src)
-    line = lines.pop(0) if lines else state["first_line"]
-    resolved = state["resolve"](src)
-    state["images"].append(ImageRef(src, line, resolved is not None, resolved))
-    if resolved is None:
-        state["diagnostics"].append(warning(state["path"], line, f"{state['explain'](src)}: {src}"))
-        return None
-    return state["base_path"] + resolved if src.startswith("/") else src
-
-
-def _placeholder(alt: str, src: str) -> etree.Element:
-    holder = etree.Element(
-        "span", {"class": "missing-image", "role": "img", "aria-label": f"missing image: {alt or src}"}
-    )
-    label = etree.SubElement(holder, "span", {"class": "missing-image-alt"})
-    label.text = alt or "image"
-    code = etree.SubElement(holder, "code")
-    code.text = src
-    return holder
-
-
-class _HtmlImagePostprocessor(Postprocessor):
-    """`<img src>` written as HTML (Typora inserts them), once Python-Markdown has put raw HTML back."""
-
-    def __init__(self, md, renderer: MarkdownRenderer):
-        super().__init__(md)
-        self.renderer = renderer
-
-    def run(self, text: str) -> str:
-        return _IMG_TAG.sub(self._image, text)
-
-    def _image(self, m: re.Match) -> str:
-        tag = m.group(0)
-        if _SEEN in tag:
-            return tag.replace(f' {_SEEN}=""', "")
-        src_m = _IMG_ATTR_SRC.search(tag)
-        src = unescape_html(next((g for g in (src_m.groups()[1:] if src_m else ()) if g is not None), ""))
-        if not _is_local(src):
-            return tag
-        shown = _resolve(self.renderer._state, src)
-        if shown is None:
-            alt_m = _IMG_ATTR_ALT.search(tag)
-            alt = unescape_html(next((g for g in (alt_m.groups() if alt_m else ()) if g is not None), ""))
-            return etree.tostring(_placeholder(alt, src), encoding="unicode", method="html")
-        if shown == src:
-            return tag
-        start, end = src_m.span()
-        return f'{tag[:start]}{src_m.group(1)}"{escape_html(shown, quote=True)}"{tag[end:]}'
 
 
 class _OutlineTreeprocessor(Treeprocessor):
@@ -197,10 +106,10 @@ class _PapernotesExtension(Extension):
         md.preprocessors.register(_BlocksPreprocessor(md), "papernotes_blocks", 28)
         # After "inline" (20), before "toc" (5) reads the headings: a paragraph too long to format is text again.
         md.treeprocessors.register(LiteralTreeprocessor(md, self.renderer.literals), "papernotes_literals", 7)
-        md.treeprocessors.register(_ImageTreeprocessor(md, self.renderer), "papernotes_images", 5)
+        md.treeprocessors.register(ImageTreeprocessor(md, self.renderer), "papernotes_images", 5)
         md.treeprocessors.register(_OutlineTreeprocessor(md, self.renderer), "papernotes_outline", 1)
         # After "raw_html" (30) has put HTML blocks back, before "amp_substitute" (20).
-        md.postprocessors.register(_HtmlImagePostprocessor(md, self.renderer), "papernotes_html_images", 25)
+        md.postprocessors.register(HtmlImagePostprocessor(md, self.renderer), "papernotes_html_images", 25)
         # The excerpt from the same parse (render/excerpt.py): marked once the tree is done, cut last.
         md.treeprocessors.register(MoreTreeprocessor(md, self.renderer), "papernotes_more", 3)
         md.postprocessors.register(MorePostprocessor(md, self.renderer), "papernotes_more", 0)
@@ -215,11 +124,6 @@ def _gemoji() -> dict:
 
 def _shared_gemoji(options, md) -> dict:
     return _gemoji()
-
-
-def _is_local(src: str) -> bool:
-    """A file of the site (relative, or /root-absolute), not a URL, data: URI or fragment."""
-    return bool(src) and not re.match(r"^(?:[a-z][a-z0-9+.-]*:|//|#)", src, re.I)
 
 
 class MarkdownRenderer:
@@ -363,7 +267,13 @@ def protect(text: str, path: str, first_line: int, math: str, resolve_post=lambd
 
 
 def prepare(
-    text: str, path: str, first_line: int, math: str, resolve_post=lambda name: None, resolve_cite=None, protected=None
+    text: str,
+    path: str,
+    first_line: int,
+    math: str,
+    resolve_post=lambda name: None,
+    resolve_cite=None,
+    protected: Protected | None = None,
 ):
     """What runs before Markdown: `protect`, then citations (on the text without math, so no formula is
     touched). Returns (TagResult, the text, the text with math tokens and citations, the formulas,
