@@ -97,7 +97,7 @@ class SiteWriter:
         self._on_disk: set[str] | None = None  # what this writer knows it left in output/ last time
         per_page = 1_000_000 if rebuilds else 0
         self._rels = Memo(limit=per_page)  # page URL -> (normalised output path, why it is refused)
-        self._fingerprints = Memo(limit=per_page)  # (page, templates) -> (input digests, fingerprint)
+        self._fingerprints = Memo(limit=per_page)  # (URL, templates) -> (page, input digests, fingerprint)
         self._last_plan: _Plan | None = None
 
     # -- templates --------------------------------------------------------------

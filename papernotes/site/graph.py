@@ -105,13 +105,15 @@ class Graph:
         """Template closure + the page's identity and arguments + the digests of what it reads.
         `memo` (a Memo) keeps the last fingerprint of each page, reused while its input digests stay."""
         digests = tuple(self.digest(name) for name in page.inputs)
-        key = (page, templates_digest)
+        # Keyed by URL (its hash is kept by the str; a Page's is a tuple's, made again at every lookup), the page
+        # itself checked on a hit: a rebuild keeps most pages as the very same objects.
+        key = (page.url, templates_digest)
         hit = memo.peek(key) if memo is not None else None
-        if hit is not None and hit[0] == digests:
-            return hit[1]
+        if hit is not None and (hit[0] is page or hit[0] == page) and hit[1] == digests:
+            return hit[2]
         parts = [templates_digest, page.url, page.template, repr(page.args)]
         parts += [f"{name}={digest}" for name, digest in zip(page.inputs, digests)]
         fingerprint = hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()
         if memo is not None:
-            memo.put(key, (digests, fingerprint))
+            memo.put(key, (page, digests, fingerprint))
         return fingerprint

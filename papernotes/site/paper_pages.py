@@ -41,27 +41,25 @@ def add_paper_values(
     def resolve(key: str) -> tuple[str, tuple]:
         paper = by_key[key]
         html, html_digest = abstracts.get(key, ("", ""))
-        refs = []
-        for ref in notes.get(key, ()):
+        # Digests of what the value is made of, joined: the fingerprint hashes them (one sha per page, not two).
+        # Every paper is resolved on every rebuild, and most have no notes and no citations: those cost nothing.
+        parts = [paper.digest or digest_text(repr(paper)), ",".join(paper.topics), html_digest, bibkeys.get(key, "")]
+        refs, cited_in = [], []
+        for ref in notes.get(key) or ():
             doc = docs.get(ref.doc_path)
             if doc is not None:
-                refs.append(
-                    {
-                        "title": doc["title"],
-                        "kind_label": doc["kind_label"],
-                        "heading": ref.heading,
-                        "href": doc["href"] + (f"#{ref.anchor}" if ref.anchor else ""),
-                    }
-                )
-        cited_in = [
-            {"title": doc["title"], "kind_label": doc["kind_label"], "href": doc["href"]}
-            for doc in (docs[path] for path in citing.get(key, ()) if path in docs)
-        ]
-        # Digests of what the value is made of, joined: the fingerprint hashes them (one sha per page, not two).
-        digest = "|".join((paper.digest or digest_text(repr(paper)), ",".join(paper.topics), html_digest,
-                           bibkeys.get(key, ""), *("\0".join(r.values()) for r in refs),
-                           "cited", *("\0".join(c.values()) for c in cited_in)))  # fmt: skip
-        return digest, (paper, html, refs, bibtex, cited_in)
+                href = doc["href"] + (f"#{ref.anchor}" if ref.anchor else "")
+                shown = {"title": doc["title"], "kind_label": doc["kind_label"], "heading": ref.heading, "href": href}
+                refs.append(shown)
+                parts.append("\0".join(shown.values()))
+        parts.append("cited")
+        for path in citing.get(key) or ():
+            doc = docs.get(path)
+            if doc is not None:
+                shown = {"title": doc["title"], "kind_label": doc["kind_label"], "href": doc["href"]}
+                cited_in.append(shown)
+                parts.append("\0".join(shown.values()))
+        return "|".join(parts), (paper, html, refs, bibtex, cited_in)
 
     graph.add_family("paper:", resolve)
 

@@ -43,6 +43,7 @@ def test_the_fingerprint_covers_inputs_templates_and_arguments():
     memo = Memo()
     assert fingerprint(memo=memo) == base and fingerprint(memo=memo) == base
     assert fingerprint(digest="2", memo=memo) == fingerprint(digest="2")  # a kept fingerprint is never stale
+    assert fingerprint(args=("b",), memo=memo) == fingerprint(args=("b",))  # nor one of another page at that URL
 
 
 def test_a_templates_closure_is_what_it_extends_includes_and_imports(tmp_path):
