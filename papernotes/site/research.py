@@ -100,8 +100,10 @@ class PaperIndex:
         return cache[key]
 
     def listed(self, summaries) -> list[dict]:
-        """Summaries as list items: each with its pre-rendered `html` (made once, shared by every list)."""
-        return [{**s, "html": self.render_item(s)} for s in summaries]
+        """Summaries as list items: their pre-rendered `html` (made once, shared by every list), and what the
+        list pages group and flag them by (not a copy of every field: ~2 million list items at 27,000 papers)."""
+        render = self.render_item
+        return [{"html": render(s), "year": s["year"], "title_math": s["title_math"]} for s in summaries]
 
     def author_href(self, name: str) -> str:
         return self.urls.href(self.urls.author(self.author_slug[name]))
