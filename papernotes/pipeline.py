@@ -197,7 +197,8 @@ class Builder:
             )
             assets = self._assets(config, content, docs, urls, graph, pages, entries, diags)
             stage.detail = f"{len(pages):,} pages, {len(assets):,} other files"
-        give_back()
+        if not opts.dev:  # the dev server gives back after writing: not before the saved page
+            give_back()
         # one build at a time writes output/; outside dev, the collector skips the model and the pages
         with frozen(not opts.dev), output_lock(self.cache, opts.output) as lease:
             if lease.previous != self._lease:  # another process wrote output/ since: trust only what is there
@@ -225,6 +226,7 @@ class Builder:
             # the next rebuild scan only what that rebuild allocates.
             gc.collect()
             gc.freeze()
+            give_back()
         return report
 
     def _finish(self, index: IndexJob | None, written, counts: tuple, diags: Diagnostics, stamp, lease) -> None:
@@ -271,7 +273,7 @@ class Builder:
             stage.detail = f"{len(docs):,} documents, {len(paper_html):,} papers"
         if not self.options.dev:  # a later build of this process starts KaTeX again if a formula is new
             self.renderer.close()
-        give_back()  # the Markdown trees and KaTeX replies
+            give_back()  # the Markdown trees and KaTeX replies
         return docs, paper_html
 
     def _forget_output(self) -> None:
