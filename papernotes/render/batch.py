@@ -76,7 +76,7 @@ class RenderBatch:
         self._katex: KatexRenderer | None = None
         self._memo = Memo(limit=50_000)  # render key -> RenderedDocument / RenderedPaper
         # render key -> a document's full HTML, UTF-8 and deflated (a note with one character outside the BMP
-        # is a str of 4 bytes a character: 1,000 notes held 216 MB as str, 105 MB as UTF-8, 9 MB deflated; KaTeX's
+        # is a str of 4 bytes a character: 1,000 notes held 216 MB as str, 105 MB as UTF-8, ~13 MB deflated; KaTeX's
         # markup repeats itself, and a document's HTML is wanted two or three times a build: ~1 ms each)
         self._html = Memo(limit=2_000)
         self.processes_started = 0

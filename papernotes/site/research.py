@@ -101,7 +101,7 @@ class PaperIndex:
 
     def listed(self, summaries) -> list[dict]:
         """Summaries as list items: their pre-rendered `html` (made once, shared by every list), and what the
-        list pages group and flag them by (not a copy of every field: ~2 million list items at 27,000 papers)."""
+        list pages group and flag them by (not a copy of every field: ~250,000 list items at 27,000 papers)."""
         render = self.render_item
         return [{"html": render(s), "year": s["year"], "title_math": s["title_math"]} for s in summaries]
 
