@@ -152,7 +152,7 @@ class Builder:
         # papers' HTML, topics), in one file per code version.
         self.stored = StoredMemo(self.cache / f"memo-{self.code[:16]}.pickle")
         self.renderer = RenderBatch(self.katex, options.source, self.cache, self.stored)
-        self.writer = SiteWriter(template_dirs(options.project), options.output, rebuilds=options.dev)
+        self.writer = self._new_writer()
         self.memo = Memo(limit=400_000)  # per item: paper summaries, document views, note sections
         self.whole = Memo(limit=16)  # per collection: slugs, order, the index, page lists, BibTeX keys, feeds
         self.files: dict = {}  # what was read: path -> (stat, result)
@@ -197,8 +197,7 @@ class Builder:
             )
             assets = self._assets(config, content, docs, urls, graph, pages, entries, diags)
             stage.detail = f"{len(pages):,} pages, {len(assets):,} other files"
-        if not opts.dev:  # the dev server gives back after writing: not before the saved page
-            give_back()
+        self._give_back()
         # one build at a time writes output/; outside dev, the collector skips the model and the pages
         with frozen(not opts.dev), output_lock(self.cache, opts.output) as lease:
             if lease.previous != self._lease:  # another process wrote output/ since: trust only what is there
@@ -273,13 +272,22 @@ class Builder:
             stage.detail = f"{len(docs):,} documents, {len(paper_html):,} papers"
         if not self.options.dev:  # a later build of this process starts KaTeX again if a formula is new
             self.renderer.close()
-            give_back()  # the Markdown trees and KaTeX replies
+        self._give_back()  # the Markdown trees and KaTeX replies
         return docs, paper_html
+
+    def _new_writer(self) -> SiteWriter:
+        """Only the dev server's writer keeps per page what its next write reuses."""
+        return SiteWriter(template_dirs(self.options.project), self.options.output, rebuilds=self.options.dev)
+
+    def _give_back(self) -> None:
+        """Memory a stage freed goes back before the next stage; in dev, only after writing (not before the page)."""
+        if not self.options.dev:
+            give_back()
 
     def _forget_output(self) -> None:
         """Drop what this builder remembers of output/ (its fingerprints, the writer's list of files)."""
         if self._lease is not None:  # it has built before: a new writer reads the manifest and the disk
-            self.writer = SiteWriter(template_dirs(self.options.project), self.options.output, self.options.dev)
+            self.writer = self._new_writer()
             self.writer.begin()
         self.fingerprints = None
 
