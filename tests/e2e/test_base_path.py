@@ -108,14 +108,23 @@ def test_every_page_is_reachable_from_home(site_crawl):
 
 def test_canonical_links_use_the_absolute_base_url(site_crawl):
     site = site_crawl.site
-    wrong = []
+    wrong, articles = [], 0
     for url, page in site_crawl.pages.items():
         expected = site.base_url + rel_url(site, url)
         if page.canonical != [expected]:
             wrong.append(f"{url}: canonical {page.canonical} != {expected}")
-        if page.og_url != [expected]:
+        # Link previews (og:*) are on what people share: the home and every note, post and paper page;
+        # the author and list pages (80,000 at 27,000 papers) go without. Where there, og:url is canonical.
+        rel = rel_url(site, url)
+        shared = rel in ("", "index.html") or (
+            rel.count("/") == 2
+            and rel.split("/")[0] in ("notes", "posts", "papers")
+            and rel.split("/")[1] not in ("page", "year")
+        )
+        if page.og_url != ([expected] if shared or page.og_url else []):
             wrong.append(f"{url}: og:url {page.og_url} != {expected}")
-    assert wrong == []
+        articles += shared and rel not in ("", "index.html")
+    assert wrong == [] and articles > 0
 
 
 def test_404_page_works_at_any_depth(any_site):
