@@ -7,6 +7,8 @@ title links; the markup is not indented.
 
 from __future__ import annotations
 
+import re
+
 from bs4 import NavigableString
 from sitebuild import soup
 
@@ -62,6 +64,20 @@ def test_a_paper_page_head_has_what_search_engines_and_previews_read_and_nothing
     assert page.head.find("link", rel="icon")["href"] == "/static/favicon.svg"
     assert _stylesheets(page) == ["/static/style.css"]  # no formula, no highlighted code
     assert "color-scheme: light dark" in (output / "static/style.css").read_text(encoding="utf-8")
+
+
+def test_link_previews_on_what_is_shared_not_on_author_and_list_pages(seed_site):
+    output, _ = seed_site
+    og = {m for m in HEAD_META if m[0] == "property"}
+    for rel in (NOTE, "posts/cvpr2022-papers/index.html", "index.html"):
+        assert og <= _meta(soup(output / rel)), rel
+    for rel in (
+        "authors/nannan-wang/index.html",
+        "venues/cvpr/2023/index.html",
+        "papers/index.html",
+        "topics/index.html",
+    ):
+        assert not og & _meta(soup(output / rel)), rel  # ~80,000 such pages at 27,000 papers
 
 
 def test_katex_stylesheet_exactly_on_the_paper_pages_that_show_math(seed_site):
@@ -120,14 +136,22 @@ def test_related_papers_of_a_prolific_author_are_their_own_first(seed_site):
         assert authors & {a["href"] for a in soup(output / href.strip("/") / "index.html").select(".paper-authors a")}
 
 
-def _indentation(page) -> list[str]:
-    """Whitespace-only text between tags that is more than a line break (never inside <pre>)."""
-    return [
+_PRE = re.compile(r"<pre\b.*?</pre>", re.S)
+_INDENTED = re.compile(r">\n[ \t]+<")
+
+
+def _indentation(path) -> list[str]:
+    """Whitespace-only text between tags that is more than a line break (never inside <pre>). Read from the
+    file itself: html.parser hands "\\n  " between tags back as "\\n", so a parsed page cannot show it."""
+    page = soup(path)
+    parsed = [
         repr(s)
         for s in page.find_all(string=True)
         if isinstance(s, NavigableString) and not s.strip() and s not in ("", "\n", " ")
         and s.find_parent("pre") is None
     ]  # fmt: skip
+    text = _PRE.sub("", path.read_text(encoding="utf-8"))
+    return parsed + [repr(text[max(0, m.start() - 40) : m.end() + 20]) for m in _INDENTED.finditer(text)]
 
 
 def test_pages_are_not_indented(seed_site):
@@ -142,6 +166,6 @@ def test_pages_are_not_indented(seed_site):
         "404.html",
         *lists,
     ):
-        assert _indentation(soup(output / rel)) == [], rel
+        assert _indentation(output / rel) == [], rel
     bibtex = soup(output / SSA_GAN).select_one(".bibtex code").get_text()
     assert "\n  author = {" in bibtex  # <pre> keeps its own layout
