@@ -179,7 +179,8 @@ def test_assets_referenced_by_pages_exist_and_no_cdn(seed_site):
                 if not ref or el.get("rel") in (["canonical"],) or tag == "link" and el.get("rel") == ["alternate"]:
                     continue
                 assert not re.match(r"^(https?:)?//", ref), f"{page_path}: external {ref}"
-    css = (output / "static/katex/katex.min.css").read_text(encoding="utf-8")
-    fonts = set(re.findall(r"url\((fonts/[^)]+)\)", css))
-    assert fonts and all((output / "static/katex" / f).is_file() for f in fonts)
+    css = (output / "static/math/math.css").read_text(encoding="utf-8")
+    fonts = set(re.findall(r"url\(([^)]+)\)", css))
+    assert fonts and all((output / "static/math" / f).is_file() for f in fonts)
     assert all(f.endswith(".woff2") for f in fonts)
+    assert (output / "static/math/OFL.txt").is_file()  # the font's licence travels with it

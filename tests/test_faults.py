@@ -196,6 +196,10 @@ def test_a_katex_worker_that_never_answers_is_killed_and_the_tex_is_shown(tmp_pa
     (package / "package.json").write_text('{"name": "katex", "version": "0.0.0-hung", "main": "hung.js"}\n')
     (package / "hung.js").write_text(HUNG_KATEX, encoding="utf-8")
     (package / "dist").symlink_to(ROOT / "node_modules" / "katex" / "dist")
+    (project / "node_modules" / "@fontsource").mkdir()  # the math font is there: only KaTeX hangs
+    (project / "node_modules" / "@fontsource" / "stix-two-math").symlink_to(
+        ROOT / "node_modules" / "@fontsource" / "stix-two-math"
+    )
     shutil.copytree(ROOT / "templates", project / "templates")
     (project / "static").symlink_to(ROOT / "static")
     monkeypatch.setattr(katex, "BATCH_SECONDS", 1.0)

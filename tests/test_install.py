@@ -79,12 +79,14 @@ def test_init_writes_a_ready_notes_repository(site):
     assert list((site / "site_src/posts").glob("*.md")) and (site / "README.md").is_file()
 
 
-def test_the_init_site_pins_the_katex_of_this_checkout(site):
-    wanted = json.loads((ROOT / "package.json").read_text())["dependencies"]["katex"]
-    assert json.loads((site / "package.json").read_text())["dependencies"] == {"katex": wanted}
+def test_the_init_site_pins_the_katex_and_math_font_of_this_checkout(site):
+    wanted = json.loads((ROOT / "package.json").read_text())["dependencies"]
+    assert set(wanted) == {"katex", "@fontsource/stix-two-math"}
+    assert json.loads((site / "package.json").read_text())["dependencies"] == wanted
     lock = json.loads((site / "package-lock.json").read_text())  # `npm ci` (the workflow) needs it
-    assert lock["packages"][""]["dependencies"] == {"katex": wanted}
-    assert lock["packages"]["node_modules/katex"]["version"] == wanted
+    assert lock["packages"][""]["dependencies"] == wanted
+    for name, version in wanted.items():
+        assert lock["packages"][f"node_modules/{name}"]["version"] == version
 
 
 def test_init_never_overwrites(site, tmp_path):
@@ -156,7 +158,9 @@ def test_an_init_site_builds_with_the_theme_overrides_and_the_tools_katex(site, 
     assert soup(tmp_path / "out/index.html").select_one("#mine") is None  # home.html: the theme's
     assert (tmp_path / "out/static/style.css").read_text() == "/* the site's */\n"
     assert (tmp_path / "out/static/search.js").read_bytes() == (ROOT / "static/search.js").read_bytes()
-    assert (tmp_path / "out/static/katex/katex.min.css").is_file()
+    assert (tmp_path / "out/static/math/math.css").is_file() and (
+        tmp_path / "out/static/math/stix-two-math.woff2"
+    ).is_file()
     assert (site / ".papernotes-cache").is_dir() and not (ROOT / "output" / "notes" / "kuo-san-mo-xing-bi-ji").exists()
 
 
@@ -211,5 +215,5 @@ def test_pip_install_init_npm_install_new_build(tmp_path):
     page = soup(site / "output/notes/kuo-san-mo-xing-bi-ji/index.html")
     assert page.select_one("h1") is not None
     assert soup(site / "output/notes/diffusion-loss/index.html").select(".katex")
-    assert (site / "output/static/katex/katex.min.css").is_file() and (site / "output/static/style.css").is_file()
+    assert (site / "output/static/math/stix-two-math.woff2").is_file() and (site / "output/static/style.css").is_file()
     assert (site / "output/pagefind/pagefind.js").is_file()

@@ -1,4 +1,4 @@
-"""Files that are not pages: static/, the Pygments and KaTeX stylesheets and fonts, images of notes,
+"""Files that are not pages: static/, the Pygments and math stylesheets, the math font, images of notes,
 .nojekyll and CNAME. Handed to the writer as data: output path -> bytes or the file to copy."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from urllib.parse import unquote
 
 from ..diagnostics import Diagnostics
 from ..render.highlight import pygments_css
-from ..render.katex import KatexUnavailable, katex_assets, katex_css
+from ..render.katex import KatexUnavailable, math_assets
 from .urls import Urls
 
 
@@ -18,7 +18,7 @@ def static_assets(
     static_dirs: list[Path], katex_root: Path, urls: Urls, diags: Diagnostics, cname: str | None
 ) -> dict[str, Path | bytes]:
     """`static_dirs` in lookup order (a site's static/, then the theme's): the first holding a file wins;
-    KaTeX's stylesheet and fonts from `katex_root`/node_modules."""
+    the math stylesheet and font from `katex_root`/node_modules."""
     assets: dict[str, Path | bytes] = {}
     for static in static_dirs:
         if static.is_dir():
@@ -27,11 +27,9 @@ def static_assets(
                     assets.setdefault(urls.static(path.relative_to(static).as_posix()), path)
     assets[urls.static("pygments.css")] = pygments_css().encode("utf-8")
     try:
-        for src, rel in katex_assets(katex_root):
-            assets[rel] = src
-        assets[urls.static("katex/katex.min.css")] = katex_css(katex_root).encode("utf-8")
+        assets.update(math_assets(katex_root))
     except KatexUnavailable as exc:
-        diags.error("package.json", 0, f"KaTeX stylesheet and fonts not copied: {exc}")
+        diags.error("package.json", 0, f"the math stylesheet and font not copied: {exc}")
     assets[".nojekyll"] = b""  # GitHub Pages: serve _-prefixed files as they are
     if cname:
         assets["CNAME"] = (cname + "\n").encode("utf-8")

@@ -30,9 +30,9 @@ def site_context(config: SiteConfig, urls: Urls) -> dict:
         "nav": [
             {"label": label, "href": urls.href(getattr(urls, url)()), "section": section} for label, url, section in NAV
         ],
-        # style.css on every page; KaTeX's and Pygments' on pages that may show math / code (page.math, page.code)
+        # style.css on every page; the math and Pygments ones on pages that may show math / code (page.math, page.code)
         "stylesheets": {
-            "math": urls.href(urls.static("katex/katex.min.css")),
+            "math": urls.href(urls.static("math/math.css")),
             "code": urls.href(urls.static("pygments.css")),
             "site": urls.href(urls.static("style.css")),
         },

@@ -79,7 +79,7 @@ def test_crawl_finds_no_broken_links(site_crawl):
         assert rel in rels, f"the crawl never reached {rel!r}"
     assets = {rel_url(site_crawl.site, u) for u in site_crawl.resources}
     assert {"static/style.css", "atom.xml", "pagefind/pagefind.js"} <= assets
-    assert any(a.startswith("static/katex/fonts/KaTeX_Main") for a in assets), "KaTeX fonts in katex.min.css"
+    assert "static/math/stix-two-math.woff2" in assets, "the math font named by static/math/math.css"
 
 
 def test_crawl_finds_no_link_leaving_the_base(site_crawl):

@@ -170,13 +170,21 @@ LAYOUT_JS = """() => {
 }"""
 
 
+# MathML is laid out as math (a fraction's numerator over its denominator), not run together as text.
+FRACTION_JS = """() => [...document.querySelectorAll("mfrac")].map((frac) => {
+  const [top, bottom] = [...frac.children].map((el) => el.getBoundingClientRect());
+  return top.bottom <= bottom.top + 1 && frac.getBoundingClientRect().height > 1.5 * top.height;
+})"""
+
+
 LONG_FORMULA_JS = """() => {
   const original = document.querySelector(".math-display");
   const copy = original.cloneNode(true);
   copy.classList.add("e2e-long");
-  const html = copy.querySelector(".katex-html");
-  const parts = [...html.children];
-  for (let i = 0; i < 12; i++) for (const part of parts) html.append(part.cloneNode(true));
+  const formula = copy.querySelector("math > semantics").firstElementChild;
+  const row = document.createElementNS("http://www.w3.org/1998/Math/MathML", "mrow");
+  for (let i = 0; i < 13; i++) row.append(formula.cloneNode(true));
+  formula.replaceWith(row);
   original.after(copy);
   const box = copy.getBoundingClientRect();
   return {right: box.right, scrollWidth: copy.scrollWidth, clientWidth: copy.clientWidth};
@@ -190,11 +198,15 @@ def test_note_math_fonts_and_no_overflow_at_375px(open_tab):
     assert page.locator(".katex").count() > 0
 
     fonts = page.evaluate(FONTS_JS)
-    main = [f for f in fonts if f[0] == "KaTeX_Main"]
-    assert main, f"no KaTeX_Main @font-face in document.fonts: {fonts}"
-    assert "loaded" in {f[3] for f in main}, f"KaTeX_Main never loaded: {main}"
+    main = [f for f in fonts if f[0] == "STIX Two Math"]
+    assert main, f"no STIX Two Math @font-face in document.fonts: {fonts}"
+    assert "loaded" in {f[3] for f in main}, f"STIX Two Math never loaded: {main}"
     assert [f for f in fonts if f[3] == "error"] == []
-    assert page.evaluate("document.fonts.check('16px KaTeX_Main')")
+    assert page.evaluate("document.fonts.check('16px \"STIX Two Math\"')")
+    # The formulas are drawn with it (MathML Core: the math font, not the text font).
+    assert page.evaluate("getComputedStyle(document.querySelector('math')).fontFamily").startswith('"STIX Two Math"')
+    fractions = page.evaluate(FRACTION_JS)
+    assert fractions and all(fractions), fractions
 
     layout = page.evaluate(LAYOUT_JS)
     assert len(layout["displays"]) > 0
@@ -203,7 +215,7 @@ def test_note_math_fonts_and_no_overflow_at_375px(open_tab):
     assert {d["overflowX"] for d in layout["displays"]} == {"auto"}
     assert layout["scrollWidth"] <= 375, f"the page scrolls sideways: scrollWidth {layout['scrollWidth']}"
 
-    # The seed's formulas only just fit; make one really long (real KaTeX markup, repeated) to see it scroll.
+    # The seed's formulas only just fit; make one really long (its real MathML, repeated) to see it scroll.
     long = page.evaluate(LONG_FORMULA_JS)
     assert long["scrollWidth"] > 3 * long["clientWidth"], long  # it is long ...
     assert long["right"] <= layout["articleRight"] + 1, long  # ... but its box stays inside the article

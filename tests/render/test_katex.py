@@ -12,7 +12,7 @@ from pathlib import Path
 import markdown
 import pytest
 
-from papernotes.render.katex import KatexRenderer, KatexUnavailable, katex_assets, katex_css
+from papernotes.render.katex import KatexRenderer, KatexUnavailable, math_assets
 from papernotes.render.math import fill_math, protect_math
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -111,14 +111,32 @@ def test_missing_results_show_source_without_error_box():
     assert diags == []
 
 
-def test_assets_and_css_ship_only_woff2():
-    assets = katex_assets(ROOT)
-    rels = [rel for _, rel in assets]
-    assert rels[0] == "static/katex/katex.min.css"
-    assert "static/katex/fonts/KaTeX_Main-Regular.woff2" in rels
-    assert all(src.is_file() for src, _ in assets)
-    assert all(rel.endswith(".woff2") for rel in rels[1:])
-    css = katex_css(ROOT)
-    assert css.count("@font-face") == len(rels) - 1
-    assert ".woff)" not in css and ".ttf)" not in css
-    assert 'src:url(fonts/KaTeX_Main-Regular.woff2) format("woff2")}' in css
+def test_math_assets_are_a_stylesheet_the_font_and_its_licence(tmp_path):
+    assets = math_assets(ROOT)
+    assert sorted(assets) == ["static/math/OFL.txt", "static/math/math.css", "static/math/stix-two-math.woff2"]
+    font = assets["static/math/stix-two-math.woff2"]
+    assert font.read_bytes()[:4] == b"wOF2"
+    assert "SIL Open Font License" in assets["static/math/OFL.txt"].read_text("utf-8")
+    css = assets["static/math/math.css"].decode("utf-8")
+    assert css.count("@font-face") == 1 and 'src:url(stix-two-math.woff2) format("woff2")' in css
+    assert 'math{font-family:"STIX Two Math",math}' in css
+    with pytest.raises(KatexUnavailable, match="stix-two-math is not installed"):
+        math_assets(tmp_path)
+
+
+def test_mathml_core_letters_styles_and_wrapper(tmp_path):
+    """What MathML Core leaves out (mathvariant other than normal) comes back as Unicode letters, text
+    styles as CSS; display formulas keep KaTeX's wrapper; the annotation stays the source."""
+    tex = r"\mathcal{L}_{\text{adv}} + \mathbb{E}[\mathbf{W}\boldsymbol{\theta}] + \mathfrak{g}\mathsf{A}\mathtt{b}"
+    items = [(tex, True), (r"\textbf{粗体} \mathrm{d}x \mathbf{1}", False)]
+    with KatexRenderer(ROOT, tmp_path) as renderer:
+        results = renderer.render(items)
+    display, inline = results[items[0]].html, results[items[1]].html
+    assert display.startswith('<span class="katex-display"><span class="katex"><math ')
+    assert 'display="block"' in display and "katex-html" not in display
+    for shown in ("<mi>ℒ</mi>", "<mi>𝔼</mi>", "<mi>𝐖</mi>", "<mi>𝜽</mi>", "<mi>𝔤</mi>", "<mi>𝖠</mi>", "<mi>𝚋</mi>"):
+        assert shown in display
+    assert '<mtext style="font-weight:bold">粗体</mtext>' in inline
+    assert '<mi mathvariant="normal">d</mi>' in inline and "<mn>𝟏</mn>" in inline
+    assert not re.search(r'mathvariant="(?!normal")', display + inline)
+    assert html.unescape(ANNOTATION.search(display).group(1)) == tex

@@ -68,7 +68,7 @@ def test_no_page_carries_search_index_attributes(pages):
     assert search["data-bundle"] == "/pagefind/" and search["data-query-param"] == "q"  # the search page's own
 
 
-def test_list_pages_link_katex_only_for_formulas_in_titles_and_never_pygments(pages):
+def test_list_pages_link_the_math_stylesheet_only_for_formulas_in_titles_and_never_pygments(pages):
     with_math = 0
     for url, page in pages.items():
         if url.split("/")[1] not in LISTS:
@@ -76,7 +76,7 @@ def test_list_pages_link_katex_only_for_formulas_in_titles_and_never_pygments(pa
         sheets = [link["href"] for link in page.head.find_all("link", rel="stylesheet")]
         assert "/static/pygments.css" not in sheets, url
         shows_math = page.select_one("main .katex") is not None
-        assert ("/static/katex/katex.min.css" in sheets) == shows_math, url
+        assert ("/static/math/math.css" in sheets) == shows_math, url
         with_math += shows_math
     assert with_math >= 5  # a few titles of the seed have formulas (venue, topic, author and /papers/ pages)
     for url in ("/venues/", "/topics/", "/authors/", "/archive/", "/tags/", "/404.html"):

@@ -80,7 +80,7 @@ def test_link_previews_on_what_is_shared_not_on_author_and_list_pages(seed_site)
         assert not og & _meta(soup(output / rel)), rel  # ~80,000 such pages at 27,000 papers
 
 
-def test_katex_stylesheet_exactly_on_the_paper_pages_that_show_math(seed_site):
+def test_math_stylesheet_exactly_on_the_paper_pages_that_show_math(seed_site):
     output, _ = seed_site
     with_math = without = 0
     for path in _paper_pages(output):
@@ -88,7 +88,7 @@ def test_katex_stylesheet_exactly_on_the_paper_pages_that_show_math(seed_site):
         sheets = _stylesheets(page)
         assert "/static/pygments.css" not in sheets, path
         if page.select(".katex"):
-            assert sheets == ["/static/katex/katex.min.css", "/static/style.css"], path
+            assert sheets == ["/static/math/math.css", "/static/style.css"], path
             with_math += 1
         else:
             assert sheets == ["/static/style.css"], path
@@ -96,13 +96,13 @@ def test_katex_stylesheet_exactly_on_the_paper_pages_that_show_math(seed_site):
     assert with_math >= 5 and without >= 300  # the seed has both kinds
 
 
-def test_a_note_with_math_links_katex_and_documents_keep_pygments(seed_site):
+def test_a_note_with_math_links_the_math_stylesheet_and_documents_keep_pygments(seed_site):
     output, _ = seed_site
     page = soup(output / NOTE)
     assert page.select(".katex")
     # Document pages do not say yet whether they show highlighted code: they link Pygments' CSS as before.
-    assert _stylesheets(page) == ["/static/katex/katex.min.css", "/static/pygments.css", "/static/style.css"]
-    assert (output / "static/katex/katex.min.css").is_file() and (output / "static/pygments.css").is_file()
+    assert _stylesheets(page) == ["/static/math/math.css", "/static/pygments.css", "/static/style.css"]
+    assert (output / "static/math/math.css").is_file() and (output / "static/pygments.css").is_file()
 
 
 def test_related_papers_are_a_few_title_links(seed_site):
