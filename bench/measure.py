@@ -4,7 +4,7 @@
   children it reaped); and, sampled from /proc every ``INTERVAL`` seconds, the resident memory of the whole
   process tree (the build, its KaTeX node workers, Pagefind): the peak of the sum and the peak of the largest
   process, with its name. A sum of RSS counts shared pages (libraries) once per process: an upper bound; a
-  child forked and not yet exec'd counts as part of its parent.
+  child forked and not yet exec'd counts with the pages it does not share with its parent.
 - ``tree_size(folder)``: files and bytes (sum of file sizes) under a folder.
 - ``reference(source, scratch)``: the fixed workload every figure is also given as a ratio of, measured in
   the same run: a Python child that reads every corpus file into memory, SHA-256-hashes it and writes a copy
@@ -53,6 +53,16 @@ def _rss(pid: int) -> int:
         return 0
 
 
+def _private(pid: int) -> int:
+    """The pages of `pid` no other process shares (copied on write since a fork, or its own)."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as fh:
+            fields = dict(line.split(b":", 1) for line in fh.read().splitlines()[1:] if b":" in line)
+        return sum(int(fields[k].split()[0]) for k in (b"Private_Clean", b"Private_Dirty")) * 1024
+    except (OSError, KeyError, IndexError, ValueError):
+        return 0
+
+
 def _cmdline(pid: int) -> bytes | None:
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as fh:
@@ -82,9 +92,11 @@ class TreeSampler(threading.Thread):
             tree.append(pid)
             todo += children.get(pid, [])
         # A child forked and not yet exec'd (its command line is still its parent's) shares the parent's pages:
-        # counted in its parent. (Starting a helper, vfork's child shows the parent's whole RSS for a moment.)
+        # only the pages it has of its own count (a Markdown worker's, render/parallel.py; a helper being
+        # started, whose vfork child shows the parent's whole RSS for a moment, has none).
         lines = {pid: _cmdline(pid) for pid in tree}
-        sizes = [(0 if pid != self.root and lines[pid] == lines.get(procs[pid][0]) else _rss(pid), pid) for pid in tree]
+        forked = {pid for pid in tree if pid != self.root and lines[pid] == lines.get(procs[pid][0])}
+        sizes = [(_private(pid) if pid in forked else _rss(pid), pid) for pid in tree]
         total = sum(size for size, _ in sizes)
         biggest, pid = max(sizes)
         self.samples += 1

@@ -1,7 +1,7 @@
 """The rendering batch: every document and every scraped title/abstract to HTML with math.
 
-Markdown runs on this core while KaTeX renders the formulas in its node process
-on the other. Results are memos keyed by a digest of their full inputs (a
+Markdown runs on this core (and a forked worker's, render/parallel.py) while KaTeX
+renders the formulas in its node process. Results are memos keyed by a digest of their full inputs (a
 document's render key covers its text, path, renderer code, Markdown and
 Pygments versions and which images exist; a paper's its merged records; both
 add the KaTeX version), and each result carries that digest so the pages made
@@ -34,6 +34,7 @@ from .katex import KatexRenderer, KatexUnavailable
 from .markdown import RenderedMarkdown, TocEntry
 from .math import fill_math
 from .outline import summary
+from .parallel import MarkdownShare
 from .text import raw_tex, text_with_math
 
 FORMULA_CHUNK = 50  # documents whose formulas go to KaTeX as one job (the first is soon ready)
@@ -135,6 +136,7 @@ class RenderBatch:
                 raw = [*raw_tex(paper.title, *where), *raw_tex(paper.abstract or "", *told)]
                 todo_papers[paper.key] = (title, title_f, abstract, abstract_f, where[0], told[0], raw)
         wanted = {(f.tex, f.display) for v in todo_papers.values() for f in (*v[1], *v[3])}
+        share = MarkdownShare(self.documents, todo_docs, digests, base_path)  # forks before KaTeX's thread
         with ThreadPoolExecutor(max_workers=1) as pool:
             # KaTeX starts on the first formulas found while the rest are looked for (one job at a time,
             # in order), then renders alongside Markdown.
@@ -143,7 +145,7 @@ class RenderBatch:
                 found = set().union(*(self.documents.formulas(d) for d in todo_docs[start : start + FORMULA_CHUNK]))
                 math_jobs.append(pool.submit(self._render_math, sorted(found - wanted)))
                 wanted |= found
-            markdown = {d.path: self.documents.render(d, digests[d.path], base_path) for d in todo_docs}
+            markdown = share.results()
             results, problem = {}, None
             for job in math_jobs:
                 found, trouble = job.result()

@@ -143,6 +143,11 @@ class DocumentRenderer:
             self._store(key, hit)
         return self._memory.get(key, lambda: hit)
 
+    def adopt(self, doc: Document, digest: str, base_path: str, result: tuple) -> tuple:
+        """`render`'s result for `doc` made by another process (render/parallel.py), kept as if made here."""
+        self._protected.pop(self._protect_key(doc), None)
+        return self._memory.get(self.key(doc, digest, base_path), lambda: result)
+
     def images_unchanged(self, doc: Document, images) -> bool:
         """Does every image a rendering checked still name the same file (or still none)? The key sees
         only `![](src)` images; this catches every other kind (HTML, reference-style) that came or went."""
