@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import operator
 from collections.abc import Callable
 from typing import Any, NamedTuple
@@ -21,8 +22,10 @@ class Page(NamedTuple):  # a tuple: tens of thousands are made per build
 
 def same_in(old: list[Page], new: list[Page], *fields: int) -> bool:
     """Two builds' page lists agree in these fields (positions in Page), in order. A rebuild keeps most pages
-    as the very same objects (memoized), so identity settles nearly all of them without building tuples."""
+    as the very same objects (memoized), so identity settles nearly all of them, in C (83,000 pages at 27,000
+    papers: the few that are not the same object are compared field by field)."""
     if len(old) != len(new):
         return False
     get = operator.itemgetter(*fields)
-    return all(a is b or get(a) == get(b) for a, b in zip(old, new))
+    others = itertools.compress(zip(old, new), map(operator.is_not, old, new))
+    return all(get(a) == get(b) for a, b in others)
