@@ -340,14 +340,14 @@ math{font-family:"STIX Two Math",math}
 
 
 def math_assets(project_root: Path) -> dict[str, Path | bytes]:
-    """Output relpath -> file or bytes: the stylesheet of pages with math, the math font and its licence;
-    KatexUnavailable naming the fix when the font package is not installed."""
+    """Name under static/ (urls.static gives the output path) -> file or bytes: the stylesheet of pages with
+    math, the math font and its licence; KatexUnavailable naming the fix when the font package is missing."""
     package = Path(project_root).resolve() / "node_modules" / MATH_FONT
     font = package / "files" / "stix-two-math-latin-400-normal.woff2"
     if not font.is_file():
         raise KatexUnavailable(f"the npm package {MATH_FONT} is not installed in {package.parent.parent}: run `npm ci`")
     return {
-        "static/math/math.css": _MATH_CSS.encode("utf-8"),
-        "static/math/stix-two-math.woff2": font,
-        "static/math/OFL.txt": package / "LICENSE",
+        "math/math.css": _MATH_CSS.encode("utf-8"),
+        "math/stix-two-math.woff2": font,
+        "math/OFL.txt": package / "LICENSE",
     }

@@ -27,7 +27,7 @@ def static_assets(
                     assets.setdefault(urls.static(path.relative_to(static).as_posix()), path)
     assets[urls.static("pygments.css")] = pygments_css().encode("utf-8")
     try:
-        assets.update(math_assets(katex_root))
+        assets.update((urls.static(name), data) for name, data in math_assets(katex_root).items())
     except KatexUnavailable as exc:
         diags.error("package.json", 0, f"the math stylesheet and font not copied: {exc}")
     assets[".nojekyll"] = b""  # GitHub Pages: serve _-prefixed files as they are

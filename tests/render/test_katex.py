@@ -113,11 +113,11 @@ def test_missing_results_show_source_without_error_box():
 
 def test_math_assets_are_a_stylesheet_the_font_and_its_licence(tmp_path):
     assets = math_assets(ROOT)
-    assert sorted(assets) == ["static/math/OFL.txt", "static/math/math.css", "static/math/stix-two-math.woff2"]
-    font = assets["static/math/stix-two-math.woff2"]
+    assert sorted(assets) == ["math/OFL.txt", "math/math.css", "math/stix-two-math.woff2"]
+    font = assets["math/stix-two-math.woff2"]
     assert font.read_bytes()[:4] == b"wOF2"
-    assert "SIL Open Font License" in assets["static/math/OFL.txt"].read_text("utf-8")
-    css = assets["static/math/math.css"].decode("utf-8")
+    assert "SIL Open Font License" in assets["math/OFL.txt"].read_text("utf-8")
+    css = assets["math/math.css"].decode("utf-8")
     assert css.count("@font-face") == 1 and 'src:url(stix-two-math.woff2) format("woff2")' in css
     assert 'math{font-family:"STIX Two Math",math}' in css
     with pytest.raises(KatexUnavailable, match="stix-two-math is not installed"):
