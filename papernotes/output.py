@@ -78,6 +78,7 @@ class OutputFolder:
         self.root, self.report, self.diags = root, report, diags
         self.real = os.path.realpath(root)
         self._inside: set[str] = set()  # folders known to resolve inside output/
+        self._made: set[str] = set()  # folders this write created: empty but for what it put there since
         self._faults: dict[int, list[str]] = {}
 
     def open(self) -> bool:
@@ -96,14 +97,23 @@ class OutputFolder:
             self._check(folder)
         return self.root / rel
 
-    def _check(self, folder: str) -> None:
+    def _check(self, folder: str, make: bool = False) -> None:
         """Add `folder` to the folders known to resolve inside output/ (its parents first, so a plain folder
-        under a known one costs one lstat), or raise Refused."""
+        under a known one costs one lstat), or raise Refused. `make`: create it (with its parents) if it is
+        not there; a folder made here holds nothing this write did not put in it."""
         parent = posixpath.dirname(folder)
         if parent and parent not in self._inside:
-            self._check(parent)
-        if not _plain_folder(os.path.join(self.root, folder)):
-            real = os.path.realpath(os.path.join(self.root, folder))
+            self._check(parent, make)
+        path = os.path.join(self.root, folder)
+        plain = _plain_folder(path)
+        if plain is None and make:
+            try:
+                os.mkdir(path)
+                self._made.add(folder)
+            except FileExistsError:  # made meanwhile by someone else: check what it is
+                plain = _plain_folder(path)
+        if plain is False:
+            real = os.path.realpath(path)
             if real != self.real and not real.startswith(self.real.rstrip(os.sep) + os.sep):
                 raise Refused(f"{folder}/ in the output folder leads outside it (to {real})")
         self._inside.add(folder)
@@ -111,13 +121,17 @@ class OutputFolder:
     def put(self, rel: str, data: bytes | Path, where: tuple[str, int], counted: bool = True) -> bool:
         """Write `data` (bytes, or a file to copy) at rel unless the file there holds it already."""
         try:
-            target = self.path(rel)
-            found = _holds(target, data)
-            if found:
-                self.report.unchanged += counted
-                return True
-            target.parent.mkdir(parents=True, exist_ok=True)
-            (_create if found is None else _replace)(target, data)
+            folder = posixpath.dirname(rel)
+            if folder and folder not in self._inside:
+                self._check(folder, make=True)
+            target = os.path.join(self.root, rel)
+            if not (folder in self._made and _created(target, data)):  # a new folder: no lstat, no mkdir
+                found = _holds(target, data)
+                if found:
+                    self.report.unchanged += counted
+                    return True
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                (_create if found is None else _replace)(target, data)
         except Refused as why:
             self.diags.error(*where, f"refused to write {rel}: {why}")
             return False
@@ -165,17 +179,17 @@ class OutputFolder:
                     (self.root / parent).rmdir()
 
 
-def _plain_folder(path: str) -> bool:
-    """Is `path` a folder that is not a link, or nothing yet (the writer makes it a folder)?"""
+def _plain_folder(path: str) -> bool | None:
+    """Is `path` a folder that is not a link (True), something else (False), or nothing yet (None)?"""
     try:
         return stat.S_ISDIR(os.lstat(path).st_mode)
     except FileNotFoundError:
-        return True
+        return None
     except OSError:
         return False
 
 
-def _holds(target: Path, data: bytes | Path) -> bool | None:
+def _holds(target: Path | str, data: bytes | Path) -> bool | None:
     """Is target a regular file with these bytes already? False when something else is there (a link is
     replaced, never followed), None when nothing is (or its folder is not there yet)."""
     try:
@@ -186,11 +200,23 @@ def _holds(target: Path, data: bytes | Path) -> bool | None:
         return False
     with contextlib.suppress(OSError):
         data = data if isinstance(data, bytes) else Path(data).read_bytes()
-        return stat.S_ISREG(found.st_mode) and found.st_size == len(data) and target.read_bytes() == data
+        if not stat.S_ISREG(found.st_mode) or found.st_size != len(data):
+            return False
+        with open(target, "rb") as there:
+            return there.read() == data
     return False
 
 
-def _create(target: Path, data: bytes | Path) -> None:
+def _created(target: str, data: bytes | Path) -> bool:
+    """`_create`, or False when something is there already (made by another process since)."""
+    try:
+        _create(target, data)
+    except FileExistsError:
+        return False
+    return True
+
+
+def _create(target: Path | str, data: bytes | Path) -> None:
     """A new file, made in place: O_EXCL and O_NOFOLLOW, so it never writes through whatever appeared there."""
     payload = data if isinstance(data, bytes) else Path(data).read_bytes()
     fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
@@ -207,8 +233,8 @@ def _create(target: Path, data: bytes | Path) -> None:
     os.close(fd)
 
 
-def _replace(target: Path, data: bytes | Path) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=str(target.parent))
+def _replace(target: Path | str, data: bytes | Path) -> None:
+    fd, tmp = tempfile.mkstemp(prefix=TMP_PREFIX, dir=os.path.dirname(target))
     try:
         with os.fdopen(fd, "wb") as out:
             out.write(data if isinstance(data, bytes) else Path(data).read_bytes())

@@ -45,19 +45,23 @@ class KeywordMatcher:
                 elif phrase:
                     self.phrases.setdefault(phrase, set()).add(slug)
                     self.max_len = max(self.max_len, len(phrase))
-        self.first = {phrase[0] for phrase in self.phrases}  # most words start no phrase: one set lookup each
+        self.first = {phrase[0] for phrase in self.phrases}
+        # Every word whose stem starts a phrase (`_stem` takes off "s", "es" or nothing): most words start
+        # none, so a text's words are checked against this set in C, and only the few that do are stemmed.
+        self.starts = {form for f in self.first for form in (f, f + "s", f + "es") if _stem(form) == f}
 
     def match(self, text: str) -> tuple[str, ...]:
-        words = [_stem(w) for w in _WORD.findall(text.casefold())]
+        words = _WORD.findall(text.casefold())
         found: set[str] = set()
-        phrases, first = self.phrases, self.first
-        for i, word in enumerate(words):
-            if word not in first:
-                continue
-            for n in range(1, min(self.max_len, len(words) - i) + 1):
-                slugs = phrases.get(tuple(words[i : i + n]))
-                if slugs:
-                    found |= slugs
+        starts = self.starts.intersection(words)
+        if starts:
+            phrases, longest, end = self.phrases, self.max_len, len(words)
+            for i in [i for i, word in enumerate(words) if word in starts]:
+                stems = tuple(map(_stem, words[i : min(i + longest, end)]))
+                for n in range(1, len(stems) + 1):
+                    slugs = phrases.get(stems[:n])
+                    if slugs:
+                        found |= slugs
         for sub, slug in self.substrings:
             if slug not in found and sub in text:
                 found.add(slug)

@@ -33,6 +33,8 @@ def collapse_ws(text: str) -> str:
 
 def split_math(text: str) -> list[tuple[bool, str]]:
     """Split *text* into (is_math, piece) pairs; math pieces keep their dollars."""
+    if "$" not in text:  # most text: no regex scan
+        return [(False, text)] if text else []
     out: list[tuple[bool, str]] = []
     pos = 0
     for m in _MATH.finditer(text):
