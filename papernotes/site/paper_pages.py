@@ -3,6 +3,7 @@ flags (math, code) of every page listing papers."""
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from collections.abc import Callable
 
@@ -65,18 +66,21 @@ def add_paper_values(
 
 
 def _related(index: PaperIndex, summary: dict) -> list[dict]:
-    """Papers sharing authors (strongest) or topics; deterministic, a handful, as summaries."""
-    scores: Counter = Counter()
+    """Papers sharing authors (10 a shared author, strongest) or topics (1 a neighbour in a venue's topic
+    list, looked at only when authors give too few); deterministic, a handful, as summaries."""
+    shared: Counter = Counter()
     for name in summary["all_authors"]:
-        for other in index.by_author.get(name, ()):
-            if other["key"] != summary["key"]:
-                scores[other["key"]] += 10
-    if len(scores) < RELATED and summary["topics"] != ["other"]:
+        shared.update(index.author_keys.get(name, ()))  # a prolific author's thousand papers: counted in C
+    shared.pop(summary["key"], None)
+    if len(shared) >= RELATED or summary["topics"] == ["other"]:
+        best = heapq.nsmallest(RELATED, shared.items(), key=lambda kv: (-kv[1], kv[0]))
+    else:
+        scores = Counter({key: 10 * count for key, count in shared.items()})
         # Same venue, shared topics: look only near this paper in each (venue, topic) list.
         for topic in summary["topics"]:
             for other_key in index.venue_topic_neighbours(summary, topic, 3 * RELATED):
                 scores[other_key] += 1
-    best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:RELATED]
+        best = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))[:RELATED]
     return [index.by_key[k] for k, _ in best]
 
 

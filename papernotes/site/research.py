@@ -61,6 +61,11 @@ class PaperIndex:
         self._vt_index: dict[tuple, list[str]] | None = None
 
     @functools.cached_property
+    def author_keys(self) -> dict[str, list[str]]:
+        """Author name -> the keys of their papers (by_author's, as keys: counted in C)."""
+        return {name: [s["key"] for s in listed] for name, listed in self.by_author.items()}
+
+    @functools.cached_property
     def counts(self) -> tuple[Counter, Counter, Counter]:
         """How many papers per (venue, year), per topic and per year: the filters of every /papers/ page."""
         venues = Counter((s["venue_name"], s["year"]) if s["venue_name"] else (None, None) for s in self.summaries)
