@@ -88,7 +88,7 @@ def assemble(
     make_bibtex, bibkeys = bibtex
     add_paper_values(
         graph,
-        papers,
+        whole.get(("by key", Same(papers)), lambda: {p.key: p for p in papers}),
         abstracts,
         refs,
         {e["source"]: e for e in entries},

@@ -54,13 +54,16 @@ def add_document_values(
             per_doc[ref.doc_path].append((index.by_key[key], ref))
     entries, digests = [], []
     for view in views:
-        pairs = per_doc.get(view["source"], [])
-        links = {ref.anchor: (s["href"], s["title"]) for s, ref in pairs if ref.anchor}
-        papers = [s for s, _ in pairs]
-        shown = [f"{anchor}={href}={title}" for anchor, (href, title) in sorted(links.items())]
-        digest = digest_text(view["digest"], *shown, *(s["digest"] for s in papers))
-        graph.add(f"doc:{view['source']}", digest, {**view, "paper_links": links, "papers": papers})
-        entry, entry_digest = memo.get(("entry", view["digest"]), lambda: _entry(view))
+        pairs = per_doc.get(view["source"], ())
+        shown = tuple((ref.anchor, s["href"], s["title"], s["digest"]) for s, ref in pairs)
+        key = ("doc value", view["source"])
+        last = memo.peek(key)
+        if last is None or last[0] is not view or last[1] != shown:  # else: this very view, the same papers
+            entry = memo.get(("entry", view["digest"]), lambda: _entry(view))
+            last = (view, shown, *_document_value(view, pairs), *entry)
+            memo.put(key, last)
+        _, _, digest, value, entry, entry_digest = last
+        graph.add(f"doc:{view['source']}", digest, value)
         entries.append({**entry, "html": render_entry(entry, entry_digest)})
         digests.append(entry_digest if entry["kind"] != "page" else "")
     graph.add("docs", digest_text(*digests), listed(entries))
@@ -70,6 +73,15 @@ def add_document_values(
 def listed(entries: list[dict]) -> list[dict]:
     """The entries lists show (home, archive, tags, the feed): posts and notes, not standalone pages."""
     return [e for e in entries if e["kind"] != "page"]
+
+
+def _document_value(view: dict, pairs) -> tuple[str, dict]:
+    """The `doc:<path>` value (the view with the papers its sections are about) and its digest."""
+    links = {ref.anchor: (s["href"], s["title"]) for s, ref in pairs if ref.anchor}
+    papers = [s for s, _ in pairs]
+    shown = [f"{anchor}={href}={title}" for anchor, (href, title) in sorted(links.items())]
+    digest = digest_text(view["digest"], *shown, *(s["digest"] for s in papers))
+    return digest, {**view, "paper_links": links, "papers": papers}
 
 
 def _entry(view: dict) -> tuple[dict, str]:

@@ -24,7 +24,7 @@ NO_MATH_OR_CODE = {"math": False, "code": False}  # the flags of a page of names
 
 def add_paper_values(
     graph: Graph,
-    papers: list[Paper],
+    by_key: dict[str, Paper],
     abstracts: dict[str, tuple[str, str]],
     notes: dict[str, list[NoteRef]],
     docs: dict[str, dict],
@@ -34,10 +34,10 @@ def add_paper_values(
 ) -> None:
     """The `paper:<key>` values: what only a paper's own page shows, made when that page is fingerprinted.
 
-    `abstracts`: key -> (abstract html, digest of what made it); `docs`: document path -> its entry.
+    `by_key`: paper key -> the paper; `abstracts`: key -> (abstract html, digest of what made it);
+    `docs`: document path -> its entry.
     `citing`: paper key -> the paths of the documents whose `[@key]` citations name it, in path order.
     """
-    by_key = {p.key: p for p in papers}
 
     def resolve(key: str) -> tuple[str, tuple]:
         paper = by_key[key]

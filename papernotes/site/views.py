@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable
-from pathlib import PurePosixPath
 
 from markupsafe import Markup
 
@@ -22,7 +22,7 @@ def link_targets(documents: list[Document], urls: Urls) -> dict[str, tuple[str, 
     targets: dict[str, tuple[str, str]] = {}
     for doc in sorted(documents, key=lambda d: (d.kind != "post", d.path)):  # posts win a shared name
         target = (urls.href(urls.of_document(doc)), doc.title)
-        for name in (PurePosixPath(doc.path).stem, doc.slug):
+        for name in (posixpath.splitext(posixpath.basename(doc.path))[0], doc.slug):  # its file's stem
             targets.setdefault(name, target)
     return targets
 
