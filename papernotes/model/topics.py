@@ -92,13 +92,14 @@ def classify(
         cache.clear()
         cache["@rules"] = rules
     matcher = None
-    last = cache.get("@last")  # (papers, note_text) of the last call: their topics are set already
+    last = cache.get("@last")  # (papers, note_text, key -> position) of the last call: topics set already
     if last is not None and last[0] is papers:
-        changed = {k for k in note_text.keys() | last[1].keys() if note_text.get(k) != last[1].get(k)}
-        todo = [p for p in papers if p.key in changed]
+        changed = {key for key, _ in note_text.items() ^ last[1].items()}  # the texts that differ, in C
+        todo = [papers[n] for n in sorted(last[2][k] for k in changed if k in last[2])]
+        positions = last[2]
     else:
-        todo = papers
-    cache["@last"] = (papers, dict(note_text))
+        todo, positions = papers, {p.key: n for n, p in enumerate(papers)}
+    cache["@last"] = (papers, dict(note_text), positions)
     for paper in todo:
         inputs = (paper.title, paper.title_zh, paper.abstract, note_text.get(paper.key))
         hit = cache.get(paper.key)

@@ -16,7 +16,7 @@ from ..memo import Memo
 from ..model.link import link_documents
 from ..model.paper import Paper
 from ..model.topics import TopicSet
-from .blog import add_document_values, blog_pages
+from .blog import add_document_values, blog_pages, notes_by_document
 from .graph import Graph, digest_text
 from .page import Page
 from .paper_pages import add_paper_values, paper_pages
@@ -83,7 +83,8 @@ def assemble(
             )
         )
     views.sort(key=lambda v: v["sort_key"], reverse=True)
-    entries = add_document_values(graph, views, index, refs, fragment("_entry_item.html", "e"), memo)
+    per_doc = whole.get(("notes by document", Same(refs), Same(index)), lambda: notes_by_document(refs, index))
+    entries = add_document_values(graph, views, per_doc, fragment("_entry_item.html", "e"), memo)
 
     make_bibtex, bibkeys = bibtex
     add_paper_values(

@@ -39,30 +39,38 @@ ENTRY_FIELDS = (
 )
 
 
-def add_document_values(
-    graph: Graph,
-    views: list[dict],
-    index: PaperIndex,
-    notes: dict[str, list[NoteRef]],
-    render_entry: Callable[[dict, str], Markup],
-    memo: Memo,
-) -> list[dict]:
-    """`views`: document views (site/views.py), newest first. Adds `doc:<path>` and `docs`; returns the entries."""
+def notes_by_document(notes: dict[str, list[NoteRef]], index: PaperIndex) -> dict[str, list[tuple[dict, NoteRef]]]:
+    """Document path -> (summary, note reference) of each paper it has a section about, by paper key."""
     per_doc: dict[str, list] = defaultdict(list)
     for key in sorted(notes):
         for ref in notes[key]:
             per_doc[ref.doc_path].append((index.by_key[key], ref))
+    return dict(per_doc)
+
+
+def add_document_values(
+    graph: Graph,
+    views: list[dict],
+    per_doc: dict[str, list[tuple[dict, NoteRef]]],
+    render_entry: Callable[[dict, str], Markup],
+    memo: Memo,
+) -> list[dict]:
+    """`views`: document views (site/views.py), newest first; `per_doc`: `notes_by_document`. Adds `doc:<path>`
+    and `docs`; returns the entries."""
     entries, digests = [], []
     for view in views:
         pairs = per_doc.get(view["source"], ())
-        shown = tuple((ref.anchor, s["href"], s["title"], s["digest"]) for s, ref in pairs)
         key = ("doc value", view["source"])
         last = memo.peek(key)
-        if last is None or last[0] is not view or last[1] != shown:  # else: this very view, the same papers
-            entry = memo.get(("entry", view["digest"]), lambda: _entry(view))
-            last = (view, shown, *_document_value(view, pairs), *entry)
+        if last is None or last[0] is not view or last[1] is not pairs:  # else: this very view and pair list
+            shown = tuple((ref.anchor, s["href"], s["title"], s["digest"]) for s, ref in pairs)
+            if last is None or last[0] is not view or last[2] != shown:
+                entry = memo.get(("entry", view["digest"]), lambda: _entry(view))
+                last = (view, pairs, shown, *_document_value(view, pairs), *entry)
+            else:  # the same papers shown, in a list made anew
+                last = (view, pairs, *last[2:])
             memo.put(key, last)
-        _, _, digest, value, entry, entry_digest = last
+        digest, value, entry, entry_digest = last[3:]
         graph.add(f"doc:{view['source']}", digest, value)
         entries.append({**entry, "html": render_entry(entry, entry_digest)})
         digests.append(entry_digest if entry["kind"] != "page" else "")
