@@ -92,10 +92,15 @@ class OutputFolder:
 
     def path(self, rel: str) -> Path:
         """output/rel for a `normalised` rel, or Refused when a folder on the way links out of output/."""
+        return Path(self._place(rel)[1])
+
+    def _place(self, rel: str, make: bool = False) -> tuple[str, str]:
+        """(rel's folder, output/rel) once the folders on the way are known to stay inside output/ (`make`:
+        the missing ones are created), or Refused."""
         folder = posixpath.dirname(rel)
         if folder and folder not in self._inside:
-            self._check(folder)
-        return self.root / rel
+            self._check(folder, make)
+        return folder, os.path.join(self.root, rel)
 
     def _check(self, folder: str, make: bool = False) -> None:
         """Add `folder` to the folders known to resolve inside output/ (its parents first, so a plain folder
@@ -121,16 +126,14 @@ class OutputFolder:
     def put(self, rel: str, data: bytes | Path, where: tuple[str, int], counted: bool = True) -> bool:
         """Write `data` (bytes, or a file to copy) at rel unless the file there holds it already."""
         try:
-            folder = posixpath.dirname(rel)
-            if folder and folder not in self._inside:
-                self._check(folder, make=True)
-            target = os.path.join(self.root, rel)
-            if not (folder in self._made and _created(target, data)):  # a new folder: no lstat, no mkdir
+            folder, target = self._place(rel, make=True)
+            if not (folder in self._made and _created(target, data)):  # a new folder: no lstat first
                 found = _holds(target, data)
                 if found:
                     self.report.unchanged += counted
                     return True
-                os.makedirs(os.path.dirname(target), exist_ok=True)
+                if found is None:  # nothing there (a folder on the way may have gone since it was checked)
+                    os.makedirs(os.path.dirname(target), exist_ok=True)
                 (_create if found is None else _replace)(target, data)
         except Refused as why:
             self.diags.error(*where, f"refused to write {rel}: {why}")

@@ -63,14 +63,9 @@ def add_document_values(
         key = ("doc value", view["source"])
         last = memo.peek(key)
         if last is None or last[0] is not view or last[1] is not pairs:  # else: this very view and pair list
-            shown = tuple((ref.anchor, s["href"], s["title"], s["digest"]) for s, ref in pairs)
-            if last is None or last[0] is not view or last[2] != shown:
-                entry = memo.get(("entry", view["digest"]), lambda: _entry(view))
-                last = (view, pairs, shown, *_document_value(view, pairs), *entry)
-            else:  # the same papers shown, in a list made anew
-                last = (view, pairs, *last[2:])
-            memo.put(key, last)
-        digest, value, entry, entry_digest = last[3:]
+            entry = memo.get(("entry", view["digest"]), lambda: _entry(view))
+            last = memo.put(key, (view, pairs, *_document_value(view, pairs), *entry))
+        _, _, digest, value, entry, entry_digest = last
         graph.add(f"doc:{view['source']}", digest, value)
         entries.append({**entry, "html": render_entry(entry, entry_digest)})
         digests.append(entry_digest if entry["kind"] != "page" else "")
