@@ -1,10 +1,10 @@
-"""A page per paper; the paginated /papers/ and /papers/year/<y>/ lists with filter links; and the page
-flags (math, code) of every page listing papers."""
+"""A page per paper; the paginated /papers/ list (by year, with filter links); and the page flags (math,
+code) of every page listing papers."""
 
 from __future__ import annotations
 
 import heapq
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable
 
 from markupsafe import Markup
@@ -181,8 +181,7 @@ def _filters(index: PaperIndex) -> dict:
             for (v, y), c in sorted(venues.items(), key=lambda kv: (kv[0][0] is None, _label(*kv[0])))
         ],
         "years": [
-            {"label": str(y), "count": years[y], "href": urls.href(urls.papers_year(y))}
-            for y in sorted(years, reverse=True)
+            {"label": str(y), "count": years[y], "href": _year_start(index, y)} for y in sorted(years, reverse=True)
         ],
         "topics": [
             {"label": index.topics[t].name, "count": c, "href": urls.href(urls.topic(t))}
@@ -191,70 +190,59 @@ def _filters(index: PaperIndex) -> dict:
     }
 
 
+def _year_start(index: PaperIndex, year: int) -> str:
+    """Where /papers/ (newest first) reaches `year`: the page of its first paper, at that year's heading. The
+    list is its own year index: no second copy of 27,000 items in /papers/year/<y>/ pages."""
+    starts = index.shared(("papers year starts",), lambda: _first_positions(index.summaries))
+    urls, number = index.urls, starts[year] // per_page(index.per_page) + 1
+    return urls.href(urls.paged(urls.papers_index(), number)) + f"#year-{year}"
+
+
+def _first_positions(summaries: list[dict]) -> dict[int, int]:
+    starts: dict[int, int] = {}
+    for position, s in enumerate(summaries):
+        starts.setdefault(s["year"], position)
+    return starts
+
+
 def _label(venue: str | None, year: int | None) -> str:
     return (f"{venue} {year}" if year else venue) if venue else "未知"
 
 
 def _papers_index(index: PaperIndex) -> list[Page]:
-    """/papers/ and /papers/year/<y>/, each paginated like every list of papers (site/paging.py)."""
+    """/papers/, paginated like every list of papers (site/paging.py)."""
     urls = index.urls
-    size = per_page(index.per_page)
-    years = index.counts[2]
-    pages = list_pages(urls, urls.papers_index(), len(index.summaries), size, "papers.html", _index_context, (),
-                       ("papers",), "papers", (ITEM,))  # fmt: skip
-    for year in sorted(years):
-        pages += list_pages(urls, urls.papers_year(year), years[year], size, "papers.html", _year_context, (year,),
-                            ("papers",), f"papers-year:{year}", (ITEM,))  # fmt: skip
-    return pages
-
-
-def _list_context(index: PaperIndex, url: str, chosen: list[dict], number: int, page: dict, heading: str) -> dict:
-    listed = paper_list(index, url, chosen, number)
-    return {
-        "page": {
-            **page,
-            "kind": "list",
-            "url": index.urls.paged(url, number),
-            **list_flags(listed["papers"]),
-        },
-        "heading": heading,
-        "total": len(chosen),
-        "filters": _filters(index),
-        **listed,
-    }
-
-
-def _by_year(summaries: list[dict]) -> dict[int, list[dict]]:
-    out: dict[int, list[dict]] = defaultdict(list)
-    for s in summaries:
-        if s["year"]:
-            out[s["year"]].append(s)
-    return out
+    return list_pages(urls, urls.papers_index(), len(index.summaries), per_page(index.per_page), "papers.html",
+                      _index_context, (), ("papers",), "papers", (ITEM,))  # fmt: skip
 
 
 def _index_context(get, number: int) -> dict:
     index: PaperIndex = get("papers")
     urls = index.urls
-    total = len(index.summaries)
-    page = {
-        "title": paged_title("论文", number),
-        "description": f"全部 {total} 篇论文，按年份与会议排序",
-        "breadcrumbs": [{"label": "论文", "href": urls.href(urls.papers_index())}] if number > 1 else [],
+    url, total = urls.papers_index(), len(index.summaries)
+    listed = paper_list(index, url, index.summaries, number)
+    return {
+        "page": {
+            "title": paged_title("论文", number),
+            "description": f"全部 {total} 篇论文，按年份与会议排序",
+            "breadcrumbs": [{"label": "论文", "href": urls.href(url)}] if number > 1 else [],
+            "kind": "list",
+            "url": urls.paged(url, number),
+            **list_flags(listed["papers"]),
+        },
+        "heading": "全部论文",
+        "total": total,
+        "filters": _filters(index),
+        "years": _year_groups(listed["papers"]),
+        **listed,
     }
-    return _list_context(index, urls.papers_index(), index.summaries, number, page, "全部论文")
 
 
-def _year_context(get, year: int, number: int) -> dict:
-    index: PaperIndex = get("papers")
-    urls = index.urls
-    url = urls.papers_year(year)
-    chosen = index.shared(("papers by year",), lambda: _by_year(index.summaries))[year]
-    crumbs = [{"label": "论文", "href": urls.href(urls.papers_index())}]
-    if number > 1:
-        crumbs.append({"label": f"{year} 年", "href": urls.href(url)})
-    page = {
-        "title": paged_title(f"{year} 年的论文", number),
-        "description": f"{year} 年的 {len(chosen)} 篇论文",
-        "breadcrumbs": crumbs,
-    }
-    return _list_context(index, url, chosen, number, page, f"{year} 年的论文")
+def _year_groups(items: list[dict]) -> list[dict]:
+    """A page's items under a heading per year (the year filter's anchors), in list order."""
+    groups: list[dict] = []
+    for item in items:
+        if not groups or groups[-1]["year"] != item["year"]:
+            groups.append({"year": item["year"], "papers": []})
+        groups[-1]["papers"].append(item)
+    return groups

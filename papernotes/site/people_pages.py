@@ -12,9 +12,10 @@ from .research import PaperIndex, initial, year_counts
 
 ITEM = "_paper_item.html"
 NO_FACTS = {"coauthors": [], "more_coauthors": 0, "topics": [], "chart": None, "truncated": 0}  # pages 2..
-# The co-author cloud: the most frequent co-authors, at least COAUTHORS_SHOWN of them, up to COAUTHORS_REPEAT
-# while they shared two papers or more. At 27,000 papers full clouds were 55 MB of author pages (a prolific
-# author's listed hundreds of one-paper co-authors, each already named in that paper's list item).
+# The co-author cloud: the co-authors of two papers or more, up to COAUTHORS_REPEAT, most frequent first; an
+# author whose list goes on past page 1 gets it filled up to COAUTHORS_SHOWN with the others. One-paper
+# co-authors of a one-page list are each named in the item on the same page: at 27,000 papers full clouds
+# were 55 MB of author pages, filled ones 27 MB.
 COAUTHORS_SHOWN, COAUTHORS_REPEAT = 20, 30
 
 
@@ -75,7 +76,8 @@ def _facts(index: PaperIndex, name: str, papers: list[dict]) -> dict:
     per_year = year_counts(papers)
     ranked = sorted(coauthors.items(), key=lambda kv: (-kv[1], kv[0])) if len(papers) > 1 else []
     repeated = sum(c > 1 for c in coauthors.values())
-    shown = ranked[: max(COAUTHORS_SHOWN, min(COAUTHORS_REPEAT, repeated))]
+    filled = COAUTHORS_SHOWN if len(papers) > per_page(index.per_page) else 0
+    shown = ranked[: max(filled, min(COAUTHORS_REPEAT, repeated))]
     return {
         "coauthors": [{"name": a, "count": c, "href": index.author_href(a)} for a, c in shown],
         "more_coauthors": len(ranked) - len(shown),

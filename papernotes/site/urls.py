@@ -248,10 +248,6 @@ class Urls:
         return cls.paged("papers/", number)
 
     @staticmethod
-    def papers_year(year: int) -> str:
-        return f"papers/year/{int(year)}/"
-
-    @staticmethod
     def paper(slug: str) -> str:
         return f"papers/{safe_segment(slug)}/"
 

@@ -15,8 +15,8 @@ UNKNOWN_NOTE = "这些论文的来源没有给出会议或期刊信息（例如 
 
 
 def _topic_filter(index: PaperIndex, summaries: list[dict]) -> list[dict]:
-    """The topics of a list of papers with how many of them each has: a row of links to the topic pages
-    (each paper still shows its own topic chips), in the order of the topics' rules."""
+    """The topics of a list of papers with how many of them each has: a row of links to the topic pages, in
+    the order of the topics' rules (the items do not repeat them; each paper's page shows its own)."""
     counts = Counter(slug for s in summaries for slug in s["topics"])
     return [{**index.topic_link(slug), "count": counts[slug]} for slug in index.topics if slug in counts]
 
@@ -33,12 +33,18 @@ def venue_pages(index: PaperIndex) -> list[Page]:
                                 origin, (ITEM,)))  # fmt: skip
 
     for venue in sorted((v for v in by_venue if v), key=str.casefold):
-        add(venue, None, len(by_venue[venue]), f"venue:{venue}")
+        add(venue, None, len(_undated(index, venue)), f"venue:{venue}")
         for year in sorted({s["year"] for s in by_venue[venue] if s["year"]}, reverse=True):
             add(venue, year, len(by_venue_year[venue, year]), f"venue:{venue} {year}")
     add(None, None, len(by_venue.get(None, [])), "venue:会议未知")
     pages.append(Page(urls.venues_index(), "venues.html", _venues_index_context, (), ("papers",), "venues"))
     return pages
+
+
+def _undated(index: PaperIndex, venue: str) -> list[dict]:
+    """What a venue's own page lists: its papers without a year. The dated ones are listed by the pages of
+    their venue-years, which this page links with their counts (27,000 papers are not listed twice)."""
+    return index.shared(("venue undated", venue), lambda: [s for s in index.by_venue[venue] if not s["year"]])
 
 
 def _year_links(index: PaperIndex, venue: str, summaries: list[dict]) -> list[dict]:
@@ -60,26 +66,29 @@ def _venue_context(get, venue: str | None, year: int | None, number: int) -> dic
     url = urls.venue(venue, year)
     crumbs = [{"label": "会议", "href": urls.href(urls.venues_index())}]
     if venue is None:
-        title, chosen = "会议未知", index.by_venue.get(None, [])
+        title, everything = "会议未知", index.by_venue.get(None, [])
+        chosen = everything
     elif year is None:
-        title, chosen = venue, index.by_venue.get(venue, [])
+        title, everything = venue, index.by_venue.get(venue, [])
+        chosen = _undated(index, venue)
     else:
-        title, chosen = f"{venue} {year}", index.by_venue_year.get((venue, year), [])
+        title, everything = f"{venue} {year}", index.by_venue_year.get((venue, year), [])
+        chosen = everything
         crumbs.append({"label": venue, "href": urls.href(urls.venue(venue))})
     if number > 1:
         crumbs.append({"label": title, "href": urls.href(url)})
     facts = index.shared(
         ("venue", venue, year),
         lambda: {
-            "years": _year_links(index, venue, chosen) if venue and year is None else [],
-            "topics": _topic_filter(index, chosen),
+            "years": _year_links(index, venue, everything) if venue and year is None else [],
+            "topics": _topic_filter(index, everything),
         },
     )
     listed = paper_list(index, url, chosen, number)
     return {
         "page": {
             "title": paged_title(title, number),
-            "description": f"{title}：{len(chosen)} 篇论文",
+            "description": f"{title}：{len(everything)} 篇论文",
             "kind": "venue",
             "url": urls.paged(url, number),
             "breadcrumbs": crumbs,
@@ -87,7 +96,8 @@ def _venue_context(get, venue: str | None, year: int | None, number: int) -> dic
         },
         "venue": {
             "title": title,
-            "count": len(chosen),
+            "count": len(everything),
+            "undated": len(chosen),
             "years": facts["years"],
             "note": UNKNOWN_NOTE if venue is None else "",
             "topics": facts["topics"],

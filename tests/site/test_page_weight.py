@@ -66,7 +66,7 @@ def test_a_paper_page_head_has_what_search_engines_and_previews_read_and_nothing
     assert "color-scheme: light dark" in (output / "static/style.css").read_text(encoding="utf-8")
 
 
-def test_link_previews_on_what_is_shared_not_on_author_and_list_pages(seed_site):
+def test_link_previews_and_feed_discovery_on_what_is_shared_not_on_author_and_list_pages(seed_site):
     output, _ = seed_site
     og = {m for m in HEAD_META if m[0] == "property"}
     for rel in (NOTE, "posts/cvpr2022-papers/index.html", "index.html"):
@@ -77,7 +77,10 @@ def test_link_previews_on_what_is_shared_not_on_author_and_list_pages(seed_site)
         "papers/index.html",
         "topics/index.html",
     ):
-        assert not og & _meta(soup(output / rel)), rel  # ~80,000 such pages at 27,000 papers
+        page = soup(output / rel)
+        assert not og & _meta(page), rel  # ~80,000 such pages at 27,000 papers
+        assert page.head.find("link", rel="alternate") is None, rel  # the footer links the feed
+        assert page.select_one('footer a[href="/atom.xml"]'), rel
 
 
 def test_math_stylesheet_exactly_on_the_paper_pages_that_show_math(seed_site):

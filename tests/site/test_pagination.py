@@ -111,15 +111,25 @@ def test_venue_pages_list_each_paper_of_the_venue_exactly_once(seed_site, seed_p
     for root in roots:
         pages = walk(output, root)
         paginated += len(pages) > 1
-        assert set(_check_sizes(pages, MAX_PER_PAGE, root)) == expected[root], root
-        count = int(soup(_file(output, root)).select_one("h1 .count").get_text())
+        first = soup(_file(output, root))
+        count = int(first.select_one("h1 .count").get_text())
         assert count == len(expected[root]), root
-    assert paginated >= 3  # CVPR, CVPR 2023 and the unknown venue are long lists
+        years = first.select("p.year-links a")
+        if root.count("/") == 3 and years:  # /venues/cvpr/: its years, with counts; it lists none of them
+            assert [a["href"] for a in years] == sorted((a["href"] for a in years), reverse=True)
+            assert {h for a in years for h in expected[a["href"]]} == expected[root], root
+            counts = [int(a.find_next_sibling("span", class_="count").get_text()) for a in years]
+            assert counts == [len(expected[a["href"]]) for a in years] and sum(counts) == count, root
+            assert _check_sizes(pages, MAX_PER_PAGE, root) == [], root  # every seed paper has a year
+            assert not first.select("[data-list]"), root
+        else:
+            assert set(_check_sizes(pages, MAX_PER_PAGE, root)) == expected[root], root
+    assert paginated >= 2  # CVPR 2023 and the unknown venue are long lists
     cvpr23 = walk(output, "/venues/cvpr/2023/")
     assert len(cvpr23) == 4 and sum(map(len, cvpr23)) >= 200
 
 
-def test_venue_page_shows_topics_as_a_filter_row_and_topic_chips(seed_site, seed_papers):
+def test_venue_page_shows_topics_once_as_a_filter_row_not_on_every_item(seed_site, seed_papers):
     output, _ = seed_site
     page = soup(output / "venues/cvpr/2023/index.html")
     assert not page.select("section.topic-group")  # no repeated section per topic
@@ -131,9 +141,11 @@ def test_venue_page_shows_topics_as_a_filter_row_and_topic_chips(seed_site, seed
     }
     for a in row:
         assert _file(output, a["href"]).is_file()
-    for item in page.select("[data-list] .paper-item"):
-        chips = {a["href"] for a in item.select(".topic-chips a")}
-        assert chips == seed_papers[item.select_one("a.paper-title")["href"]][1]
+    items = page.select("[data-list] .paper-item")
+    assert len(items) == 50
+    for item in items:  # an item links its paper, venue and authors; its topics are on the paper's page
+        assert not item.select('a[href^="/topics/"]'), item
+        assert seed_papers[item.select_one("a.paper-title")["href"]][0] == "/venues/cvpr/2023/"
 
 
 def test_topic_pages_list_each_paper_once_with_a_venue_filter_row(seed_site, seed_papers):
@@ -204,23 +216,30 @@ def test_every_list_page_has_at_most_50_items_and_no_link_is_broken(seed_site):
     assert broken_links(output) == []
 
 
-def test_papers_year_pages_have_at_most_50_papers(seed_site, seed_papers):
+def test_papers_list_is_its_own_year_index(seed_site, seed_papers):
     output, _ = seed_site
-    assert _oversized(output, "papers/year") == []
-    everything = _check_sizes(walk(output, "/papers/"), MAX_PER_PAGE, "/papers/")
+    pages = walk(output, "/papers/")
+    everything = _check_sizes(pages, MAX_PER_PAGE, "/papers/")
     assert sorted(everything) == sorted(seed_papers)  # /papers/ lists every paper once, 50 a page
-    dated = []
-    for root in _list_roots(output, "papers/year"):
-        year, pages = root.strip("/").split("/")[-1], walk(output, root)
-        for n in range(1, len(pages) + 1):  # each page lists papers of that year only, filtered by lists.js
-            page = soup(_file(output, root if n == 1 else f"{root}page/{n}/"))
-            assert {a.get("data-year") for a in page.select("[data-list] .paper-item > a.paper-title")} == {year}
-            assert page.select_one("script[src='/static/lists.js'][defer]") is not None, (root, n)
-        listed = _check_sizes(pages, MAX_PER_PAGE, root)
-        assert int(soup(_file(output, root)).select_one("h1 .count").get_text()) == len(listed), root
-        dated += listed
-    assert len(dated) == len(set(dated)) and set(dated) <= set(everything)
-    assert len(walk(output, "/papers/year/2023/")) == 5  # its 215 papers
+    assert not (output / "papers/year").exists()  # no second copy of the list by year
+    years = []  # the data-year of every item, in list order (newest first)
+    for n in range(1, len(pages) + 1):
+        page = soup(_file(output, "/papers/" if n == 1 else f"/papers/page/{n}/"))
+        for section in page.select("[data-list] section.year-group"):
+            marks = {a.get("data-year") for a in section.select(".paper-item > a.paper-title")}
+            assert marks == {section.get("id", "year-").removeprefix("year-") or None}, marks
+            assert section.h2.get_text() == (section["id"][5:] if section.get("id") else "年份未知")
+        years += [a.get("data-year") for a in page.select("[data-list] .paper-item > a.paper-title")]
+    assert [int(y) for y in years if y] == sorted((int(y) for y in years if y), reverse=True)
+    links = soup(_file(output, "/papers/page/3/")).select("details.filters p:nth-of-type(2) a")
+    assert len(links) >= 3
+    for link in links:  # each year's filter link opens the page where that year starts, at its heading
+        href, _, anchor = link["href"].partition("#")
+        year = link.get_text()
+        start = years.index(year)
+        assert href == ("/papers/" if start < MAX_PER_PAGE else f"/papers/page/{start // MAX_PER_PAGE + 1}/"), year
+        assert anchor == f"year-{year}" and soup(_file(output, href)).select_one(f"section#{anchor}"), year
+        assert int(link.find_next_sibling("span", class_="count").get_text()) == years.count(year)
 
 
 def test_list_pages_load_lists_js_deferred_and_show_no_controls_without_it(seed_site):
@@ -264,7 +283,12 @@ def test_long_author_list_and_long_tag_are_paginated(tmp_path):
     (src / "posts").mkdir()
     (src / "site.yaml").write_text("title: T\nbase_url: https://t.example/\npapers_per_page: 20\n", encoding="utf-8")
     listing = "".join(_paper(n, f"Ada Lovelace, Coauthor {n % 7}", 2021 + n % 3) for n in range(120))
-    (src / "papers/list.md").write_text(listing + _paper(999, "Solo Person", 2020), encoding="utf-8")
+    undated = (
+        _paper(998, "Una Dated", 2020)
+        .replace("cvpr 2020", "cvpr")
+        .replace("Synthetic Study Number 998 of Diffusion Models", "An Undated CVPR Study")
+    )
+    (src / "papers/list.md").write_text(listing + _paper(999, "Solo Person", 2020) + undated, encoding="utf-8")
     for n in range(60):
         post = f"---\ntitle: Post {n:02d}\ndate: 2024-01-{1 + n % 28:02d} 10:{n:02d}:00\ntags: [long]\n---\nText {n}.\n"
         (src / "posts" / f"p{n:02d}.md").write_text(post, encoding="utf-8")
@@ -283,7 +307,11 @@ def test_long_author_list_and_long_tag_are_paginated(tmp_path):
     assert not second.select(".side-facts")  # the author's facts are on page 1
     solo = soup(out / "authors/solo-person/index.html")
     assert solo.select_one(".chart-box") is None and "合作者" not in solo.get_text()
-    assert len(walk(out, "/venues/cvpr/", "https://t.example")) == 7  # 121 papers, 20 a page
+    assert len(walk(out, "/venues/cvpr/2021/", "https://t.example")) == 2  # 40 papers, 20 a page
+    venue = soup(out / "venues/cvpr/index.html")  # the venue's page: its years, and its papers without one
+    assert [a.get_text() for a in venue.select("p.year-links a")] == [f"CVPR {y}" for y in (2023, 2022, 2021, 2020)]
+    assert int(venue.select_one("h1 .count").get_text()) == 122
+    assert walk(out, "/venues/cvpr/", "https://t.example") == [["/papers/an-undated-cvpr-study/"]]
 
     tag = walk(out, "/tags/long/", "https://t.example")
     assert [len(p) for p in tag] == [50, 10]
@@ -301,7 +329,8 @@ def test_long_author_list_and_long_tag_are_paginated(tmp_path):
 
 def test_coauthor_cloud_keeps_the_frequent_ones_and_counts_the_rest(tmp_path):
     """A prolific author: 40 one-paper co-authors and 25 repeat ones. The cloud shows the repeat ones by count
-    (up to 30 while they shared two papers or more, at least 20 in all) and says how many are left out."""
+    (up to 30 while they shared two papers or more, at least 20 in all when the list is longer than a page) and
+    says how many are left out."""
     src = tmp_path / "site_src"
     (src / "papers").mkdir(parents=True)
     (src / "site.yaml").write_text("title: T\nbase_url: https://t.example/\n", encoding="utf-8")
@@ -316,10 +345,11 @@ def test_coauthor_cloud_keeps_the_frequent_ones_and_counts_the_rest(tmp_path):
     counts = {int(c.get_text()) for c in page.select(".side-facts .term-cloud")[0].select(".count")}
     assert counts == {3}
     assert page.select_one(".more-coauthors").get_text() == "另有 40 位合作者，见论文列表。"
-    # Fewer repeat co-authors than 20: the cloud is filled up to 20 with the others, by name.
+    # Fewer repeat co-authors than 20 on a list longer than a page: the cloud is filled up to 20 with the
+    # others, by name (page 1 does not show them all).
     few = tmp_path / "few"
     (few / "papers").mkdir(parents=True)
-    (few / "site.yaml").write_text("title: T\nbase_url: https://t.example/\n", encoding="utf-8")
+    (few / "site.yaml").write_text("title: T\nbase_url: https://t.example/\npapers_per_page: 20\n", encoding="utf-8")
     listing = "".join(_paper(n, f"Ada Lovelace, Once {n:02d}", 2022) for n in range(30))
     (few / "papers/list.md").write_text(listing + _paper(99, "Ada Lovelace, Once 05", 2023), encoding="utf-8")
     assert build_site(few, tmp_path / "few-out", search=False).errors == 0
@@ -327,6 +357,12 @@ def test_coauthor_cloud_keeps_the_frequent_ones_and_counts_the_rest(tmp_path):
     cloud = [a.get_text() for a in page.select(".side-facts a[href^='/authors/']")]
     assert cloud == ["Once 05"] + [f"Once {n:02d}" for n in range(30) if n != 5][:19]
     assert page.select_one(".more-coauthors").get_text() == "另有 10 位合作者，见论文列表。"
+    # The same list on one page names every co-author in its items: the cloud keeps the repeat one only.
+    (few / "site.yaml").write_text("title: T\nbase_url: https://t.example/\n", encoding="utf-8")
+    assert build_site(few, tmp_path / "one-page", search=False).errors == 0
+    page = soup(tmp_path / "one-page/authors/ada-lovelace/index.html")
+    assert [a.get_text() for a in page.select(".side-facts a[href^='/authors/']")] == ["Once 05"]
+    assert page.select_one(".more-coauthors").get_text() == "另有 29 位合作者，见论文列表。"
     assert broken_links(out) == [] and broken_links(tmp_path / "few-out") == []
 
 
