@@ -384,7 +384,8 @@ class Builder:
         """The search index (the dev server: at start-up only; it is seconds of work on a large site)."""
         if not self.options.search or (self.options.dev and changed is not None):
             return None
-        return IndexJob(self.options.output, search.key(), search.make, config.language, work=self.cache)
+        key = f"{self.code}\0{search.key()}"  # what the documents are made from, and by which code
+        return IndexJob(self.options.output, key, search.make, config.language, work=self.cache)
 
     def _site_paths(self, changed: set[Path] | None) -> set[str]:
         out = set()

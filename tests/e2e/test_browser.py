@@ -317,3 +317,54 @@ def test_search_works_from_the_dev_server(open_tab, dev_served):
     assert tab.site.url(NOTE) in result_links(tab)
     assert "/__papernotes/events" in tab.page.content()  # really the dev server (its reload script)
     assert tab.problems == []
+
+
+# --- search recall (issue 14, acceptance 3): Chinese topic names, arXiv ids, titles above names ------------
+# The Chinese topic names are indexed with each paper, and Chinese is searched by character; a paper's title
+# weighs more than an author's name; the excerpts come from the documents' words, not from filter values.
+
+DOUBLED_YEAR = re.compile(r"((?:19|20)\d\d)\W*\1")
+
+
+def _paper_count(tab) -> int:
+    """How many of the results are papers: the count the type filter shows beside "paper"."""
+    return int(tab.page.locator('#search-filters details[data-filter="type"] .count[data-value="paper"]').inner_text())
+
+
+def _results(tab) -> list[tuple[str, str, str]]:
+    """(type, title, excerpt) of each result shown."""
+    return tab.page.eval_on_selector_all(
+        "#search-results > li.search-result",
+        """els => els.map(e => [
+            (e.querySelector('.search-result-head .badge') || {className: ''}).className.replace('badge badge-', ''),
+            e.querySelector('.search-result-title').textContent,
+            (e.querySelector('.search-result-excerpt') || {textContent: ''}).textContent])""",
+    )
+
+
+@pytest.mark.parametrize(("query", "at_least"), [("扩散模型", 40), ("人脸", 50), ("说话人", 7)])
+def test_a_chinese_topic_name_finds_the_papers_of_that_topic(open_tab, query, at_least):
+    tab = open_tab()
+    search_from_header(tab, query)
+    assert _paper_count(tab) >= at_least
+    assert tab.problems == []
+
+
+def test_an_arxiv_id_finds_its_paper_first(open_tab):
+    tab = open_tab()
+    assert search_from_header(tab, "2203.08422") >= 1
+    kind, title, _ = _results(tab)[0]
+    assert kind == "paper" and title.startswith("Attribute Group Editing for Reliable Few-shot Image Generation")
+    assert tab.problems == []
+
+
+def test_gan_finds_papers_before_authors_and_excerpts_are_the_documents_words(open_tab):
+    tab = open_tab()
+    assert search_from_header(tab, "GAN") >= 10
+    kinds = [kind for kind, _, _ in _results(tab)]
+    assert kinds[:5] == ["paper"] * 5, kinds  # "Zhe Gan" and "Melanie Ganz" came first before
+    for query in ("GAN", "CVPR", "talking head"):
+        search_from_header(tab, query)
+        for _, title, excerpt in _results(tab):
+            assert "会议未知" not in excerpt and not DOUBLED_YEAR.search(excerpt), (query, title, excerpt)
+    assert tab.problems == []
