@@ -234,6 +234,8 @@ def _summary(
             "venue_href": urls.href(urls.venue(paper.venue)),
         }
     authors = [{"name": a, "href": urls.href(urls.author(author_slug[a]))} for a in paper.authors]
+    # A list item names SHOWN_AUTHORS and says how many more, unless that is one: "等 1 人" is longer than the name.
+    shown = SHOWN_AUTHORS if len(authors) > SHOWN_AUTHORS + 1 else len(authors)
     summary = {
         "key": paper.key,
         "title": paper.title,
@@ -246,10 +248,10 @@ def _summary(
         "venue_name": paper.venue,
         "venue_label": label,
         "year": paper.year,
-        "authors": authors[:SHOWN_AUTHORS],
+        "authors": authors[:shown],
         "all_authors": list(paper.authors),
         "author_links": authors,
-        "more_authors": max(0, len(paper.authors) - SHOWN_AUTHORS),
+        "more_authors": len(paper.authors) - shown,
         "authors_truncated": paper.authors_truncated,
         "has_notes": has_notes,
         "topics": list(paper.topics),

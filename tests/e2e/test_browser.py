@@ -8,94 +8,17 @@ served sub-path; each test ends by asserting that record is empty.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 from urllib.parse import quote
 
 import pytest
 
-from .conftest import CHROMIUM, ServedSite, browser_available
+from .conftest import CHROMIUM, WAIT_MS, Tab, browser_available, click_and_wait, text_of
 
 pytestmark = pytest.mark.skipif(not browser_available(), reason=f"{CHROMIUM} not installed (and CI unset)")
 
 NOTE = "notes/cvpr2022-generative-models/"  # seed-001
-WAIT_MS = 15_000  # upper bound for any single wait; the pages are local
 PAGE_SIZE = 10  # results search.js renders before "更多结果"
 COUNT = re.compile(r"共\s*(\d+)\s*条结果")
-
-
-@dataclass
-class Tab:
-    """A page plus everything that went wrong while it was open."""
-
-    page: object
-    site: ServedSite
-    problems: list[str] = field(default_factory=list)
-    visited: list[str] = field(default_factory=list)
-
-    def goto(self, rel: str) -> None:
-        response = self.page.goto(self.site.url(rel), wait_until="load")
-        assert response is not None and response.status == 200, f"{rel}: HTTP {response and response.status}"
-
-    def heading(self) -> str:
-        return " ".join(self.page.locator("main h1").first.inner_text().split())
-
-
-@pytest.fixture
-def open_tab(chromium, sub_site):
-    """A factory for Tabs (default viewport, or e.g. width=375); contexts are closed after the test."""
-    contexts = []
-
-    def make(width: int = 1280, height: int = 900, site: ServedSite | None = None) -> Tab:
-        site = site or sub_site
-        context = chromium.new_context(viewport={"width": width, "height": height})
-        contexts.append(context)
-        page = context.new_page()
-        page.set_default_timeout(WAIT_MS)
-        page.set_default_navigation_timeout(WAIT_MS)
-        tab = Tab(page, site)
-
-        def on_console(msg):
-            if msg.type == "error":
-                tab.problems.append(f"console error on {page.url}: {msg.text}")
-
-        def on_request(request):
-            if request.url.startswith(site.origin + "/__papernotes/"):
-                return  # the dev server's live-reload stream
-            if not request.url.startswith(site.home) and not request.url.startswith(("data:", "blob:")):
-                tab.problems.append(f"request outside {site.home} from {page.url}: {request.url}")
-
-        def on_failed(request):
-            failure = request.failure or ""
-            if "ERR_ABORTED" not in failure:  # a navigation cancels what the previous page still had in flight
-                tab.problems.append(f"request failed on {page.url}: {request.url} ({failure})")
-
-        page.on("console", on_console)
-        page.on("pageerror", lambda exc: tab.problems.append(f"page error on {page.url}: {exc}"))
-        page.on(
-            "response",
-            lambda r: tab.problems.append(f"HTTP {r.status} on {page.url}: {r.url}") if r.status >= 400 else None,
-        )
-        page.on("request", on_request)
-        page.on("requestfailed", on_failed)
-        page.on("framenavigated", lambda frame: tab.visited.append(frame.url) if frame == page.main_frame else None)
-        return tab
-
-    try:
-        yield make
-    finally:
-        for context in contexts:
-            context.close()
-
-
-def click_and_wait(tab: Tab, locator) -> None:
-    """Click a link and wait for the page it leads to (bounded)."""
-    with tab.page.expect_navigation(wait_until="load", timeout=WAIT_MS):
-        locator.click()
-    assert tab.page.url.startswith(tab.site.home), f"navigated out of the site: {tab.page.url}"
-
-
-def text_of(locator) -> str:
-    return " ".join(locator.inner_text().split())
 
 
 # --- navigation ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 
 from linkcheck import broken_links
@@ -128,3 +129,19 @@ def test_charts_are_valid_svg_with_text_alternative(seed_site):
             root = ET.fromstring(str(svg))
             assert root.get("role") == "img" and root.get("aria-label")
             assert root.find("{http://www.w3.org/2000/svg}title") is not None
+
+
+def test_a_list_item_names_six_authors_and_counts_the_rest_but_never_one(seed_site):
+    """Issue 14: "…, 等 1 人" was longer than the one name it left out; a seventh author is named."""
+    output, _ = seed_site
+    seven = counted = 0
+    for path in sorted((output / "venues").rglob("index.html")):
+        for item in soup(path).select("[data-list] .paper-item .authors"):
+            names, text = item.select("a"), item.get_text()
+            more = re.search(r"等 (\d+) 人", text)
+            if more:
+                assert len(names) == 6 and int(more[1]) >= 2, text
+                counted += 1
+            seven += len(names) == 7
+            assert len(names) <= 7, text
+    assert seven > 10 and counted > 10
