@@ -388,8 +388,7 @@ class Builder:
         return IndexJob(self.options.output, key, search.make, config.language, work=self.cache)
 
     def _site_paths(self, changed: set[Path] | None) -> set[str]:
-        out = set()
-        source = self.options.source.resolve()
+        out, source = set(), self.options.source.resolve()
         for path in changed or ():
             try:
                 out.add(Path(path).resolve().relative_to(source).as_posix())

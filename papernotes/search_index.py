@@ -33,9 +33,16 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import typing
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: a folder in use cannot be told from a killed run's
+    fcntl = None  # type: ignore[assignment]
 
 from .diagnostics import Diagnostic, error, warning
 from .pagefind_service import PagefindError, Service, dies_with_us, pagefind_version
@@ -158,11 +165,56 @@ def documents_digest(bundles: Sequence[Bundle], extra: str = "") -> str:
     return digest.hexdigest()
 
 
-def _remove_leftovers(output: Path) -> None:
-    """Temporary folders of a run that was killed half-way."""
+def _remove_leftovers(output: Path, shared: bool = True) -> None:
+    """Temporary folders of a run that was killed half-way. In a `shared` folder (the project's cache, which
+    two builds of two sites share: `serve` and `build`, or test workers), not those of a run still going:
+    one swept the other's half-made index away. output/ is the build's own, under its output lock."""
     for path in output.iterdir():
         if path.is_dir() and path.name.startswith((TMP_PREFIX, OLD_PREFIX)):
-            shutil.rmtree(path, ignore_errors=True)
+            with _unless_in_use(path, shared) as free:
+                if free:
+                    shutil.rmtree(path, ignore_errors=True)
+
+
+def _lock_file(folder: Path) -> Path:
+    return folder.with_name(folder.name + ".lock")  # beside it: the folder itself becomes output/pagefind/
+
+
+def _claim(folder: Path) -> typing.IO | None:
+    """Mark `folder` as this run's: an exclusive lock on its lock file, which the system lets go when the
+    process dies (even by kill -9); the file stays then, and tells the next run the folder is a leftover."""
+    if fcntl is None:
+        return None
+    handle = open(_lock_file(folder), "w")  # noqa: SIM115  (held until _release)
+    fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+    return handle
+
+
+def _release(folder: Path, handle: typing.IO | None) -> None:
+    if handle is not None:
+        _lock_file(folder).unlink(missing_ok=True)
+        handle.close()
+
+
+@contextmanager
+def _unless_in_use(folder: Path, shared: bool = True) -> Iterator[bool]:
+    """Whether no running build holds `folder` (and, while the block runs, none can take it)."""
+    lock = _lock_file(folder)
+    if fcntl is None or not shared:
+        yield True
+        lock.unlink(missing_ok=True)
+        return
+    if not lock.exists():  # made by a run of older code, or one killed before it claimed the folder
+        yield time.time() - folder.stat().st_mtime > TIMEOUT_SECONDS
+        return
+    with open(lock, "a") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield False
+            return
+        yield True
+        lock.unlink(missing_ok=True)
 
 
 def _swap_in(output: Path, fresh: Path) -> None:
@@ -249,6 +301,7 @@ class IndexJob:
         self.changed = True
         bundles = _handed_over([b for b in make_bundles() if b] or [[]])  # made here: not in the thread (GIL)
         self._fresh: Path | None = None
+        self._claimed: tuple[Path, typing.IO | None] | None = None
         self._thread = threading.Thread(target=self._run, args=(binary, bundles, stamp), daemon=True)
         self._thread.start()
 
@@ -269,6 +322,7 @@ class IndexJob:
     def _run(self, binary: Path, bundles: Iterator[Bundle], stamp: str) -> None:
         """In the thread: index into a fresh folder of `work` (output/ may not exist yet)."""
         fresh = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=self.work))
+        self._claimed = (fresh, _claim(fresh))
         try:
             _index_bundles(binary, bundles, self.language, fresh)
             if not (fresh / "pagefind.js").is_file():
@@ -295,6 +349,9 @@ class IndexJob:
                 self.diags.append(self._failed(exc))
             finally:
                 shutil.rmtree(self._fresh, ignore_errors=True)
+        if not self._thread.is_alive() and self._claimed is not None:
+            _release(*self._claimed)
+            self._claimed = None
         return self.diags
 
     def _move_in(self, fresh: Path) -> None:
@@ -303,7 +360,7 @@ class IndexJob:
         if fresh.parent == self.output:
             _swap_in(self.output, fresh)
             return
-        _remove_leftovers(self.output)
+        _remove_leftovers(self.output, shared=False)
         holder = Path(tempfile.mkdtemp(prefix=TMP_PREFIX, dir=self.output))
         try:
             try:

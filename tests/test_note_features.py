@@ -333,7 +333,8 @@ def test_seed_post_is_one_ordered_list_of_16_papers(seed):
     assert len(items) == 16
     for item in items:  # the title, its paper-page link, the author line, the abstract
         heading, *middle, abstract = item.find_all(recursive=False)
-        assert (heading.name, abstract.name) == ("h3", "blockquote"), item.get_text()[:60]
+        # `### Title`, one level down: the post's `# CVPR2022` is a section under the page's own <h1>
+        assert (heading.name, abstract.name) == ("h4", "blockquote"), item.get_text()[:60]
         assert any(p.name == "p" and p.get_text().startswith("Author") for p in middle), heading.get_text()
 
 

@@ -12,6 +12,7 @@ import json
 import os
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from sitebuild import CHROMIUM, CHROMIUM_ARGS
 
 from papernotes import search_index
 from papernotes.search_index import BUNDLE_DIR, MANIFEST, UNUSED_FILES, write_index
+from papernotes.site.search_docs import by_character
 
 ROOT = Path(__file__).resolve().parents[1]
 CHINESE = "本文的损失函数由三部分组成"
@@ -27,7 +29,8 @@ NAV_ONLY = "导航专用词"  # appears only outside data-pagefind-body
 PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><title>{title}</title></head>
 <body><nav>{nav}</nav>
 <main data-pagefind-body>
-<h1 data-pagefind-meta="title">{title}</h1>
+<div data-pagefind-ignore><span data-pagefind-meta="title">{title}</span></div>
+<h1>{words}</h1>
 {filters}
 {body}
 </main>
@@ -58,7 +61,13 @@ PAGES = {
 
 def documents(pages: dict[str, dict] = PAGES) -> list[tuple[str, str]]:
     """The search documents of `pages` (site/search_docs.py makes them from the model): (URL, HTML)."""
-    return [("/" + rel.removesuffix("index.html"), PAGE.format(nav=NAV_ONLY, **f)) for rel, f in pages.items()]
+    return [
+        (
+            "/" + rel.removesuffix("index.html"),
+            PAGE.format(nav=NAV_ONLY, words=by_character(f["title"]), **{**f, "body": by_character(f["body"])}),
+        )
+        for rel, f in pages.items()
+    ]
 
 
 def index_site(site: Path, pages: dict[str, dict] = PAGES, per_bundle: int = 0) -> list:
@@ -157,8 +166,28 @@ def test_a_file_named_outside_its_bundle_is_refused(site, monkeypatch, name):
 def test_leftovers_of_a_killed_run_are_removed(site):
     (site / ".pagefind-tmp-dead").mkdir()
     (site / ".pagefind-tmp-dead" / "pagefind.js").write_text("old")
+    (site / ".pagefind-tmp-dead.lock").write_text("")  # what a killed run leaves: its lock file, unlocked
     assert index_site(site) == []
-    assert not (site / ".pagefind-tmp-dead").exists()
+    assert not (site / ".pagefind-tmp-dead").exists() and not (site / ".pagefind-tmp-dead.lock").exists()
+
+
+def test_the_folder_of_a_run_still_going_is_kept(site):
+    """Two builds share a project's cache (serve and build, or two sites): one swept the other's index away."""
+    import fcntl
+
+    live = site / ".pagefind-tmp-live"
+    live.mkdir()
+    (live / "pagefind.js").write_text("being made")
+    young = site / ".pagefind-tmp-young"  # no lock file yet: just made by a run about to claim it
+    young.mkdir()
+    with open(site / ".pagefind-tmp-live.lock", "w") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_EX)  # as the other run holds it
+        assert index_site(site) == []
+        assert (live / "pagefind.js").read_text() == "being made" and young.is_dir()
+    old = time.time() - search_index.TIMEOUT_SECONDS - 60
+    os.utime(young, (old, old))  # a folder no run claimed, long ago
+    assert index_site(site) == []
+    assert not young.exists() and not live.exists()  # the live one's lock was let go
 
 
 def test_missing_pagefind_is_a_diagnostic(site, monkeypatch):
@@ -258,8 +287,10 @@ PROBE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><link r
 const pagefind = await import("/sub/pagefind/pagefind.js");
 await pagefind.init();
 const out = {};
-for (const q of ["损失函数", "感知损失", "talking head", "导航专用词"]) {
-  const found = await pagefind.search(q);
+// Chinese as static/search.js asks for it: by character, in order (the documents are indexed so).
+const asked = {"损失函数": '"损 失 函 数"', "感知损失": '"感 知 损 失"', "talking head": "talking head", "导航专用词": '"导 航 专 用 词"'};
+for (const q of Object.keys(asked)) {
+  const found = await pagefind.search(asked[q]);
   out[q] = await Promise.all(found.results.map(async (r) => { const d = await r.data();
     return {url: d.url, title: d.meta.title, excerpt: d.excerpt, filters: d.filters}; }));
 }
@@ -345,7 +376,7 @@ def test_search_page_reads_q_shows_results_and_filters(site, served, browser):
     assert link.inner_text() == "扩散模型损失函数笔记"
     assert link.get_attribute("href") == "/sub/notes/loss/"
     marks = results.first.locator(".search-result-excerpt mark").all_inner_texts()
-    assert "损失" in marks and "函数" in marks  # the query is segmented into words, each highlighted
+    assert "".join(marks).count("损失函数") >= 1  # its characters, each highlighted, in order
 
     groups = page.locator("#search-filters details[data-filter]")
     assert [groups.nth(i).get_attribute("data-filter") for i in range(groups.count())] == [

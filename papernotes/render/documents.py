@@ -108,7 +108,7 @@ class DocumentRenderer:
         keys = self._cite_keys.get((doc.path, digest), lambda: cited_keys(doc.body))
         cites = "\0".join(f"{key}={tuple(self.resolve_cite(key) or ())}" for key in keys)
         parts = (CACHE_VERSION, doc.path, digest, str(doc.body_line), base_path, state, self.convention(doc), links)
-        parts += (cites,)
+        parts += (cites, doc.title)  # the body's headings follow the page's title (one <h1> a page)
         raw = "\0".join(parts)
         return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
@@ -133,12 +133,12 @@ class DocumentRenderer:
                 resolve_cite=self.resolve_cite,
             )
             protected = self._protected.pop(self._protect_key(doc), None)
-            body = render(doc.body, protected=protected, more=doc.excerpt is not None)
+            body = render(doc.body, protected=protected, more=doc.excerpt is not None, title=doc.title)
             excerpt = None
             if doc.excerpt is not None and body.excerpt is not None:  # cut from the body's own parse
                 excerpt = RenderedMarkdown(body.excerpt, body.formulas, [], [])
             elif doc.excerpt is not None:
-                excerpt = render(doc.excerpt)
+                excerpt = render(doc.excerpt, title=doc.title)
             hit = (body, excerpt)
             self._store(key, hit)
         return self._memory.get(key, lambda: hit)

@@ -94,6 +94,28 @@ class _OutlineTreeprocessor(Treeprocessor):
         self.renderer._state["outline"] = outline_of(root, _MATH_TOKEN)
 
 
+class _HeadingsTreeprocessor(Treeprocessor):
+    """One <h1> a page: the page's own title. A document's body whose first heading is an <h1> that says its
+    title (Typora's `# Title` line, where the title came from) loses it; the body's other headings go down a
+    level when it has an <h1> (`# 方法` under the title is a section, an <h2>). Only for a document given
+    its `title`; before "toc" (5), which lists and numbers what is left."""
+
+    def run(self, root):
+        title = getattr(self.md, "papernotes_title", None)
+        if title is None:
+            return
+        first = next((e for e in root if e.tag in _LEVELS), None)  # after a [TOC] line, say
+        if first is not None and first.tag == "h1" and " ".join("".join(first.itertext()).split()) == title:
+            root.remove(first)
+        headings = [e for e in root.iter() if e.tag in _LEVELS]
+        if any(e.tag == "h1" for e in headings):
+            for e in headings:
+                e.tag = _LEVELS[e.tag]
+
+
+_LEVELS = {"h1": "h2", "h2": "h3", "h3": "h4", "h4": "h5", "h5": "h6", "h6": "h6"}
+
+
 class _PapernotesExtension(Extension):
     def __init__(self, renderer: MarkdownRenderer):
         super().__init__()
@@ -106,6 +128,7 @@ class _PapernotesExtension(Extension):
         md.preprocessors.register(_BlocksPreprocessor(md), "papernotes_blocks", 28)
         # After "inline" (20), before "toc" (5) reads the headings: a paragraph too long to format is text again.
         md.treeprocessors.register(LiteralTreeprocessor(md, self.renderer.literals), "papernotes_literals", 7)
+        md.treeprocessors.register(_HeadingsTreeprocessor(md), "papernotes_headings", 6)
         md.treeprocessors.register(ImageTreeprocessor(md, self.renderer), "papernotes_images", 5)
         md.treeprocessors.register(_OutlineTreeprocessor(md, self.renderer), "papernotes_outline", 1)
         # After "raw_html" (30) has put HTML blocks back, before "amp_substitute" (20).
@@ -177,6 +200,7 @@ class MarkdownRenderer:
         resolve_cite: CiteResolver = lambda key: None,
         protected: Protected | None = None,
         more: bool = False,
+        title: str | None = None,
     ) -> RenderedMarkdown:
         """`resolve(src)`: the site-relative file an image names, or None; `base_path`: where the site is
         served (a /root-absolute image's src is rewritten under it); `math`: the delimiter convention
@@ -184,10 +208,12 @@ class MarkdownRenderer:
         `explain(src)`: why an image has no file (the start of its warning); `resolve_cite(key)`: the paper a
         `[@key]` citation names (render/citations.py); `protected`: `protect` of this text with these
         arguments, when it was made already (render/documents.py makes it to start KaTeX early); `more`: cut
-        the excerpt (before `<!--more-->`) from this parse where that is what rendering it alone gives.
+        the excerpt (before `<!--more-->`) from this parse where that is what rendering it alone gives;
+        `title`: the page's own title, when the text is a document's body (one <h1> a page).
 
         Never raises: a document Python-Markdown (or an extension) fails on is one error, and the page shows
         its text as it is, escaped, in a <pre>."""
+        self.md.papernotes_title = title
         try:
             return self._render(
                 text, path, first_line, resolve, base_path, math, resolve_post, explain, resolve_cite, protected, more
@@ -196,6 +222,8 @@ class MarkdownRenderer:
             self._state = {}
             self.literals.clear()
             return _unrendered(text, path, first_line, exc)
+        finally:
+            self.md.papernotes_title = None
 
     def _render(
         self, text, path, first_line, resolve, base_path, math, resolve_post, explain, resolve_cite, done, more

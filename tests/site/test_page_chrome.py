@@ -82,3 +82,20 @@ def test_list_pages_link_the_math_stylesheet_only_for_formulas_in_titles_and_nev
     for url in ("/venues/", "/topics/", "/authors/", "/archive/", "/tags/", "/404.html"):
         sheets = [link["href"] for link in pages[url].head.find_all("link", rel="stylesheet")]
         assert sheets == ["/static/style.css"], url
+
+
+def test_every_page_has_one_h1_its_title(pages):
+    """Issue 14: a note's `# Title` line was a second <h1> under the page's own (render/markdown.py)."""
+    counted = 0
+    for url, page in pages.items():
+        if page.body is None or "kind-redirect" in (page.body.get("class") or []):
+            continue  # an alias: a meta refresh to the page itself
+        assert len(page.find_all("h1")) == 1, url
+        counted += 1
+    assert counted > 1200
+    note = pages["/notes/cvpr2022-generative-models/"]
+    assert note.h1.get_text(strip=True) == "CVPR2022" and not note.select(".prose h1")
+    assert (
+        note.select_one(".prose h2")["id"]
+        == "depth-aware-generative-adversarial-network-for-talking-head-video-generation"
+    )
