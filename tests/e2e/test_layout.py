@@ -66,3 +66,28 @@ def test_a_phone_reaches_search_from_the_one_row_header(open_tab):
     wide.goto("")
     assert wide.page.locator(".search-form input").is_visible() and not wide.page.locator(".nav-search").is_visible()
     assert tab.problems == [] and wide.problems == []
+
+
+@pytest.mark.parametrize("rel", [NOTE, "papers/text-to-image-generation-with-semantic-spatial-aware-gan/"])
+def test_print_shows_the_content_only_with_links_written_out(open_tab, rel):
+    """Issue 14, acceptance 6 (its print half): no header, nav, search or buttons on paper."""
+    tab = open_tab(width=1280, height=900)
+    tab.goto(rel)
+    page = tab.page
+    page.emulate_media(media="print")
+    hidden = page.evaluate(
+        """() => [...document.querySelectorAll('.site-header, .site-nav, .search-form, .site-footer, button,'
+                                              + ' .breadcrumbs, .headerlink')]
+                 .filter(e => e.getClientRects().length > 0).map(e => e.outerHTML.slice(0, 80))"""
+    )
+    assert hidden == []
+    assert page.locator("main h1").is_visible()  # the content stays
+    external = page.evaluate(
+        """() => [...document.querySelectorAll('.prose a[href^="http"], .paper-links a[href^="http"]')]
+                 .map(a => [a.href, getComputedStyle(a, '::after').content])"""
+    )
+    assert external or rel == NOTE  # the seed note links no other site; the paper links arXiv and its listing
+    assert all(href in after for href, after in external), external[:3]
+    page.emulate_media(media="screen")
+    assert page.locator(".site-header").is_visible()  # only in print
+    assert tab.problems == []
