@@ -1,4 +1,4 @@
-"""Pygments for fenced code: its CSS (a light style plus a dark one under prefers-color-scheme), and the
+"""Pygments for fenced code: its CSS (a light style plus a dark one for the dark theme), and the
 highlighter of the Markdown pipeline, memoized by content."""
 
 from __future__ import annotations
@@ -11,18 +11,23 @@ from pymdownx.highlight import Highlight, HighlightExtension
 
 from ..memo import Memo
 
-LIGHT_STYLE = "friendly"
-DARK_STYLE = "monokai"
+# accessible-pygments' styles: every token at least 4.5:1 against the style's own background (WCAG AA).
+LIGHT_STYLE = "a11y-light"
+DARK_STYLE = "a11y-dark"
+# The dark style applies when the reader chose it (data-theme, static/site.js), or follows a dark system.
+_DARK_CHOSEN = ':root[data-theme="dark"] '
+_DARK_SYSTEM = ':root:not([data-theme="light"]) '
 
 
 @functools.lru_cache(maxsize=4)  # a function of the Pygments version: made once per process
 def pygments_css(selector: str = ".highlight") -> str:
     light = HtmlFormatter(style=LIGHT_STYLE).get_style_defs(selector)
-    dark = HtmlFormatter(style=DARK_STYLE).get_style_defs(selector)
-    dark = "\n".join("  " + line for line in dark.splitlines())
+    chosen = HtmlFormatter(style=DARK_STYLE).get_style_defs(_DARK_CHOSEN + selector)
+    system = HtmlFormatter(style=DARK_STYLE).get_style_defs(_DARK_SYSTEM + selector)
+    system = "\n".join("  " + line for line in system.splitlines())
     return (
-        f"/* Pygments {LIGHT_STYLE} (light) and {DARK_STYLE} (dark) */\n{light}\n"
-        f"@media (prefers-color-scheme: dark) {{\n{dark}\n}}\n"
+        f"/* Pygments {LIGHT_STYLE} (light) and {DARK_STYLE} (dark) */\n{light}\n{chosen}\n"
+        f"@media (prefers-color-scheme: dark) {{\n{system}\n}}\n"
     )
 
 

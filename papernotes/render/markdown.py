@@ -160,7 +160,13 @@ class MarkdownRenderer:
             extensions=[
                 "tables",
                 "pymdownx.superfences",  # fences inside list items and quotes, as CommonMark has them
-                MemoHighlightExtension(self.highlighted, css_class="highlight", guess_lang=False, use_pygments=True),
+                MemoHighlightExtension(
+                    self.highlighted,
+                    css_class="highlight",
+                    guess_lang=False,
+                    use_pygments=True,
+                    pygments_lang_class=True,
+                ),
                 "pymdownx.tasklist",
                 "pymdownx.tilde",
                 "pymdownx.emoji",

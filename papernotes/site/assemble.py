@@ -21,6 +21,7 @@ from .graph import Graph, digest_text
 from .page import Page
 from .paper_pages import add_paper_values, paper_pages
 from .people_pages import author_pages
+from .reading import add_neighbour_values
 from .research import PaperIndex, build_index, paper_slugs
 from .search_docs import bundles, search_documents
 from .special import redirect_pages, search_page
@@ -85,6 +86,7 @@ def assemble(
     views.sort(key=lambda v: v["sort_key"], reverse=True)
     per_doc = whole.get(("notes by document", Same(refs), Same(index)), lambda: notes_by_document(refs, index))
     entries = add_document_values(graph, views, per_doc, fragment("_entry_item.html", "e"), memo)
+    add_neighbour_values(graph, entries)
 
     make_bibtex, bibkeys = bibtex
     add_paper_values(

@@ -17,6 +17,7 @@ from ..model.link import NoteRef
 from .graph import Graph, digest_of, digest_text
 from .page import Page
 from .paging import MAX_PER_PAGE, list_pages, lists_script, page_count, page_of, paged_title, pagination
+from .reading import page_toc, reading_minutes
 from .research import PaperIndex
 from .urls import Urls
 
@@ -94,6 +95,7 @@ def _entry(view: dict) -> tuple[dict, str]:
 
 def _document_context(get, urls: Urls, path: str) -> dict:
     doc = get(f"doc:{path}")
+    html = after_headings(doc["html"](), _paper_links(doc["paper_links"]))
     crumbs = []  # after 首页, which base.html puts first
     if doc["kind"] != "page":  # a standalone page (About) belongs to no section: no trail
         index = urls.notes_index() if doc["kind"] == "note" else urls.posts_index()
@@ -106,8 +108,18 @@ def _document_context(get, urls: Urls, path: str) -> dict:
             "url": doc["url"],
             "breadcrumbs": crumbs,
         },
-        "doc": {**doc, "html": Markup(after_headings(doc["html"](), _paper_links(doc["paper_links"])))},
+        "doc": {
+            **doc,
+            "html": Markup(html),
+            "toc": page_toc(html) if doc["kind"] != "page" else [],
+            "minutes": reading_minutes(doc["words"]),
+            **get(f"nav:{path}"),
+        },
     }
+
+
+def _document_inputs(path: str) -> tuple[str, str]:
+    return f"doc:{path}", f"nav:{path}"
 
 
 def _paper_links(targets: dict[str, tuple[str, str]]) -> dict[str, str]:
@@ -260,7 +272,14 @@ def blog_pages(entries: list[dict], urls: Urls) -> list[Page]:
     docs, shown = ("docs",), listed(entries)
     pages = [Page(urls.home(), "home.html", _home_context, (urls,), ("docs", "papers"), "home", (ENTRY,))]
     pages += [
-        Page(e["url"], "document.html", _document_context, (urls, e["source"]), (f"doc:{e['source']}",), e["source"])
+        Page(
+            e["url"],
+            "document.html",
+            _document_context,
+            (urls, e["source"]),
+            (f"doc:{e['source']}", f"nav:{e['source']}"),
+            e["source"],
+        )  # fmt: skip
         for e in entries
     ]
     for kind, url in (("note", urls.notes_index()), ("post", urls.posts_index())):

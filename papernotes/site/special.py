@@ -15,6 +15,8 @@ NAV = (
     ("作者", "authors_index", "authors"),
     ("会议", "venues_index", "venues"),
     ("主题", "topics_index", "topics"),
+    ("标签", "tags_index", "tags"),
+    ("分类", "categories_index", "categories"),
     ("归档", "archive", "archive"),
 )
 
@@ -39,7 +41,7 @@ def site_context(config: SiteConfig, urls: Urls) -> dict:
         "feed_href": urls.href(urls.feed()),
         "search_href": urls.href(urls.search()),
         "favicon_href": urls.href(urls.static("favicon.svg")),
-        "copy_js_href": urls.href(urls.static("copy.js")),
+        "script_href": urls.href(urls.static("site.js")),  # theme, copy buttons, contents, back-to-top
         "extra": dict(config.extra),
         "config": repr(config),  # any setting may show somewhere: a config change re-renders every page
     }

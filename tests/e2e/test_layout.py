@@ -14,14 +14,20 @@ NOTE = "notes/cvpr2022-generative-models/"  # seed-001, with a [TOC] of 12 entri
 HEADER_BOTTOM = "document.querySelector('.site-header').getBoundingClientRect().bottom"
 
 
+@pytest.mark.parametrize("contents", [".prose .toc", ".page-toc"])  # the author's [TOC], the page's contents
 @pytest.mark.parametrize(("width", "tallest"), [(1280, 56), (375, 56)])
-def test_every_toc_entry_lands_its_heading_below_the_header(open_tab, width, tallest):
+def test_every_toc_entry_lands_its_heading_below_the_header(open_tab, width, tallest, contents):
     tab = open_tab(width=width, height=800)
     tab.goto(NOTE)
     page = tab.page
     header = page.evaluate("document.querySelector('.site-header').getBoundingClientRect().height")
     assert header <= tallest, header  # one row: the nav scrolls sideways on a phone, it does not wrap
-    entries = page.locator(".toc a[href^='#']")
+    if contents == ".page-toc":  # beside the text on a wide screen, folded above it on a phone
+        details = page.locator(".page-toc details")
+        assert details.evaluate("d => d.open") == (width >= 1200)
+        if width < 1200:
+            page.locator(".page-toc summary").click()
+    entries = page.locator(f"{contents} a[href^='#']")
     assert entries.count() >= 10
     for n in range(entries.count()):
         entry = entries.nth(n)
@@ -34,6 +40,66 @@ def test_every_toc_entry_lands_its_heading_below_the_header(open_tab, width, tal
         bottom = page.evaluate(HEADER_BOTTOM)
         assert top >= bottom, (target, top, bottom)  # fully below the header ...
         assert top < bottom + 100, (target, top, bottom)  # ... and near it: the page did jump there
+        if contents == ".page-toc":  # the scroll-spy marks the entry of the section now read
+            page.wait_for_function(
+                "h => document.querySelector('.page-toc a[aria-current]')?.getAttribute('href') === h", arg="#" + target
+            )
+    assert tab.problems == []
+
+
+def test_the_page_contents_stays_in_view_beside_the_text_on_a_wide_screen(open_tab):
+    tab = open_tab(width=1280, height=800)
+    tab.goto(NOTE)
+    page = tab.page
+    prose = page.locator(".prose").bounding_box()
+    toc = page.locator(".page-toc").bounding_box()
+    assert toc["x"] >= prose["x"] + prose["width"] and toc["x"] + toc["width"] <= 1280  # in the right margin
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight / 2)")
+    page.wait_for_timeout(100)
+    again = page.locator(".page-toc").bounding_box()
+    assert again["y"] == toc["y"] and page.locator(".page-toc a[aria-current]").count() == 1
+    assert page.locator(".back-to-top.shown").is_visible()  # a screen down: back to top, fixed in the corner
+    page.locator(".back-to-top").click()
+    page.wait_for_function("window.scrollY === 0")
+    assert tab.problems == []
+
+
+@pytest.mark.parametrize("system", ["light", "dark"])
+def test_the_theme_toggle_cycles_and_persists_across_a_reload(open_tab, system):
+    """Issue 14, acceptance 6 (its theme half): system -> light -> dark -> system, kept over a reload, and the
+    page's colours (Pygments' too) follow the choice, not the system's."""
+    tab = open_tab(width=1280, height=800)
+    page = tab.page
+    page.emulate_media(color_scheme=system)
+    tab.goto(NOTE)
+    toggle = page.locator(".site-header .theme-toggle")
+    background = "getComputedStyle(document.body).backgroundColor"
+    # the seed notes hold no code: a probe block shows what Pygments' stylesheet gives one
+    code = """(() => { let b = document.getElementById('probe');
+      if (!b) { document.body.insertAdjacentHTML('beforeend', '<div class="highlight" id="probe"></div>');
+                b = document.getElementById('probe'); }
+      return getComputedStyle(b).backgroundColor; })()"""
+    dark_bg, light_bg = "rgb(20, 22, 26)", "rgb(253, 253, 252)"
+    assert toggle.is_visible() and "跟随系统" in toggle.get_attribute("aria-label")
+    assert page.evaluate(background) == (dark_bg if system == "dark" else light_bg)
+    seen = []
+    for theme, colour in (("light", light_bg), ("dark", dark_bg)):
+        toggle.click()
+        assert page.evaluate("document.documentElement.dataset.theme") == theme
+        page.reload()
+        assert page.evaluate("document.documentElement.dataset.theme") == theme  # kept, set before first paint
+        assert page.evaluate(background) == colour
+        seen.append(page.evaluate(code))
+        assert (
+            page.locator(".site-header .theme-toggle")
+            .get_attribute("aria-label")
+            .endswith("浅色" if theme == "light" else "深色")
+        )
+    assert seen[0] != seen[1]  # the code block changes with the theme
+    toggle.click()  # back to the system's
+    page.reload()
+    assert page.evaluate("document.documentElement.dataset.theme") is None
+    assert page.evaluate(background) == (dark_bg if system == "dark" else light_bg)
     assert tab.problems == []
 
 
