@@ -6,6 +6,7 @@ papers it is about) and `docs` (every document's list entry, newest first).
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -211,10 +212,13 @@ def _terms(entries: list[dict], key: str) -> dict[tuple[str, str], int]:
 
 def _terms_index_context(get, urls: Urls, key: str) -> dict:
     label, index_url = TERMS[key]
+    counts = _terms(get("docs"), key)
+    most = max(counts.values(), default=1)
     terms = [
-        {"name": name, "href": urls.href(url), "count": count, "depth": name.count(" › ")}
-        for (url, name), count in _terms(get("docs"), key).items()
-    ]
+        {"name": name, "href": urls.href(url), "count": count, "depth": name.count(" › "),
+         "leaf": name.rsplit(" › ", 1)[-1], "weight": _weight(count, most)}
+        for (url, name), count in counts.items()
+    ]  # fmt: skip
     return {
         "page": {
             "title": label,
@@ -226,7 +230,13 @@ def _terms_index_context(get, urls: Urls, key: str) -> dict:
         },
         "heading": label,
         "terms": terms,
+        "tree": key == "categories",  # nested categories: a level under its parent; tags: sized by use
     }
+
+
+def _weight(count: int, most: int) -> int:
+    """1..5: a term's size in the tag index, by the log of its use against the most used term's."""
+    return 1 + round(4 * math.log(count) / math.log(most)) if most > 1 else 1
 
 
 def _archive_context(get, urls: Urls, year: int | None, number: int) -> dict:

@@ -22,9 +22,9 @@ SECTIONS = (
     "## 方法 Method\n\n正文。\n\n### 损失 $L_1$ loss\n\n公式。\n\n## 实验 [链接](https://example.org)\n\n结果。\n"
 )
 FILES = {
-    "notes/a.md": _note("最早的笔记", "2024-01-01", SECTIONS, "updated: 2024-03-05\n"),
-    "notes/b.md": _note("中间的笔记", "2024-02-01", "## 只有一节\n\n" + "字" * 1200 + "\n"),
-    "notes/c.md": _note("最新的笔记", "2024-03-01", "正文\n"),
+    "notes/a.md": _note("最早的笔记", "2024-01-01", SECTIONS, "updated: 2024-03-05\ntags: [GAN, 人脸]\n"),
+    "notes/b.md": _note("中间的笔记", "2024-02-01", "## 只有一节\n\n" + "字" * 1200 + "\n", "tags: [GAN]\n"),
+    "notes/c.md": _note("最新的笔记", "2024-03-01", "正文\n", "tags: [GAN]\ncategories: [[CV, Diffusion]]\n"),
     "posts/p.md": _note("一篇文章", "2024-02-15", "## 一\n\n## 二\n\n## 三\n", "toc: true\n"),
     "pages/about.md": _note("关于", "2024-01-01", "## 一\n\n## 二\n\n## 三\n"),
 }
@@ -84,3 +84,13 @@ def test_page_toc_and_reading_minutes():
     assert [(t["depth"], t["href"], str(t["html"])) for t in toc] == [(0, "#a", "A"), (2, "#b", "B"), (1, "#c", "C")]
     assert page_toc('<h2 id="a">A</h2><h2 id="b">B</h2>') == []
     assert [reading_minutes(n) for n in (0, 1, 400, 401, 4000)] == [1, 1, 1, 2, 10]
+
+
+def test_the_tag_index_is_weighted_and_categories_nest(tmp_path):
+    _, _, output, _ = _build(tmp_path, FILES)
+    tags = {a.get_text(): a.parent["class"] for a in _page(output, "tags").select(".term-cloud a")}
+    assert tags == {"GAN": ["weight-5"], "人脸": ["weight-1"]}  # 3 uses against 1
+    levels = [(li["class"], li.a.get_text()) for li in _page(output, "categories").select(".term-tree li")]
+    assert levels == [(["depth-0"], "CV"), (["depth-1"], "Diffusion")]
+    nav = [a.get_text() for a in _page(output, "notes/a").select(".site-nav a")]
+    assert "标签" in nav and "分类" in nav
