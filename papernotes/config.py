@@ -52,6 +52,8 @@ class SiteConfig:
     author_aliases: tuple[tuple[str, str], ...] = ()
     topics: tuple[TopicRule, ...] | None = None  # None: use the built-in default topic set
     math: str = "auto"  # the math delimiter convention of every document (front matter `math:` overrides)
+    me: tuple[str, ...] = ()  # the site owner's name(s): highlighted in every author list
+    comments: tuple[tuple[str, str], ...] = ()  # (setting, value) of a comments service; () = off
     extra: tuple[tuple[str, Any], ...] = ()  # unknown keys, available to templates
 
     @property
@@ -77,6 +79,9 @@ _STR_KEYS = (
     "permalink",
 )
 _KNOWN = set(_STR_KEYS) | {"cname", "papers_per_page", "formats", "author_aliases", "topics", "math", "timezone"}
+_KNOWN |= {"me", "comments"}
+# A comments service (off by default; nothing is loaded from it when off) and the settings it needs.
+COMMENT_SERVICES = {"giscus": ("repo", "repo_id", "category", "category_id"), "waline": ("server_url",)}
 # Which math delimiters a document uses (papernotes/render/delimiters.py says what each accepts).
 MATH_CONVENTIONS = ("auto", "tex", "kramed")
 
@@ -270,8 +275,15 @@ def parse_config(root: Path, text: str, path: str = CONFIG_NAME) -> tuple[SiteCo
     values["author_aliases"] = _string_pairs(data.get("author_aliases"), "author_aliases", lines, path, diags)
     if "topics" in data and data["topics"] is not None:
         values["topics"] = _topics(data["topics"], _item_lines(doc, "topics"), path, diags)
-    extra = tuple(sorted((k, v) for k, v in data.items() if k not in _KNOWN and isinstance(k, str)))
-    values["extra"] = extra
+    me = data.get("me")
+    if me is not None:
+        names = [me] if isinstance(me, str) else me if isinstance(me, list) else None
+        if names is None or not all(isinstance(n, str) for n in names):
+            diags.append(error(path, lines.get("me", 1), "'me' must be a name or a list of names"))
+        else:
+            values["me"] = tuple(n.strip() for n in names if n.strip())
+    values["comments"] = _comments(data.get("comments"), lines.get("comments", 1), path, diags)
+    values["extra"] = tuple(sorted((k, v) for k, v in data.items() if k not in _KNOWN and isinstance(k, str)))
     return SiteConfig(root=root, **values), diags
 
 
@@ -281,6 +293,21 @@ def _item_lines(doc: YamlDocument, key: str) -> list[int]:
     if not isinstance(node, yaml.SequenceNode):
         return [line]
     return [1 + item.start_mark.line for item in node.value] or [line]  # site.yaml starts on line 1
+
+
+def _comments(value, line, path, diags) -> tuple[tuple[str, str], ...]:
+    """`comments: {service: giscus, repo: …, …}`; a service without its settings is a warning and stays off."""
+    if not value:
+        return ()
+    service = value.get("service") if isinstance(value, dict) else None
+    if service not in COMMENT_SERVICES:
+        diags.append(warning(path, line, f"comments: 'service' must be one of {', '.join(COMMENT_SERVICES)}; off"))
+        return ()
+    missing = [k for k in COMMENT_SERVICES[service] if not isinstance(value.get(k), str) or not value[k].strip()]
+    if missing:
+        diags.append(warning(path, line, f"comments: {service} needs {', '.join(missing)}; off"))
+        return ()
+    return tuple(sorted((str(k), str(v)) for k, v in value.items() if isinstance(v, (str, int, float, bool))))
 
 
 def _string_pairs(value, key, lines, path, diags) -> tuple[tuple[str, str], ...]:

@@ -33,6 +33,7 @@ import json
 import re
 import unicodedata
 
+from papernotes.citation import booktitle, venue_name
 from papernotes.model.paper import Paper
 from papernotes.sources.text import split_math
 
@@ -282,8 +283,10 @@ def bibtex_entry(paper: Paper, key: str, abstract: bool = True) -> str:
         fields.append(("author", " and ".join(bibtex_escape(a) if a != "others" else a for a in authors)))
     fields.append(("title", "{" + bibtex_escape(paper.title) + "}"))
     if paper.venue:
-        kind = "inproceedings"
-        fields.append(("booktitle", bibtex_escape(paper.venue)))
+        full, journal = venue_name(paper.venue)  # a journal by its name; proceedings with the short name
+        kind = "article" if journal else "inproceedings"
+        fields.append(("journal", full) if journal else ("booktitle", booktitle(paper.venue)))
+        fields[-1] = (fields[-1][0], bibtex_escape(fields[-1][1]))
     elif paper.arxiv:
         kind = "article"
         fields.append(("journal", f"arXiv preprint arXiv:{bibtex_escape(paper.arxiv)}"))

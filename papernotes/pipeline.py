@@ -210,7 +210,7 @@ class Builder:
             index = self._index_job(search, config, changed)  # Pagefind works while the pages are written
             with self.stages("write") as stage:
                 written = self.writer.write(
-                    pages, graph, urls, site_context(config, urls), diags, previous, assets, keep, first
+                    pages, graph, urls, site_context(config, urls, graph), diags, previous, assets, keep, first
                 )
                 stage.detail = f"{written.rendered:,} pages rendered, {len(written.written):,} files written"
             self.fingerprints = written.fingerprints

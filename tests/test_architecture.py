@@ -13,7 +13,7 @@ LAYERS = [
     {"sources"},  # pure readers: text -> records
     {"content"},  # the only input I/O: walks site_src/, hands text to the readers
     {"model"},  # records -> papers, topics, links
-    {"export"},  # papers -> JSON / CSV / BibTeX
+    {"export", "citation"},  # papers -> JSON / CSV / BibTeX; a paper as an APA / GB/T 7714 reference
     {"render"},  # Markdown, math, KaTeX, Pygments
     {"site"},  # the graph values and the pages
     {"hexo"},  # a Hexo blog read as it is: its config, posts to import (above render: known tags; site: permalinks)

@@ -56,10 +56,13 @@ def test_the_duplicate_is_merged_into_the_seed_paper(built):
     page = soup(output / AUTOAD / "index.html")
     assert page.find("h1").get_text(strip=True) == "AutoAD: Movie Description in Context"
     listed = [li.get_text(" ", strip=True) for li in page.select("section.listed-in li")]
-    assert listed == ["papers/cvpr-2023-list19.md:29 paperlist_md", "papers/library.bib:293 bibtex"]
+    assert listed == [
+        "来自 CVPR 2023 论文列表，第 1802 条 papers/cvpr-2023-list19.md:29",
+        "来自 BibTeX 文献库 papers/library.bib:293",
+    ]
     ddpm = soup(output / "papers/denoising-diffusion-probabilistic-models/index.html")
-    formats = [li.select_one(".format").get_text() for li in ddpm.select("section.listed-in li")]
-    assert formats == ["bibtex", "csl_json"]
+    formats = [li.get_text(" ", strip=True) for li in ddpm.select("section.listed-in li")]
+    assert [f.split(" papers/")[0] for f in formats] == ["来自 BibTeX 文献库", "来自 CSL JSON 文献库（Zotero 导出）"]
     assert [a["href"] for a in ddpm.select(".paper-links a")][:1] == ["https://arxiv.org/abs/2006.11239"]
 
 
@@ -89,10 +92,10 @@ def test_the_library_keeps_its_keywords_and_citation_keys(built):
         "residual networks",
         "image classification",
     ]
-    bibtex = resnet.select_one("#bibtex-code").get_text()
+    bibtex = resnet.select_one("#cite-bibtex").get_text()
     assert bibtex.startswith("@inproceedings{he2016deep,")  # the library's key
     ddpm = soup(output / "papers/denoising-diffusion-probabilistic-models/index.html")
-    assert ddpm.select_one(".abstract") and "abstract =" not in ddpm.select_one("#bibtex-code").get_text()
+    assert ddpm.select_one(".abstract") and "abstract =" not in ddpm.select_one("#cite-bibtex").get_text()
 
 
 def _edit(path: Path, old: str, new: str) -> None:

@@ -83,6 +83,12 @@ class Graph:
             self._resolve(name)
         return self._digests[name]
 
+    def value(self, name: str) -> Any:
+        """A value read outside any page: the site context's (site/special.py)."""
+        if name not in self._values:
+            self._resolve(name)
+        return self._values[name]
+
     def __contains__(self, name: str) -> bool:
         return name in self._digests
 

@@ -9,12 +9,14 @@ from collections.abc import Callable
 
 from markupsafe import Markup
 
+from ..citation import apa, gbt7714, venue_name
 from ..model.link import NoteRef
 from ..model.paper import Paper
 from ..render.text import text_with_math
 from .graph import Graph, digest_text
 from .page import Page
 from .paging import list_pages, paged_title, paper_list, per_page
+from .paper_links import citation_meta, json_ld, paper_links
 from .research import PaperIndex
 
 RELATED = 5  # title links on every paper page: a few, they add up over 27,000 pages
@@ -95,20 +97,26 @@ def list_flags(shown: list[dict]) -> dict:
     return {"math": any(s["title_math"] for s in shown), "code": False}
 
 
-def _links(paper: Paper) -> list[dict]:
-    links = []
-    if paper.arxiv:
-        links.append({"label": "arXiv", "href": f"https://arxiv.org/abs/{paper.arxiv}"})
-        links.append({"label": "PDF", "href": f"https://arxiv.org/pdf/{paper.arxiv}"})
-    if paper.doi:
-        links.append({"label": "DOI", "href": f"https://doi.org/{paper.doi}"})
-    seen = {link["href"] for link in links}
-    for url in paper.links:
-        if url not in seen and url.startswith(("http://", "https://")):
-            label = "arXiv" if "arxiv.org" in url else "DOI" if "doi.org" in url else "来源"
-            links.append({"label": label, "href": url})
-            seen.add(url)
-    return links
+_FORMATS = {  # a reader (sources/) -> what its file is, in words
+    "paperlist_md": "论文列表",
+    "hexo_paperlist": "博客文章里的论文列表",
+    "hf_papers": "Hugging Face 每日论文",
+    "author_profile": "作者主页",
+    "note_sections": "笔记",
+    "bibtex": "BibTeX 文献库",
+    "csl_json": "CSL JSON 文献库（Zotero 导出）",
+}
+
+
+def provenance(record) -> str:
+    """Where a record comes from, in words: "来自 CVPR 2023 论文列表，第 1835 条", "来自 Nannan Wang 的作者主页"."""
+    what = _FORMATS.get(record.format, record.format)
+    if record.format == "author_profile" and record.owner:
+        what = f"{record.owner} 的{what}"
+    elif record.format in ("paperlist_md", "hexo_paperlist") and record.venue:
+        what = " ".join(str(x) for x in (record.venue, record.year) if x) + " " + what
+    what = f"{what}，第 {record.index} 条" if record.index is not None else what
+    return "来自" + (" " if what[0].isascii() else "") + what  # a space between Chinese and Latin words
 
 
 def _paper_context(get, key: str) -> dict:
@@ -118,22 +126,29 @@ def _paper_context(get, key: str) -> dict:
     summary = index.by_key[key]
     urls = index.urls
     related = _related(index, summary)
+    links = paper_links(paper)
     view = {
         **summary,
         "authors": summary["author_links"],
         "more_authors": 0,
         "topics": summary["topic_links"],
-        "links": _links(paper),
+        "links": links,
         "abstract_html": abstract_html,
         "date": paper.date or "",
-        "has_code": paper.has_code,
+        "has_code": paper.has_code and not any(link["kind"] == "code" for link in links),  # else: its link
         "keywords": list(paper.keywords),
         "affiliation": paper.affiliation or "",
-        "bibtex": bibtex(paper),
+        "citation_meta": citation_meta(paper, links, venue_name(paper.venue)),
+        "jsonld": json_ld(paper, links, venue_name(paper.venue), urls.absolute(summary["url"])),
+        "cite": [
+            {"id": "bibtex", "label": "BibTeX", "text": bibtex(paper), "lang": "en"},
+            {"id": "gbt7714", "label": "GB/T 7714-2015", "text": gbt7714(paper), "lang": ""},
+            {"id": "apa", "label": "APA", "text": apa(paper), "lang": "en"},
+        ],
         "notes": notes,
         "cited_in": cited_in,  # the posts and notes whose `[@key]` citations name it
         "related": [{k: r[k] for k in ("href", "title_html", "venue_label")} for r in related],
-        "listed_in": [{"where": f"{r.source.path}:{r.source.line}", "format": r.format} for r in paper.records],
+        "listed_in": [{"where": f"{r.source.path}:{r.source.line}", "words": provenance(r)} for r in paper.records],
     }
     crumbs = [{"label": "论文", "href": urls.href(urls.papers_index())}]
     if summary["venue"]:

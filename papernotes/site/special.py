@@ -21,8 +21,11 @@ NAV = (
 )
 
 
-def site_context(config: SiteConfig, urls: Urls) -> dict:
-    """`site` in every template; its digest (with the config's) is part of every page's fingerprint."""
+def site_context(config: SiteConfig, urls: Urls, graph=None) -> dict:
+    """`site` in every template; its digest (with the config's) is part of every page's fingerprint.
+    `graph`: this build's (site/graph.py), whose paper index names the owner's (`me:`) author pages."""
+    slugs = graph.value("papers").author_slug if graph is not None and "papers" in graph else {}
+    owner = {config.aliases.get(n, n) for n in config.me}
     return {
         "title": config.title,
         "description": config.description,
@@ -42,6 +45,9 @@ def site_context(config: SiteConfig, urls: Urls) -> dict:
         "search_href": urls.href(urls.search()),
         "favicon_href": urls.href(urls.static("favicon.svg")),
         "script_href": urls.href(urls.static("site.js")),  # theme, copy buttons, contents, back-to-top
+        # the owner's author pages: every link to one is marked (base.html), in every author list
+        "me_hrefs": sorted(urls.href(urls.author(slugs[n])) for n in owner if n in slugs),
+        "comments": dict(config.comments),  # {} = off: no request to a comments service
         "extra": dict(config.extra),
         "config": repr(config),  # any setting may show somewhere: a config change re-renders every page
     }

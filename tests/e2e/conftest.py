@@ -91,26 +91,18 @@ def build_seed(output: Path, base_url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def serve_seed(tmp_path_factory):
-    """A factory: base URL -> ServedSite. Each base URL is built and served once per session."""
-    sites: dict[str, ServedSite] = {}
+def serve_folder():
+    """A factory: (web root, base URL, output) -> ServedSite, a static server on 127.0.0.1 stopped at the end."""
     servers: list[tuple[http.server.ThreadingHTTPServer, threading.Thread]] = []
 
-    def serve(base_url: str) -> ServedSite:
-        if base_url in sites:
-            return sites[base_url]
-        webroot = tmp_path_factory.mktemp("www")
-        output = webroot / urlsplit(base_url).path.strip("/")  # the web root itself when at "/"
-        output.mkdir(parents=True, exist_ok=True)
-        build_seed(output, base_url)
+    def serve(webroot: Path, base_url: str, output: Path) -> ServedSite:
         handler = functools.partial(StaticHandler, directory=str(webroot))
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         server.daemon_threads = True
         thread = threading.Thread(target=server.serve_forever, name=f"e2e-server {base_url}", daemon=True)
         thread.start()
         servers.append((server, thread))
-        sites[base_url] = ServedSite(base_url, output, f"http://127.0.0.1:{server.server_address[1]}")
-        return sites[base_url]
+        return ServedSite(base_url, output, f"http://127.0.0.1:{server.server_address[1]}")
 
     try:
         yield serve
@@ -119,6 +111,23 @@ def serve_seed(tmp_path_factory):
             server.shutdown()
             server.server_close()
             thread.join(5)
+
+
+@pytest.fixture(scope="session")
+def serve_seed(tmp_path_factory, serve_folder):
+    """A factory: base URL -> ServedSite. Each base URL is built and served once per session."""
+    sites: dict[str, ServedSite] = {}
+
+    def serve(base_url: str) -> ServedSite:
+        if base_url not in sites:
+            webroot = tmp_path_factory.mktemp("www")
+            output = webroot / urlsplit(base_url).path.strip("/")  # the web root itself when at "/"
+            output.mkdir(parents=True, exist_ok=True)
+            build_seed(output, base_url)
+            sites[base_url] = serve_folder(webroot, base_url, output)
+        return sites[base_url]
+
+    return serve
 
 
 @pytest.fixture(scope="session")

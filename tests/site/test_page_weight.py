@@ -170,5 +170,5 @@ def test_pages_are_not_indented(seed_site):
         *lists,
     ):
         assert _indentation(output / rel) == [], rel
-    bibtex = soup(output / SSA_GAN).select_one(".bibtex code").get_text()
+    bibtex = soup(output / SSA_GAN).select_one("#cite-bibtex").get_text()
     assert "\n  author = {" in bibtex  # <pre> keeps its own layout

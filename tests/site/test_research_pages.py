@@ -34,7 +34,7 @@ def test_paper_page_of_ssa_gan_and_its_note_section(seed_site):
     assert page.select_one(".paper-facts .venue-badge").get_text() == "CVPR 2022"
     assert any(a["href"] == "https://arxiv.org/abs/2104.00567" for a in page.select(".paper-links a"))
     assert "Text-to-image synthesis (T2I)" in page.select_one(".abstract").get_text()
-    assert page.select_one(".bibtex code").get_text().startswith("@inproceedings{hu2022text,")
+    assert page.select_one("#cite-bibtex").get_text().startswith("@inproceedings{hu2022text,")
     note_links = [a["href"] for a in page.select(".paper-notes a")]
     section = [h for h in note_links if h.startswith("/notes/cvpr2022-generative-models/#")]
     assert len(section) == 1
