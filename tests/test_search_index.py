@@ -352,7 +352,7 @@ def render_search_page(site: Path) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(html, encoding="utf-8")
     (site / "static").mkdir(exist_ok=True)
-    for name in ("search.js", "search.css", "style.css", "favicon.svg"):
+    for name in ("search.js", "search.css", "style.css", "site.js", "favicon.svg"):
         shutil.copyfile(ROOT / "static" / name, site / "static" / name)
     for href in site_context["stylesheets"].values():  # the build's generated CSS (KaTeX, Pygments): empty stand-ins
         stand_in = site / href.removeprefix(urls.base_path)

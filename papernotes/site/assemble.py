@@ -8,7 +8,7 @@ and list entries, then the page families, each declaring what it reads.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 from ..config import SiteConfig
@@ -16,6 +16,7 @@ from ..memo import Memo
 from ..model.link import link_documents
 from ..model.paper import Paper
 from ..model.topics import TopicSet
+from .bib_files import add_bib_values, bib_lists, bib_pages, tag_papers
 from .blog import add_document_values, blog_pages, notes_by_document
 from .graph import Graph, digest_text
 from .page import Page
@@ -99,12 +100,18 @@ def assemble(
         lambda p: make_bibtex(p, bibkeys[p.key]),
         bibkeys,
     )
+    doc_papers = {v["source"]: [s["key"] for s, _ in per_doc.get(v["source"], ())] + v["cites"] for v in views}
+    tags = tag_papers(entries, doc_papers)
+    lists = whole.get(("bib lists", index.digest, repr(sorted(tags.items()))), lambda: bib_lists(index, tags))
+    entries_of = whole.get(("bibtex", Same(papers), Same(bibkeys)), lambda: _bibtex(papers, bibtex))
+    add_bib_values(graph, entries_of, lists, tags, whole.get(("bib digests", Same(lists), Same(entries_of)), dict))
     # Each family of pages is a function of the one value it lists.
     blog = whole.get(("blog pages", graph.digest("docs"), urls), lambda: blog_pages(entries, urls))
     research = whole.get(
-        ("research pages", index.digest),
-        lambda: paper_pages(index) + author_pages(index) + venue_pages(index) + topic_pages(index),
-    )
+        ("research pages", index.digest, Same(lists)),
+        lambda: paper_pages(index) + author_pages(index) + venue_pages(index) + topic_pages(index)
+        + bib_pages(lists),
+    )  # fmt: skip
     pages = blog + research + [search_page(urls)] + redirect_pages(content.documents, urls)
     return graph, pages, entries, _search_source(index, papers, views)
 
@@ -148,6 +155,16 @@ class Same:
 
     def __eq__(self, other) -> bool:
         return isinstance(other, Same) and other.value is self.value
+
+
+def _bibtex(papers: list[Paper], bibtex: tuple[Callable, dict]) -> tuple[Callable[[str], str], dict[str, str]]:
+    """Paper key -> its entry (each made once a build); key -> the digest of what the entry shows (export.py's
+    bibtex_entry: no abstract, no source lines), so a note edited above a paper's section changes no .bib."""
+    make, keys = bibtex
+    by_key = {p.key: p for p in papers}
+    entry = lru_cache(maxsize=None)(lambda key: make(by_key[key], keys[key]))
+    shown = lambda p: (p.title, p.authors, p.authors_truncated, p.venue, p.year, p.doi, p.arxiv, p.url)  # noqa: E731
+    return entry, {p.key: digest_text(repr(shown(p)), keys[p.key]) for p in papers}
 
 
 def _paper_html(rendered_papers: dict) -> tuple[dict, dict]:

@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from ..memo import Memo
 from ..model.link import NoteRef
+from .bib_files import bib_link, list_slug
 from .graph import Graph, digest_of, digest_text
 from .page import Page
 from .paging import MAX_PER_PAGE, list_pages, lists_script, page_count, page_of, paged_title, pagination
@@ -198,7 +199,14 @@ def _term_context(get, urls: Urls, key: str, url: str, name: str, number: int) -
         "entries": shown,
         "pagination": pagination(urls, url, number, page_count(len(chosen), MAX_PER_PAGE)),
         "lists_js": lists_script(urls, shown),
+        "bib": _tag_bib(get, urls, url) if key == "tags" else None,
     }
+
+
+def _tag_bib(get, urls: Urls, url: str) -> dict | None:
+    """A tag's papers (those its notes and posts are about or cite) as a .bib, when it has any."""
+    keys = get("tag papers").get(url)
+    return bib_link(urls, url, len(keys), list_slug(url)) if keys else None
 
 
 def _terms(entries: list[dict], key: str) -> dict[tuple[str, str], int]:
@@ -298,8 +306,9 @@ def blog_pages(entries: list[dict], urls: Urls) -> list[Page]:
                             f"{kind} index", (ENTRY,))  # fmt: skip
     for key, (_, index_url) in TERMS.items():
         for (url, name), count in _terms(shown, key).items():
+            inputs = (*docs, "tag papers") if key == "tags" else docs
             pages += list_pages(urls, url, count, MAX_PER_PAGE, "list.html", _term_context, (urls, key, url, name),
-                                docs, f"{key}:{name}", (ENTRY,))  # fmt: skip
+                                inputs, f"{key}:{name}", (ENTRY,))  # fmt: skip
         pages.append(
             Page(getattr(urls, index_url)(), "terms.html", _terms_index_context, (urls, key), docs, f"{key} index")
         )

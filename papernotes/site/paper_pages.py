@@ -17,7 +17,7 @@ from .graph import Graph, digest_text
 from .page import Page
 from .paging import list_pages, paged_title, paper_list, per_page
 from .paper_links import citation_meta, json_ld, paper_links
-from .research import PaperIndex
+from .research import PaperIndex, text_lang
 
 RELATED = 5  # title links on every paper page: a few, they add up over 27,000 pages
 ITEM = "_paper_item.html"
@@ -134,6 +134,7 @@ def _paper_context(get, key: str) -> dict:
         "topics": summary["topic_links"],
         "links": links,
         "abstract_html": abstract_html,
+        "abstract_lang": text_lang(paper.abstract or ""),
         "date": paper.date or "",
         "has_code": paper.has_code and not any(link["kind"] == "code" for link in links),  # else: its link
         "keywords": list(paper.keywords),

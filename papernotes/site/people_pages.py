@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 
+from .bib_files import AUTHOR_MIN, bib_link, list_slug
 from .charts import bar_chart
 from .page import Page
 from .paging import list_pages, lists_script, page_count, page_of, paged_title, pagination, per_page
@@ -64,9 +65,17 @@ def _author_context(get, name: str, number: int) -> dict:
             "venues": [{"label": v, "count": c} for v, c in sorted(venues.items())],
             **(_facts(index, name, papers) if number == 1 else NO_FACTS),
         },
+        "bib": _bib(urls, url, papers),
         "pagination": pagination(urls, url, number, page_count(len(papers), size)),
         "lists_js": lists_script(urls, shown),
     }
+
+
+def _bib(urls, url: str, papers: list[dict]) -> dict:
+    """The author's papers as a .bib; one paper's author: that paper's cite box."""
+    if len(papers) >= AUTHOR_MIN:
+        return bib_link(urls, url, len(papers), list_slug(url))
+    return {"href": papers[0]["href"] + "#cite", "count": 1, "name": ""}
 
 
 def _facts(index: PaperIndex, name: str, papers: list[dict]) -> dict:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import re
 import unicodedata
 from bisect import bisect_left
 from collections import Counter, defaultdict
@@ -242,6 +243,7 @@ def _summary(
         "title_html": Markup(title_html),
         "title_zh": paper.title_zh or "",
         "title_math": bool(text_with_math(paper.title)[1]),  # the title shows a formula: KaTeX's CSS
+        "title_lang": text_lang(paper.title),  # "en" inside a zh-CN page: fonts, hyphenation, screen readers
         "url": urls.paper(slugs[paper.key]),
         "href": urls.href(urls.paper(slugs[paper.key])),
         "venue": venue,
@@ -264,6 +266,14 @@ def _summary(
     digest = hashlib.sha256(repr(inputs).encode("utf-8")).hexdigest()
     summary["digest"] = digest  # what the pre-rendered list item is keyed by
     return summary, digest
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
+def text_lang(text: str) -> str:
+    """'en' for a text without Chinese, Japanese or Korean characters (a scraped title or abstract), else ''."""
+    return "" if _CJK.search(text or "") else "en"
 
 
 @functools.lru_cache(maxsize=200_000)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from .bib_files import bib_link, list_slug
 from .charts import heat_map
 from .page import Page
 from .paging import list_pages, paged_title, paper_list, per_page
@@ -102,6 +103,7 @@ def _venue_context(get, venue: str | None, year: int | None, number: int) -> dic
             "note": UNKNOWN_NOTE if venue is None else "",
             "topics": facts["topics"],
         },
+        "bib": bib_link(urls, url, len(everything), list_slug(url)) if venue else None,
         **listed,
     }
 
@@ -186,6 +188,7 @@ def _topic_context(get, slug: str, number: int) -> dict:
             "count": len(chosen),
             "venues": index.shared(("topic", slug), lambda: _venue_filter(index, chosen)),
         },
+        "bib": bib_link(urls, url, len(chosen), list_slug(url)),
         **listed,
     }
 

@@ -70,8 +70,9 @@ def test_category_and_tag_aliases_and_nested_categories(built):
     cv = soup(built / "categories/cv/index.html")
     assert {a.get_text(strip=True) for a in cv.select("main a") if "posts/" in a.get("href", "")} >= {"文章 A", "B"}
     assert (built / "categories/notes/index.html").is_file()
-    index = soup(built / "categories/index.html").get_text(" ", strip=True)
-    assert "CV › Diffusion" in index and "Notes" in index
+    tree = [(li["class"], li.a.get_text()) for li in soup(built / "categories/index.html").select(".term-tree li")]
+    assert (["depth-0"], "CV") in tree and (["depth-1"], "Diffusion") in tree and (["depth-0"], "Notes") in tree
+    assert tree.index((["depth-1"], "Diffusion")) == tree.index((["depth-0"], "CV")) + 1  # under its parent
 
 
 def test_tags_that_differ_in_case_are_one_tag_in_the_most_used_spelling(built):

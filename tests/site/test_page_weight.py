@@ -26,6 +26,14 @@ HEAD_META = {
     ("property", "og:description"),
     ("property", "og:url"),
 }
+SCHOLAR_META = {  # Highwire tags of a paper with an arXiv id (tests/site/test_paper_links.py reads their values)
+    ("name", "citation_title"),
+    ("name", "citation_author"),
+    ("name", "citation_publication_date"),
+    ("name", "citation_conference_title"),
+    ("name", "citation_pdf_url"),
+    ("name", "citation_arxiv_id"),
+}
 
 
 def _paper_pages(output):
@@ -52,7 +60,7 @@ def _meta(page) -> set[tuple[str, str]]:
 def test_a_paper_page_head_has_what_search_engines_and_previews_read_and_nothing_twice(seed_site):
     output, _ = seed_site
     page = soup(output / SSA_GAN)
-    assert _meta(page) == HEAD_META  # no twitter:* (X reads og:*), no color-scheme (style.css says it)
+    assert _meta(page) == HEAD_META | SCHOLAR_META  # no twitter:* (X reads og:*), no color-scheme (style.css says it)
     assert page.head.title.get_text().startswith("Text to Image Generation with Semantic-Spatial Aware GAN · ")
     canonical = page.head.find("link", rel="canonical")["href"]
     assert canonical.endswith("/papers/text-to-image-generation-with-semantic-spatial-aware-gan/")
