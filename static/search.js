@@ -58,6 +58,8 @@ function valueLabel(name, value) {
   return (name === "type" && text.types[value]) || value;
 }
 
+const NARROW = window.matchMedia("(max-width: 48rem)");
+
 function renderFilters(all) {
   filtersBox.replaceChildren();
   const names = Object.keys(all).sort((a, b) => rank(GROUP_ORDER, a) - rank(GROUP_ORDER, b) || a.localeCompare(b));
@@ -67,7 +69,8 @@ function renderFilters(all) {
     const group = document.createElement("details");
     group.className = "search-filter";
     group.dataset.filter = name;
-    group.open = GROUP_ORDER.includes(name) || (selected[name] && selected[name].size > 0);
+    // On a phone the groups start folded (a row of names above the results); a chosen filter shows its group.
+    group.open = (!NARROW.matches && GROUP_ORDER.includes(name)) || (selected[name] && selected[name].size > 0);
     const summary = document.createElement("summary");
     summary.textContent = text.filters[name] || name;
     group.append(summary);

@@ -133,6 +133,21 @@
     mark();
   }
 
+  // A box that scrolls sideways (a wide formula, table or code block on a phone) can be reached by keyboard.
+  const SCROLLERS = ".math-display, .prose table, .prose pre, .copy-box pre, .chart-box";
+  const reachable = () => {
+    document.querySelectorAll(SCROLLERS).forEach((box) => {
+      if (box.scrollWidth > box.clientWidth + 1) box.tabIndex = 0;
+      else if (box.getAttribute("tabindex") === "0") box.removeAttribute("tabindex");
+    });
+  };
+  reachable();
+  let resized = null;
+  window.addEventListener("resize", () => {
+    clearTimeout(resized);
+    resized = setTimeout(reachable, 200);
+  });
+
   // Back to top: shown once the reader is a screen down.
   const top = document.querySelector(".back-to-top");
   if (top) {

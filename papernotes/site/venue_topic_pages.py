@@ -220,6 +220,10 @@ def _topics_index_context(get) -> dict:
             for s in slugs
         ],
         "heat_map": heat_map(
-            [(s, index.topics[s].name) for s in slugs], columns, cells, "主题 × 会议年份 论文数热力图"
+            [(s, index.topics[s].name) for s in slugs],
+            columns,
+            cells,
+            "主题 × 会议年份 论文数热力图",
+            lambda slug, _column: urls.href(urls.topic(slug)),  # the topic's list, with its venue filter
         ),
     }

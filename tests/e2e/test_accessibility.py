@@ -1,6 +1,6 @@
 """Issue 14, acceptance 2: axe-core (npm, a dev dependency) finds no critical and no serious violation on a page
 of each kind of the seed site -- home, note, post, paper, author, venue, topic, tag, category, archive, search
-with results, 404 -- in the light and the dark theme, at 1280 and 375 px. Violations are reported with the
+with results, 404, and the index pages -- in the light and the dark theme, at 1280 and 375 px. Violations are reported with the
 rule, the node and axe's own summary, so a failure says what to fix."""
 
 from __future__ import annotations
@@ -29,6 +29,18 @@ PAGES = {
     "archive": "archive/",
     "search": "search/?q=GAN",
     "404": "404.html",
+    # and the other kinds of page: the indexes, a venue's own page, a year's archive, a paged list
+    "papers": "papers/",
+    "papers, page 2": "papers/page/2/",
+    "authors": "authors/",
+    "venues": "venues/",
+    "venue root": "venues/cvpr/",
+    "topics": "topics/",
+    "tags": "tags/",
+    "categories": "categories/",
+    "notes": "notes/",
+    "posts": "posts/",
+    "year archive": "archive/2026/",
 }
 BAD = ("critical", "serious")
 

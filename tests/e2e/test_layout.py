@@ -157,3 +157,21 @@ def test_print_shows_the_content_only_with_links_written_out(open_tab, rel):
     page.emulate_media(media="screen")
     assert page.locator(".site-header").is_visible()  # only in print
     assert tab.problems == []
+
+
+def test_on_a_phone_the_search_facets_are_folded_and_the_first_result_is_on_the_first_screen(open_tab):
+    tab = open_tab(width=375, height=800)
+    tab.goto("search/?q=GAN")
+    page = tab.page
+    page.wait_for_selector("#search-results li.search-result")
+    groups = page.locator("#search-filters details[data-filter]")
+    assert groups.count() >= 3 and page.locator("#search-filters details[open]").count() == 0
+    first = page.locator("#search-results li.search-result").first.bounding_box()
+    assert first["y"] < 450, first  # was 1,148 px under the open facets
+    groups.first.locator("summary").click()  # a folded group opens on a tap, its values below
+    assert groups.first.evaluate("d => d.open") and groups.first.locator("input[type=checkbox]").count() >= 1
+    wide = open_tab(width=1280, height=800)
+    wide.goto("search/?q=GAN")
+    wide.page.wait_for_selector("#search-results li.search-result")
+    assert wide.page.locator("#search-filters details[open]").count() >= 1  # beside the results: open
+    assert tab.problems == [] and wide.problems == []
