@@ -25,7 +25,8 @@ class Paper:
     abstract: str | None = None
     has_code: bool = False
     affiliation: str | None = None
-    topics: tuple[str, ...] = ()
+    topics: tuple[str, ...] = ()  # its best topics, ranked (model/topics.py)
+    mentions: tuple[str, ...] = ()  # every topic it names anywhere: what search finds it by, not what lists show
     keywords: tuple[str, ...] = ()  # a library's keywords, every record's, first spelling kept
     links: tuple[str, ...] = ()  # every distinct URL seen for this paper
     records: tuple[PaperRecord, ...] = field(default_factory=tuple)  # provenance, in source order

@@ -1,8 +1,10 @@
 """Topics: rules from site.yaml (or the packaged defaults) plus post tags, matched against papers.
 
-A paper gets every topic whose keyword occurs in its title, Chinese title,
-abstract or the notes about it; a paper no rule matches goes to the explicit
-"other" topic, so nothing is hidden.
+A paper's topics are ranked by where their keywords occur: a keyword in its title (or Chinese title) weighs
+TITLE_WEIGHT, each other keyword in its abstract or the notes about it one, a keyword said again half (at
+most MORE_TIMES times). A topic found only in the abstract needs two mentions: one passing word
+("denoising" in an image-restoration abstract) does not file a paper under Diffusion Models. A paper gets
+its MOST best topics; one no rule matches goes to the explicit "other" topic, so nothing is hidden.
 """
 
 from __future__ import annotations
@@ -21,6 +23,10 @@ from .paper import Paper
 from .topics_match import KeywordMatcher
 
 OTHER = TopicRule("other", "Other", "其他", ())
+TITLE_WEIGHT = 3
+MORE_TIMES = 4
+ABSTRACT_MIN = 2
+MOST = 3
 _DEFAULTS = Path(__file__).resolve().parent.parent / "default_topics.yaml"
 _CJK = re.compile(r"[\u3400-\u9fff]")
 
@@ -80,7 +86,7 @@ def topic_set(configured: tuple[TopicRule, ...] | None, tags: list[str]) -> Topi
 def classify(
     papers: list[Paper], topics: TopicSet, note_text: dict[str, str], cache: dict | None = None, stored=None
 ) -> None:
-    """Set `paper.topics` (rule order) on every paper; `note_text`: paper key -> text of its notes.
+    """Set `paper.topics` (best first, `rank`) on every paper; `note_text`: paper key -> text of its notes.
 
     `cache` (kept by the caller between builds) remembers each paper's topics for the same text and rules;
     `stored` (a StoredMemo) the topics of each text between processes.
@@ -104,20 +110,35 @@ def classify(
         inputs = (paper.title, paper.title_zh, paper.abstract, note_text.get(paper.key))
         hit = cache.get(paper.key)
         if hit is None or hit[0] != inputs:  # the same string objects compare at once
-            text = " ".join(filter(None, inputs))
+            title, body = " ".join(filter(None, inputs[:2])), " ".join(filter(None, inputs[2:]))
 
-            def match(text=text):
+            def match(title=title, body=body):
                 nonlocal matcher
                 matcher = matcher or KeywordMatcher(rules)
-                return matcher.match(text) or (OTHER.slug,)
+                return (rank(matcher, title, body) or (OTHER.slug,), matcher.match(f"{title} {body}"))
 
             if stored is not None:
-                key = f"topics\0{rules_digest}\0{hashlib.sha256(text.encode('utf-8')).hexdigest()}"
+                text = f"{title}\0{body}"
+                key = f"topics3\0{rules_digest}\0{hashlib.sha256(text.encode('utf-8')).hexdigest()}"
                 hit = cache[paper.key] = (inputs, stored.get(key, match))
             else:
                 hit = cache[paper.key] = (inputs, match())
-        paper.topics = hit[1]
+        paper.topics, paper.mentions = hit[1]
     if len(cache) > len(papers) + 2:  # papers that went away
         keep = {p.key for p in papers} | {"@rules", "@last"}
         for gone in [k for k in cache if k not in keep]:
             del cache[gone]
+
+
+def rank(matcher: KeywordMatcher, title: str, body: str) -> tuple[str, ...]:
+    """The MOST best topics of a paper with this title and body (abstract and notes), best first."""
+    in_title, in_body = matcher.hits(title), matcher.hits(body)
+    order = {slug: n for n, slug in enumerate(matcher.order)}
+    scores = {}
+    for slug in in_title.keys() | in_body.keys():
+        keywords, times = in_body.get(slug, (0, 0))
+        if slug not in in_title and keywords < ABSTRACT_MIN and times < ABSTRACT_MIN:
+            continue
+        said_again = min(times - keywords, MORE_TIMES) / 2
+        scores[slug] = TITLE_WEIGHT * in_title.get(slug, (0, 0))[0] + keywords + said_again
+    return tuple(sorted(scores, key=lambda s: (-scores[s], order[s]))[:MOST])

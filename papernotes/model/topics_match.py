@@ -51,18 +51,27 @@ class KeywordMatcher:
         self.starts = {form for f in self.first for form in (f, f + "s", f + "es") if _stem(form) == f}
 
     def match(self, text: str) -> tuple[str, ...]:
+        """The topics with a keyword in `text`, in topic order."""
+        found = self.hits(text)
+        return tuple(s for s in self.order if s in found)
+
+    def hits(self, text: str) -> dict[str, tuple[int, int]]:
+        """Topic slug -> (how many of its keywords occur in `text`, how many times they occur in all)."""
         words = _WORD.findall(text.casefold())
-        found: set[str] = set()
+        found: dict[str, set] = {}
+        times: dict[str, int] = {}
         starts = self.starts.intersection(words)
         if starts:
             phrases, longest, end = self.phrases, self.max_len, len(words)
             for i in [i for i, word in enumerate(words) if word in starts]:
                 stems = tuple(map(_stem, words[i : min(i + longest, end)]))
                 for n in range(1, len(stems) + 1):
-                    slugs = phrases.get(stems[:n])
-                    if slugs:
-                        found |= slugs
+                    for slug in phrases.get(stems[:n], ()):
+                        found.setdefault(slug, set()).add(stems[:n])
+                        times[slug] = times.get(slug, 0) + 1
         for sub, slug in self.substrings:
-            if slug not in found and sub in text:
-                found.add(slug)
-        return tuple(s for s in self.order if s in found)
+            count = text.count(sub)
+            if count:
+                found.setdefault(slug, set()).add(sub)
+                times[slug] = times.get(slug, 0) + count
+        return {slug: (len(keywords), times[slug]) for slug, keywords in found.items()}

@@ -129,7 +129,7 @@ def _search_source(index: PaperIndex, papers: list[Paper], views: list[dict]) ->
         return digest_text(index.digest, *(p.digest for p in papers), *(v["digest"] for v in views))
 
     def make() -> list:
-        paper_text = {p.key: (p.abstract, p.arxiv, p.doi) for p in papers}
+        paper_text = {p.key: (p.abstract, p.arxiv, p.doi, (*p.mentions, *p.keywords)) for p in papers}
         return bundles(search_documents(index, paper_text, views, lambda v: v["html"]()))
 
     return SearchSource(key, make)

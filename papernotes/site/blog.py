@@ -113,7 +113,7 @@ def _document_context(get, urls: Urls, path: str) -> dict:
         "doc": {
             **doc,
             "html": Markup(html),
-            "toc": page_toc(html) if doc["kind"] != "page" else [],
+            "toc": page_toc(html) if doc["kind"] != "page" and doc["meta"].get("toc") is not False else [],
             "minutes": reading_minutes(doc["words"]),
             **get(f"nav:{path}"),
         },

@@ -77,12 +77,18 @@ def _text(markup: str | None) -> str:
 
 
 def paper_document(
-    summary: dict, abstract: str | None, ids: dict[str, str | None], topics: dict[str, tuple[str, str]]
+    summary: dict,
+    abstract: str | None,
+    ids: dict[str, str | None],
+    topics: dict[str, tuple[str, str]],
+    mentions: tuple[str, ...] = (),
 ) -> str:
     """A paper's search document: title, Chinese title, authors, venue, its topics' English and Chinese
     names (扩散模型 finds the papers of Diffusion Models), arXiv id and DOI, abstract. `ids`: "arXiv"/"DOI"
-    -> value or None; `topics`: slug -> (name, Chinese name)."""
+    -> value or None; `topics`: slug -> (name, Chinese name); `mentions`: every topic the paper names (its words
+    are searched; the filter is its ranked topics only), then its library keywords (BibTeX `keywords`)."""
     names = [topics[t] for t in summary["topics"] if t in topics]
+    words = names + [topics.get(t, (t, "")) for t in mentions if t not in summary["topics"]]
     filters = (
         _filters("type", ["paper"])
         + _filters("venue", [summary["venue_name"]])
@@ -93,7 +99,7 @@ def paper_document(
         _line(escape(summary["title_zh"]), TITLE_ZH),
         _line(escape(", ".join(summary["all_authors"])), AUTHORS),
         _line(escape(summary["venue_label"] or "")),
-        _line(escape(" · ".join(n for pair in names for n in pair if n))),
+        _line(escape(" · ".join(n for pair in words for n in pair if n))),
         _line(escape(" · ".join(f"{label} {value}" for label, value in ids.items() if value)), IDS),
         _line(_text(abstract)),
     ]
@@ -136,12 +142,12 @@ def document_document(view: dict, html: str) -> str:
 
 def search_documents(index: PaperIndex, papers: dict, views: list[dict], html_of: Callable[[dict], str]) -> list[Doc]:
     """Every searchable page's document: documents (newest first), papers (list order), authors (A–Z).
-    `papers`: key -> (abstract, arXiv id, DOI); `html_of(view)`: a document's rendered HTML."""
+    `papers`: key -> (abstract, arXiv id, DOI, topics named); `html_of(view)`: a document's rendered HTML."""
     names = {slug: (rule.name, rule.name_zh) for slug, rule in index.topics.items()}
     docs = [("/" + v["url"], document_document(v, str(html_of(v)))) for v in views]
     for s in index.summaries:
-        abstract, arxiv, doi = papers.get(s["key"], (None, None, None))
-        docs.append(("/" + s["url"], paper_document(s, abstract, {"arXiv": arxiv, "DOI": doi}, names)))
+        abstract, arxiv, doi, mentions = papers.get(s["key"], (None, None, None, ()))
+        docs.append(("/" + s["url"], paper_document(s, abstract, {"arXiv": arxiv, "DOI": doi}, names, mentions)))
     for name, listed in index.by_author.items():
         docs.append(("/" + index.urls.author(index.author_slug[name]), author_document(name, listed)))
     return docs

@@ -27,6 +27,7 @@ FILES = {
     "notes/c.md": _note("最新的笔记", "2024-03-01", "正文\n", "tags: [GAN]\ncategories: [[CV, Diffusion]]\n"),
     "posts/p.md": _note("一篇文章", "2024-02-15", "## 一\n\n## 二\n\n## 三\n", "toc: true\n"),
     "pages/about.md": _note("关于", "2024-01-01", "## 一\n\n## 二\n\n## 三\n"),
+    "posts/q.md": _note("不要目录", "2024-02-16", "## 一\n\n## 二\n\n## 三\n", "toc: false\n"),
 }
 
 
@@ -55,6 +56,7 @@ def test_contents_neighbours_reading_time_and_updated(tmp_path):
     assert _page(output, "notes/b").select_one("nav.page-toc") is None  # one heading: no contents
     assert _page(output, "posts/p").select("nav.page-toc a")  # a post has one too
     assert _page(output, "about").select_one("nav.page-toc") is None  # a standalone page has none
+    assert _page(output, "posts/q").select_one("nav.page-toc") is None  # toc: false
     assert "阅读约 4 分钟" in _page(output, "notes/b").select_one(".doc-stats").get_text()  # 1,200 characters + 4
     # previous = older, next = newer, among notes only (the post is between them in time)
     b = _page(output, "notes/b")
@@ -62,7 +64,7 @@ def test_contents_neighbours_reading_time_and_updated(tmp_path):
     assert b.select_one(".doc-neighbours a[rel=next]")["href"] == "/notes/c/"
     assert a.select_one(".doc-neighbours a[rel=prev]") is None
     assert _page(output, "notes/c").select_one(".doc-neighbours a[rel=next]") is None
-    assert _page(output, "posts/p").select_one(".doc-neighbours") is None  # the only post
+    assert _page(output, "posts/p").select_one(".doc-neighbours a[rel=next]")["href"] == "/posts/q/"
     assert _page(output, "about").select_one(".doc-neighbours") is None
 
 

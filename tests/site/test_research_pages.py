@@ -127,8 +127,14 @@ def test_charts_are_valid_svg_with_text_alternative(seed_site):
         assert svgs, path
         for svg in svgs:
             root = ET.fromstring(str(svg))
-            assert root.get("role") == "img" and root.get("aria-label")
-            assert root.find("{http://www.w3.org/2000/svg}title") is not None
+            assert root.get("aria-label") and root.find("{http://www.w3.org/2000/svg}title") is not None
+            links = root.findall(".//{http://www.w3.org/2000/svg}a")
+            # an image, or (the heat map, issue 14) a group of links each named by its row, column and count
+            assert root.get("role") == ("group" if links else "img"), path
+            for link in links:
+                assert re.fullmatch(r".+ × .+：\d+ 篇", link.get("aria-label")) and link.get("href").startswith("/")
+    heat = soup(pages[0]).select("svg.heat-map a")
+    assert len(heat) >= 20 and all(a.select_one("rect.value-bg") and a.select_one("text.value") for a in heat)
 
 
 def test_a_list_item_names_six_authors_and_counts_the_rest_but_never_one(seed_site):
