@@ -65,7 +65,7 @@ class _Environment(jinja2.Environment):
 
 def make_environment(templates: Sequence[Path]) -> jinja2.Environment:
     """Templates are looked up in `templates` in order, file by file (a site's own, then the theme's)."""
-    return _Environment(
+    env = _Environment(
         loader=jinja2.FileSystemLoader([str(folder) for folder in templates]),
         bytecode_cache=_COMPILED,
         autoescape=jinja2.select_autoescape(["html", "xml", "svg"], default_for_string=True),
@@ -75,6 +75,9 @@ def make_environment(templates: Sequence[Path]) -> jinja2.Environment:
         keep_trailing_newline=True,
         auto_reload=False,  # `SiteWriter.begin` makes a new environment when any template changes
     )
+    # `tojson` (JSON-LD, settings for scripts): Chinese as it is, not \uXXXX; <, >, & and ' are still escaped
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
+    return env
 
 
 def _where(origin: str) -> tuple[str, int]:

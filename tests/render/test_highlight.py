@@ -66,3 +66,27 @@ def test_two_blocks_of_one_document_keep_their_own_html():
     html = renderer.render(text, "notes/a.md").html
     assert html.count('<div class="language-python highlight">') == 3  # the language names the block (site.js)
     assert html.count('<span class="n">a</span>') == 2 and html.count('<span class="n">b</span>') == 1
+
+
+def _luminance(colour: str) -> float:
+    rgb = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_every_code_colour_reads_at_4_5_to_1_in_both_themes():
+    """Issue 14: Pygments' light tokens were 3.0-3.9:1 ("friendly"); each style's every token against its own
+    background (which the code block shows: style.css leaves it to Pygments) is WCAG AA."""
+    from pygments.styles import get_style_by_name
+
+    from papernotes.render.highlight import DARK_STYLE, LIGHT_STYLE, pygments_css
+
+    for name in (LIGHT_STYLE, DARK_STYLE):
+        style = get_style_by_name(name)
+        for token, spec in style:
+            if spec["color"]:
+                a, b = sorted((_luminance(spec["color"]), _luminance(spec["bgcolor"] or style.background_color)))
+                assert (b + 0.05) / (a + 0.05) >= 4.5, (name, token, spec["color"])
+    css = pygments_css()
+    assert ':root[data-theme="dark"] .highlight .k ' in css  # the reader's choice ...
+    assert "@media (prefers-color-scheme: dark)" in css and ':root:not([data-theme="light"]) .highlight' in css
