@@ -126,7 +126,9 @@ class SearchSource(NamedTuple):
 
 def _search_source(index: PaperIndex, papers: list[Paper], views: list[dict]) -> SearchSource:
     def key() -> str:
-        return digest_text(index.digest, *(p.digest for p in papers), *(v["digest"] for v in views))
+        # a paper's digest is of what the merge read; the topics it names (search words) are set after it
+        mentions = (",".join(p.mentions) for p in papers)
+        return digest_text(index.digest, *(p.digest for p in papers), *mentions, *(v["digest"] for v in views))
 
     def make() -> list:
         paper_text = {p.key: (p.abstract, p.arxiv, p.doi, (*p.mentions, *p.keywords)) for p in papers}

@@ -120,10 +120,6 @@ def _document_context(get, urls: Urls, path: str) -> dict:
     }
 
 
-def _document_inputs(path: str) -> tuple[str, str]:
-    return f"doc:{path}", f"nav:{path}"
-
-
 def _paper_links(targets: dict[str, tuple[str, str]]) -> dict[str, str]:
     """heading id -> a link to the paper that section is about (href, title)."""
     return {

@@ -98,3 +98,17 @@ def test_formulas_are_indexed_as_their_tex_not_as_katex_layout():
         without_katex(html) == "<p>损失函数  L_{rec} = \\|x - \\hat{x}\\|  与  L_{rec} = \\|x - \\hat{x}\\|  之后。</p>"
     )
     assert without_katex("<p>no math</p>") == "<p>no math</p>"
+
+
+def test_the_index_is_made_again_when_only_the_topics_a_paper_names_change():
+    """Paper.mentions (search words, set after the merge) are part of the search index's key."""
+    from types import SimpleNamespace
+
+    from papernotes.model.paper import Paper
+    from papernotes.site.assemble import _search_source
+
+    index = SimpleNamespace(digest="i")
+    papers = [Paper(key="k", title="T", digest="d", topics=("other",), mentions=())]
+    before = _search_source(index, papers, []).key()
+    papers[0].mentions = ("diffusion",)
+    assert _search_source(index, papers, []).key() != before
