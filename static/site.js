@@ -26,7 +26,20 @@
     toggle.setAttribute("aria-label", THEME_LABEL[theme]);
     toggle.title = THEME_LABEL[theme];
     toggle.dataset.theme = theme;
+    giscusTheme();
   }
+  // Giscus comments (templates/_comments.html) follow the chosen theme, not only the system's.
+  function giscusTheme() {
+    const frame = document.querySelector("iframe.giscus-frame");
+    const theme = root.dataset.theme || "preferred_color_scheme";
+    if (frame) frame.contentWindow.postMessage({ giscus: { setConfig: { theme } } }, "https://giscus.app");
+  }
+  let giscusReady = false;
+  window.addEventListener("message", (event) => {
+    if (event.origin !== "https://giscus.app" || giscusReady) return;
+    giscusReady = true; // its first message: the frame is there (told once, or a re-render would ask again)
+    if (root.dataset.theme) giscusTheme();
+  });
   document.querySelectorAll(".theme-toggle").forEach((toggle) => {
     applyTheme(storedTheme(), toggle);
     toggle.hidden = false;
