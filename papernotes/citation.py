@@ -13,9 +13,8 @@ preprints as arXiv's own DOI (10.48550)."""
 
 from __future__ import annotations
 
-import re
-
 from .model.paper import Paper
+from .sources.text import HAN
 
 # Short name -> (full name, is a journal). BibTeX's booktitle adds the short name in parentheses.
 VENUES = {
@@ -54,7 +53,6 @@ VENUES = {
     "TCSVT": ("IEEE Transactions on Circuits and Systems for Video Technology", True),
 }
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _PARTICLES = {"van", "von", "de", "der", "den", "del", "della", "da", "dos", "du", "di", "le", "la", "el", "al", "ter"}
 APA_MOST = 20  # APA 7: up to 20 authors; more: the first 19, an ellipsis, the last
 GBT_MOST = 3
@@ -75,7 +73,7 @@ def split_name(name: str) -> tuple[str, list[str]]:
     """'Fa-Ting Hong' -> ('Hong', ['Fa-Ting']); 'Mohamed El Banani' -> ('El Banani', ['Mohamed']);
     a Chinese name (王楠楠) is one family name with nothing to abbreviate."""
     words = name.split()
-    if len(words) <= 1 or _CJK.search(name):
+    if len(words) <= 1 or HAN.search(name):
         return name.strip(), []
     start = len(words) - 1
     while start > 1 and words[start - 1].casefold() in _PARTICLES:
@@ -143,7 +141,7 @@ def _apa_name(name: str) -> str:
 
 def gbt7714(paper: Paper) -> str:
     names = [_gbt_name(a) for a in paper.authors]
-    chinese = bool(_CJK.search(paper.title))
+    chinese = bool(HAN.search(paper.title))
     more = len(names) > GBT_MOST or (paper.authors_truncated and names)
     authors = ", ".join(names[:GBT_MOST]) + ((", 等" if chinese else ", et al.") if more else "")
     title = paper.title.strip().rstrip(".")

@@ -12,8 +12,8 @@ import re
 from urllib.parse import quote_plus, urlsplit
 
 from ..model.paper import Paper
+from ..sources.bibtex import arxiv_from
 
-_ARXIV_PATH = re.compile(r"/(?P<kind>abs|pdf)/(?P<id>[\w.\-/]+?)(?:v\d+)?(?:\.pdf)?$")
 # A code URL in running text: it ends at a space, a closing bracket or quote; sentence punctuation after it
 # (and a TeX group's closing brace, `\emph{https://github.com/a/b.}`) is not part of it.
 _CODE_URL = re.compile(r"https?://(?:www\.)?(?:github\.com|gitlab\.com)/[^\s()<>\[\]{}\"'，。；、]+", re.I)
@@ -41,8 +41,8 @@ def identity(url: str) -> tuple[str, str]:
     parts = urlsplit(url.strip())
     host = parts.netloc.lower().removeprefix("www.")
     path = parts.path.rstrip("/")
-    if host in ("arxiv.org", "export.arxiv.org") and (m := _ARXIV_PATH.match(path)):
-        return f"arxiv-{m['kind']}", m["id"]
+    if host in ("arxiv.org", "export.arxiv.org") and (arxiv := arxiv_from(url)):
+        return ("arxiv-pdf" if path.startswith("/pdf/") else "arxiv-abs"), arxiv
     if host in ("doi.org", "dx.doi.org"):
         return "doi", path.lstrip("/").lower()
     if host in ("github.com", "gitlab.com"):

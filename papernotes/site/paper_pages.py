@@ -126,7 +126,7 @@ def _paper_context(get, key: str) -> dict:
     summary = index.by_key[key]
     urls = index.urls
     related = _related(index, summary)
-    links = paper_links(paper)
+    links, venue = paper_links(paper), venue_name(paper.venue)
     view = {
         **summary,
         "authors": summary["author_links"],
@@ -139,8 +139,8 @@ def _paper_context(get, key: str) -> dict:
         "has_code": paper.has_code and not any(link["kind"] == "code" for link in links),  # else: its link
         "keywords": list(paper.keywords),
         "affiliation": paper.affiliation or "",
-        "citation_meta": citation_meta(paper, links, venue_name(paper.venue)),
-        "jsonld": json_ld(paper, links, venue_name(paper.venue), urls.absolute(summary["url"])),
+        "citation_meta": citation_meta(paper, links, venue),
+        "jsonld": json_ld(paper, links, venue, urls.absolute(summary["url"])),
         "cite": [
             {"id": "bibtex", "label": "BibTeX", "text": bibtex(paper), "lang": "en"},
             {"id": "gbt7714", "label": "GB/T 7714-2015", "text": gbt7714(paper), "lang": ""},

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import re
 import unicodedata
 from bisect import bisect_left
 from collections import Counter, defaultdict
@@ -26,6 +25,7 @@ from ..config import TopicRule
 from ..memo import Memo
 from ..model.paper import Paper
 from ..render.text import text_with_math
+from ..sources.text import EAST_ASIAN
 from .urls import Urls, unique_slugs
 
 SHOWN_AUTHORS = 6
@@ -268,12 +268,9 @@ def _summary(
     return summary, digest
 
 
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-
-
 def text_lang(text: str) -> str:
     """'en' for a text without Chinese, Japanese or Korean characters (a scraped title or abstract), else ''."""
-    return "" if _CJK.search(text or "") else "en"
+    return "" if EAST_ASIAN.search(text or "") else "en"
 
 
 @functools.lru_cache(maxsize=200_000)

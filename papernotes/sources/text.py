@@ -11,6 +11,8 @@ import re
 import unicodedata
 
 _WS = re.compile(r"\s+")
+HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")  # a Chinese character (CJK unified or compatibility ideograph)
+EAST_ASIAN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uf900-\ufaff]")  # kana, Han, Hangul
 # $$…$$ or $…$ (no newline inside inline math); a backslash-escaped \$ is not a delimiter.
 _MATH = re.compile(r"\$\$.+?\$\$|(?<!\\)\$[^$\n]+?(?<!\\)\$", re.S)
 
